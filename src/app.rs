@@ -1,0 +1,170 @@
+//! The application: its shared state, the router with every slice merged, and serving.
+
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::HeaderName;
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::auth::password::Passwords;
+use crate::auth::tokens::TokenKeys;
+use crate::clock::{SharedClock, SystemClock};
+use crate::config::Config;
+use crate::db::{self, Db};
+use crate::kv::Kv;
+use crate::metrics::Metrics;
+use crate::{auth, health, http, orgs};
+
+pub struct Services {
+    pub config: Config,
+    pub db: Db,
+    pub kv: Kv,
+    pub clock: SharedClock,
+    pub tokens: TokenKeys,
+    pub passwords: Passwords,
+    pub metrics: Metrics,
+}
+
+#[derive(Clone)]
+pub struct AppState(Arc<Services>);
+
+impl Deref for AppState {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Connects the stores named by the config; the clock is injectable for tests.
+    pub async fn connect(config: Config, clock: Option<SharedClock>) -> anyhow::Result<Self> {
+        let db = db::connect(&config.database_url, config.db_max_connections).await?;
+        let kv = Kv::connect(config.redis_url.as_deref(), &config.redis_prefix).await?;
+        let passwords = Passwords::new(config.limits.hash_queue_wait)?;
+        Ok(AppState(Arc::new(Services {
+            tokens: TokenKeys::new(&config.jwt_secret),
+            clock: clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            config,
+            db,
+            kv,
+            passwords,
+            metrics: Metrics::new(),
+        })))
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "civiquiz", description = "Timed quizzes, live leaderboards and recorded contests on digital citizenship."),
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Every route of the API with its OpenAPI description, as one document.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
+        "/api/v1",
+        OpenApiRouter::new()
+            .merge(health::router())
+            .merge(auth::router())
+            .merge(orgs::router()),
+    )
+}
+
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api_routes, document) = api().split_for_parts();
+    let document = Arc::new(document);
+    let request_id = HeaderName::from_static("x-request-id");
+    api_routes
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let document = document.clone();
+                async move { axum::Json(document.as_ref().clone()) }
+            }),
+        )
+        .merge(health::root_router())
+        .fallback(http::fallback)
+        .method_not_allowed_fallback(http::method_not_allowed)
+        .layer(DefaultBodyLimit::max(http::JSON_BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::request_timeout))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::observe))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map_or("unmatched", |path| path.as_str());
+                let request_id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or("");
+                tracing::info_span!("request", method = %request.method(), route, request_id, status = tracing::field::Empty)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish within the grace.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let grace = state.config.shutdown_grace;
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stopping_tx.send(());
+    });
+    let mut server = tokio::spawn(async move { server.await });
+    tokio::select! {
+        finished = &mut server => return Ok(finished??),
+        _ = stopping_rx => {}
+    }
+    match tokio::time::timeout(grace, &mut server).await {
+        Ok(finished) => Ok(finished??),
+        Err(_) => {
+            tracing::warn!(
+                ?grace,
+                "in-flight requests outlived the shutdown grace; stopping anyway"
+            );
+            server.abort();
+            Ok(())
+        }
+    }
+}

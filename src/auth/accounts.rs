@@ -1,0 +1,242 @@
+//! The `users` table: the only place its SQL lives.
+
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, FromRow};
+use utoipa::ToSchema;
+
+use super::credentials::{DisplayName, Username};
+use super::tokens::new_security_stamp;
+use crate::db::{self, Pool, new_id};
+use crate::error::{AppError, AppResult, FieldErrors};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Participant,
+    Judge,
+    Organizer,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Participant => "participant",
+            Role::Judge => "judge",
+            Role::Organizer => "organizer",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "participant" => Ok(Role::Participant),
+            "judge" => Ok(Role::Judge),
+            "organizer" => Ok(Role::Organizer),
+            "admin" => Ok(Role::Admin),
+            _ => Err("must be participant, judge, organizer or admin".into()),
+        }
+    }
+
+    /// Admins can do whatever organizers can.
+    pub fn organizes(self) -> bool {
+        matches!(self, Role::Organizer | Role::Admin)
+    }
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub org_unit_id: Option<String>,
+    pub birth_year: Option<i64>,
+    pub disabled: i64,
+    pub must_change_password: i64,
+    pub security_stamp: String,
+}
+
+/// What `GET /me` and the auth responses show of an account.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_unit_id: Option<String>,
+    pub birth_year: Option<i64>,
+    pub disabled: bool,
+    /// Set for accounts created with a one-time password until the user picks their own.
+    pub must_change_password: bool,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Participant)
+    }
+
+    pub fn view(&self) -> UserView {
+        UserView {
+            id: self.id.clone(),
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role(),
+            org_unit_id: self.org_unit_id.clone(),
+            birth_year: self.birth_year,
+            disabled: self.disabled != 0,
+            must_change_password: self.must_change_password != 0,
+        }
+    }
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, org_unit_id, birth_year, disabled, must_change_password, security_stamp";
+
+pub struct NewUser {
+    pub username: Username,
+    pub display_name: DisplayName,
+    pub password_hash: String,
+    pub role: Role,
+    pub org_unit_id: Option<String>,
+    pub birth_year: Option<i64>,
+    pub must_change_password: bool,
+}
+
+/// Inserts one account. The unique index on the normalised username decides races.
+pub async fn insert<'e, E>(executor: E, user: &NewUser, now_ms: i64) -> AppResult<UserRow>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql = format!(
+        "INSERT INTO users (id, username, username_key, display_name, password_hash, role, org_unit_id, birth_year, disabled, must_change_password, security_stamp, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $11) RETURNING {USER_COLUMNS}"
+    );
+    sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
+        .bind(new_id())
+        .bind(&user.username.display)
+        .bind(&user.username.key)
+        .bind(&user.display_name.0)
+        .bind(&user.password_hash)
+        .bind(user.role.as_str())
+        .bind(&user.org_unit_id)
+        .bind(user.birth_year)
+        .bind(db::bool_to_db(user.must_change_password))
+        .bind(new_security_stamp())
+        .bind(now_ms)
+        .fetch_one(executor)
+        .await
+        .map_err(|error| {
+            if db::is_unique_violation(&error) {
+                AppError::conflict("username_taken", "that username is taken")
+            } else if db::is_foreign_key_violation(&error) {
+                FieldErrors::single("org_unit_id", "no such org unit")
+            } else {
+                error.into()
+            }
+        })
+}
+
+pub async fn find_by_id(pool: &Pool, id: &str) -> AppResult<Option<UserRow>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    Ok(sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?)
+}
+
+pub async fn find_by_username_key(pool: &Pool, key: &str) -> AppResult<Option<UserRow>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username_key = $1");
+    Ok(sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
+        .bind(key)
+        .fetch_optional(pool)
+        .await?)
+}
+
+/// Keys among `keys` that already belong to accounts (for bulk-import row errors).
+pub async fn existing_username_keys(pool: &Pool, keys: &[String]) -> AppResult<Vec<String>> {
+    let mut taken = Vec::new();
+    for chunk in keys.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT username_key FROM users WHERE username_key IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql));
+        for key in chunk {
+            query = query.bind(key);
+        }
+        taken.extend(query.fetch_all(pool).await?);
+    }
+    Ok(taken)
+}
+
+/// Sets a new password and stamp: every access token issued before stops working.
+pub async fn set_password<'e, E>(
+    executor: E,
+    user_id: &str,
+    password_hash: &str,
+    now_ms: i64,
+) -> AppResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, security_stamp = $2, must_change_password = 0, updated_at = $3 WHERE id = $4",
+    )
+    .bind(password_hash)
+    .bind(new_security_stamp())
+    .bind(now_ms)
+    .bind(user_id)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+pub struct AccountChange {
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    pub org_unit_id: Option<String>,
+    pub display_name: Option<DisplayName>,
+}
+
+/// Applies an admin's change; disabling also rotates the stamp so the user's tokens die.
+pub async fn apply_change<'e, E>(
+    executor: E,
+    user_id: &str,
+    change: &AccountChange,
+    now_ms: i64,
+) -> AppResult<Option<UserRow>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let stamp_changes = change.disabled == Some(true);
+    let sql = format!(
+        "UPDATE users SET
+            role = COALESCE($1, role),
+            disabled = COALESCE($2, disabled),
+            org_unit_id = COALESCE($3, org_unit_id),
+            display_name = COALESCE($4, display_name),
+            security_stamp = CASE WHEN $5 = 1 THEN $6 ELSE security_stamp END,
+            updated_at = $7
+         WHERE id = $8 RETURNING {USER_COLUMNS}"
+    );
+    sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
+        .bind(change.role.map(Role::as_str))
+        .bind(change.disabled.map(db::bool_to_db))
+        .bind(&change.org_unit_id)
+        .bind(change.display_name.as_ref().map(|name| name.0.clone()))
+        .bind(db::bool_to_db(stamp_changes))
+        .bind(new_security_stamp())
+        .bind(now_ms)
+        .bind(user_id)
+        .fetch_optional(executor)
+        .await
+        .map_err(|error| {
+            if db::is_foreign_key_violation(&error) {
+                FieldErrors::single("org_unit_id", "no such org unit")
+            } else {
+                error.into()
+            }
+        })
+}

@@ -1,0 +1,282 @@
+//! Account administration: bulk import of a school's students and changes to one account.
+
+use std::collections::HashSet;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::accounts::{self, AccountChange, NewUser, Role, UserRow, UserView};
+use super::credentials::{DisplayName, Password, Username, parse_birth_year};
+use super::extract::Admin;
+use super::password::Passwords;
+use super::routes::current_year;
+use super::sessions;
+use crate::app::AppState;
+use crate::db::Db;
+use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
+use crate::http::{AppJson, CsvBody, RowError};
+use crate::orgs;
+
+const MAX_IMPORT_ROWS: usize = 5000;
+const IMPORT_COLUMNS: [&str; 5] = [
+    "username",
+    "display_name",
+    "org_unit_code",
+    "role",
+    "birth_year",
+];
+
+/// Twelve characters from an alphabet without look-alikes (0/O, 1/l/I): about 68 bits.
+fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..12)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportedUser {
+    #[serde(flatten)]
+    pub user: UserView,
+    /// Shown once: the user must replace it at first sign-in.
+    pub one_time_password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportUsersResponse {
+    pub created: usize,
+    pub users: Vec<ImportedUser>,
+}
+
+struct ImportRow {
+    username: Username,
+    display_name: DisplayName,
+    org_unit_id: Option<String>,
+    role: Role,
+    birth_year: Option<i64>,
+}
+
+/// Imports accounts from CSV `username,display_name,org_unit_code,role,birth_year`: all rows or
+/// none. Every bad row is reported with its line.
+#[utoipa::path(post, path = "/admin/users/import", tag = "admin", security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = ImportUsersResponse), (status = 422, body = ErrorBody, description = "validation_failed with details.rows"),
+              (status = 403, body = ErrorBody)))]
+pub async fn import_users(
+    State(state): State<AppState>,
+    Admin(_admin): Admin,
+    CsvBody(table): CsvBody,
+) -> AppResult<(StatusCode, AppJson<ImportUsersResponse>)> {
+    let records = table.records(&IMPORT_COLUMNS, MAX_IMPORT_ROWS)?;
+    let units = orgs::store::ids_by_code(&state.db.pool).await?;
+    let current_year = current_year(state.clock.now_ms());
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    let mut seen = HashSet::new();
+    for record in &records {
+        let mut fail =
+            |field: &str, message: String| errors.push(RowError::new(record.line, field, message));
+        let username = Username::parse(record.get("username"))
+            .map_err(|m| fail("username", m))
+            .ok();
+        let display_name = DisplayName::parse(record.get("display_name"))
+            .map_err(|m| fail("display_name", m))
+            .ok();
+        let code = record.get("org_unit_code").trim();
+        let org_unit_id = if code.is_empty() {
+            Some(None)
+        } else {
+            units
+                .get(&orgs::code_key(code))
+                .map(|id| Some(id.clone()))
+                .or_else(|| {
+                    fail(
+                        "org_unit_code",
+                        format!("no org unit has the code {code:?}"),
+                    );
+                    None
+                })
+        };
+        let role_text = record.get("role").trim();
+        let role = if role_text.is_empty() {
+            Some(Role::Participant)
+        } else {
+            Role::parse(role_text).map_err(|m| fail("role", m)).ok()
+        };
+        let year_text = record.get("birth_year").trim();
+        let birth_year = if year_text.is_empty() {
+            Some(None)
+        } else {
+            year_text
+                .parse::<i64>()
+                .map_err(|_| "must be a year such as 2010".to_owned())
+                .and_then(|year| parse_birth_year(year, current_year))
+                .map(Some)
+                .map_err(|m| fail("birth_year", m))
+                .ok()
+        };
+        if let Some(username) = &username
+            && !seen.insert(username.key.clone())
+        {
+            fail("username", "appears twice in this file".into());
+        }
+        if let (
+            Some(username),
+            Some(display_name),
+            Some(org_unit_id),
+            Some(role),
+            Some(birth_year),
+        ) = (username, display_name, org_unit_id, role, birth_year)
+        {
+            rows.push((
+                record.line,
+                ImportRow {
+                    username,
+                    display_name,
+                    org_unit_id,
+                    role,
+                    birth_year,
+                },
+            ));
+        }
+    }
+    let keys: Vec<String> = rows
+        .iter()
+        .map(|(_, row)| row.username.key.clone())
+        .collect();
+    let taken: HashSet<String> = accounts::existing_username_keys(&state.db.pool, &keys)
+        .await?
+        .into_iter()
+        .collect();
+    for (line, row) in &rows {
+        if taken.contains(&row.username.key) {
+            errors.push(RowError::new(*line, "username", "is already taken".into()));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(RowError::into_app_error(errors));
+    }
+
+    let passwords: Vec<String> = rows.iter().map(|_| one_time_password()).collect();
+    let hashes = state.passwords.hash_batch(passwords.clone()).await?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    let mut users = Vec::with_capacity(rows.len());
+    for (((_, row), password_hash), password) in rows.into_iter().zip(hashes).zip(passwords) {
+        let new_user = NewUser {
+            username: row.username,
+            display_name: row.display_name,
+            password_hash,
+            role: row.role,
+            org_unit_id: row.org_unit_id,
+            birth_year: row.birth_year,
+            must_change_password: true,
+        };
+        let user = accounts::insert(&mut *tx, &new_user, now).await?;
+        users.push(ImportedUser {
+            user: user.view(),
+            one_time_password: password,
+        });
+    }
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        AppJson(ImportUsersResponse {
+            created: users.len(),
+            users,
+        }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserChangeRequest {
+    pub role: Option<String>,
+    pub disabled: Option<bool>,
+    pub org_unit_id: Option<String>,
+    pub display_name: Option<String>,
+}
+
+/// Changes an account's role, status, org unit or display name. Disabling ends its sessions.
+#[utoipa::path(patch, path = "/admin/users/{id}", tag = "admin", security(("bearer" = [])), request_body = UserChangeRequest,
+    params(("id" = String, Path)),
+    responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn change_user(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(user_id): Path<String>,
+    AppJson(body): AppJson<UserChangeRequest>,
+) -> AppResult<AppJson<UserView>> {
+    let mut errors = FieldErrors::new();
+    let role = body
+        .role
+        .as_deref()
+        .and_then(|r| errors.take("role", Role::parse(r)));
+    let display_name = body
+        .display_name
+        .as_deref()
+        .and_then(|name| errors.take("display_name", DisplayName::parse(name)));
+    errors.into_result()?;
+    if user_id == admin.id()
+        && (body.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin))
+    {
+        return Err(AppError::conflict(
+            "conflict",
+            "admins cannot disable or demote themselves",
+        ));
+    }
+    let change = AccountChange {
+        role,
+        disabled: body.disabled,
+        org_unit_id: body.org_unit_id,
+        display_name,
+    };
+    let now = state.clock.now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    let user = accounts::apply_change(&mut *tx, &user_id, &change, now)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    if change.disabled == Some(true) {
+        sessions::revoke_all(&mut *tx, &user.id, None, now).await?;
+    }
+    tx.commit().await?;
+    Ok(AppJson(user.view()))
+}
+
+/// `civiquiz admin create`: an admin account from the command line.
+pub async fn create_admin(
+    db: &Db,
+    username: &str,
+    display_name: Option<&str>,
+    password: &str,
+    now_ms: i64,
+) -> anyhow::Result<UserRow> {
+    let username = Username::parse(username).map_err(|m| anyhow::anyhow!("username {m}"))?;
+    let display_name = DisplayName::parse(display_name.unwrap_or(&username.display))
+        .map_err(|m| anyhow::anyhow!("display name {m}"))?;
+    let password = Password::parse(password).map_err(|m| anyhow::anyhow!("password {m}"))?;
+    let passwords = Passwords::new(std::time::Duration::from_secs(60))?;
+    let password_hash = passwords
+        .hash(&password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let user = NewUser {
+        username,
+        display_name,
+        password_hash,
+        role: Role::Admin,
+        org_unit_id: None,
+        birth_year: None,
+        must_change_password: false,
+    };
+    accounts::insert(&db.pool, &user, now_ms)
+        .await
+        .map_err(|e| match e {
+            AppError::Api { message, .. } => anyhow::anyhow!(message),
+            AppError::Internal(e) => e,
+        })
+}

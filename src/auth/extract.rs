@@ -1,0 +1,154 @@
+//! Typed extractors for the caller: handlers name the role they need and never read headers.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use super::accounts::{self, Role, UserRow};
+use super::sessions;
+use crate::app::AppState;
+use crate::error::AppError;
+
+/// Any signed-in caller, including one who must still replace a one-time password.
+pub struct SessionUser {
+    pub user: UserRow,
+    pub session_id: String,
+}
+
+impl FromRequestParts<AppState> for SessionUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or_else(AppError::unauthenticated)?
+            .to_str()
+            .map_err(|_| AppError::token_invalid())?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or_else(AppError::token_invalid)?
+            .trim();
+        let claims = state.tokens.verify_access(token, state.clock.now_ms())?;
+        let user = accounts::find_by_id(&state.db.pool, &claims.sub)
+            .await?
+            .ok_or_else(AppError::token_invalid)?;
+        if user.disabled != 0 || user.security_stamp != claims.stamp {
+            return Err(AppError::token_invalid());
+        }
+        if sessions::is_revoked(&state.db.pool, &claims.sid).await? {
+            return Err(AppError::token_invalid());
+        }
+        Ok(SessionUser {
+            user,
+            session_id: claims.sid,
+        })
+    }
+}
+
+/// A signed-in caller with a password of their own.
+pub struct AuthUser {
+    pub user: UserRow,
+    pub session_id: String,
+}
+
+impl AuthUser {
+    pub fn id(&self) -> &str {
+        &self.user.id
+    }
+    pub fn role(&self) -> Role {
+        self.user.role()
+    }
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let SessionUser { user, session_id } =
+            SessionUser::from_request_parts(parts, state).await?;
+        if user.must_change_password != 0 {
+            return Err(AppError::api(
+                axum::http::StatusCode::FORBIDDEN,
+                "password_change_required",
+                "choose your own password first (PATCH /api/v1/me/password)",
+            ));
+        }
+        Ok(AuthUser { user, session_id })
+    }
+}
+
+macro_rules! role_extractor {
+    ($(#[$doc:meta])* $name:ident, $allowed:expr) => {
+        $(#[$doc])*
+        pub struct $name(pub AuthUser);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = AppError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+                let caller = AuthUser::from_request_parts(parts, state).await?;
+                let allowed: fn(Role) -> bool = $allowed;
+                if allowed(caller.role()) {
+                    Ok($name(caller))
+                } else {
+                    Err(AppError::forbidden())
+                }
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// An organizer or an admin.
+    Organizer,
+    Role::organizes
+);
+role_extractor!(
+    /// An admin.
+    Admin,
+    |role| role == Role::Admin
+);
+role_extractor!(
+    /// A judge (organizers and admins judge too when added to a contest).
+    Judge,
+    |role| matches!(role, Role::Judge | Role::Organizer | Role::Admin)
+);
+
+/// The client's address: the TCP peer, or the last X-Forwarded-For hop behind a trusted proxy.
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.config.trust_forwarded_for
+            && let Some(ip) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.rsplit(',').next())
+                .and_then(|hop| hop.trim().parse::<IpAddr>().ok())
+        {
+            return Ok(ClientIp(ip));
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip())
+            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        Ok(ClientIp(peer))
+    }
+}

@@ -1,0 +1,70 @@
+//! Rate limits on the auth routes: failed logins per account (brute force) and requests per
+//! address (floods only: a whole school shares one address). Counts live in the Kv seam, so
+//! several server processes share them when Redis is configured.
+
+use std::net::IpAddr;
+
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+
+const MINUTE_MS: i64 = 60_000;
+
+fn retry_after_s(remaining_ms: i64) -> u64 {
+    u64::try_from((remaining_ms + 999) / 1000).unwrap_or(1)
+}
+
+fn store_error(error: anyhow::Error) -> AppError {
+    // Fail closed: without the counters brute force would go unchecked.
+    tracing::error!(error = ?error, "rate-limit store unreachable");
+    AppError::unavailable("the rate-limit store is unreachable")
+}
+
+pub async fn per_address(state: &AppState, ip: IpAddr) -> AppResult<()> {
+    let hit = state
+        .kv
+        .count_hit(&format!("auth-ip:{ip}"), MINUTE_MS, state.clock.now_ms())
+        .await
+        .map_err(store_error)?;
+    if hit.count > i64::from(state.config.auth_ip_limit_per_min) {
+        return Err(AppError::rate_limited(retry_after_s(hit.remaining_ms)));
+    }
+    Ok(())
+}
+
+/// A reserved failed-login slot for one account. The slot is taken before the password is
+/// checked, so concurrent guesses cannot overshoot the limit; a success gives it back.
+pub struct LoginSlot {
+    key: String,
+    window_ms: i64,
+    taken_at_ms: i64,
+}
+
+pub async fn reserve_login(state: &AppState, username_key: &str) -> AppResult<LoginSlot> {
+    let limits = &state.config.limits;
+    let window_ms = i64::try_from(limits.failed_login_window.as_millis()).unwrap_or(i64::MAX);
+    let now = state.clock.now_ms();
+    let key = format!("login-fail:{username_key}");
+    let hit = state
+        .kv
+        .count_hit(&key, window_ms, now)
+        .await
+        .map_err(store_error)?;
+    if hit.count > i64::from(limits.failed_logins_per_account) {
+        return Err(AppError::rate_limited(retry_after_s(hit.remaining_ms)));
+    }
+    Ok(LoginSlot {
+        key,
+        window_ms,
+        taken_at_ms: now,
+    })
+}
+
+impl LoginSlot {
+    pub async fn release(self, state: &AppState) -> AppResult<()> {
+        state
+            .kv
+            .uncount_hit(&self.key, self.window_ms, self.taken_at_ms)
+            .await
+            .map_err(store_error)
+    }
+}

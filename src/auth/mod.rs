@@ -1,0 +1,30 @@
+//! Accounts, passwords, tokens, sessions, role extractors and the auth rate limits.
+
+pub mod accounts;
+pub mod admin;
+pub mod credentials;
+pub mod extract;
+pub mod limits;
+pub mod password;
+pub mod routes;
+pub mod sessions;
+pub mod tokens;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+
+pub use extract::{Admin, AuthUser, ClientIp, Judge, Organizer, SessionUser};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(routes::register))
+        .routes(routes!(routes::login))
+        .routes(routes!(routes::refresh))
+        .routes(routes!(routes::logout))
+        .routes(routes!(routes::me))
+        .routes(routes!(routes::change_password))
+        .routes(routes!(admin::import_users))
+        .routes(routes!(admin::change_user))
+}

@@ -1,0 +1,232 @@
+//! Register, sign in, refresh, sign out, and the caller's own account.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::accounts::{self, NewUser, Role, UserView};
+use super::credentials::{DisplayName, Password, Username, parse_birth_year};
+use super::extract::{ClientIp, SessionUser};
+use super::tokens::ACCESS_TTL_S;
+use super::{limits, sessions};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
+use crate::http::AppJson;
+
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    pub username: String,
+    pub password: String,
+    pub display_name: String,
+    pub org_unit_id: Option<String>,
+    pub birth_year: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuthResponse {
+    pub user: UserView,
+    pub access_token: String,
+    pub refresh_token: String,
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+}
+
+pub fn current_year(now_ms: i64) -> i64 {
+    time::OffsetDateTime::from_unix_timestamp(now_ms.div_euclid(1000))
+        .map(|t| i64::from(t.year()))
+        .unwrap_or(2100)
+}
+
+/// Issues the token pair of a session.
+async fn respond(
+    state: &AppState,
+    user: &accounts::UserRow,
+    session: sessions::Session,
+) -> AppResult<AuthResponse> {
+    let access_token = state.tokens.issue_access(
+        &user.id,
+        &session.family_id,
+        &user.security_stamp,
+        state.clock.now_ms(),
+    )?;
+    Ok(AuthResponse {
+        user: user.view(),
+        access_token,
+        refresh_token: session.refresh_token,
+        token_type: "Bearer",
+        expires_in: ACCESS_TTL_S,
+    })
+}
+
+/// Creates a participant account and signs it in.
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, body = AuthResponse), (status = 409, body = ErrorBody, description = "username_taken"),
+              (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn register(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    AppJson(body): AppJson<RegisterRequest>,
+) -> AppResult<(StatusCode, AppJson<AuthResponse>)> {
+    limits::per_address(&state, ip).await?;
+    let now = state.clock.now_ms();
+    let mut errors = FieldErrors::new();
+    let username = errors.take("username", Username::parse(&body.username));
+    let password = errors.take("password", Password::parse(&body.password));
+    let display_name = errors.take("display_name", DisplayName::parse(&body.display_name));
+    let birth_year = match body.birth_year {
+        Some(year) => errors.take("birth_year", parse_birth_year(year, current_year(now))),
+        None => None,
+    };
+    let (Some(username), Some(password), Some(display_name)) = (username, password, display_name)
+    else {
+        return Err(errors.into());
+    };
+    errors.into_result()?;
+    let password_hash = state.passwords.hash(&password).await?;
+    let user = accounts::insert(
+        &state.db.pool,
+        &NewUser {
+            username,
+            display_name,
+            password_hash,
+            role: Role::Participant,
+            org_unit_id: body.org_unit_id,
+            birth_year,
+            must_change_password: false,
+        },
+        now,
+    )
+    .await?;
+    let session = sessions::start(&state.db.pool, &user.id, now).await?;
+    Ok((
+        StatusCode::CREATED,
+        AppJson(respond(&state, &user, session).await?),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// Signs in. Unknown users and wrong passwords get the same answer for the same work.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = AuthResponse), (status = 401, body = ErrorBody, description = "invalid_credentials"),
+              (status = 429, body = ErrorBody, description = "rate_limited"), (status = 503, body = ErrorBody, description = "overloaded")))]
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    AppJson(body): AppJson<LoginRequest>,
+) -> AppResult<AppJson<AuthResponse>> {
+    limits::per_address(&state, ip).await?;
+    let key = Username::key_of(&body.username);
+    let slot = limits::reserve_login(&state, &key).await?;
+    let user = accounts::find_by_username_key(&state.db.pool, &key).await?;
+    let candidate = Password::candidate(&body.password);
+    let matches = state
+        .passwords
+        .verify(&candidate, user.as_ref().map(|u| u.password_hash.as_str()))
+        .await?;
+    let user = match user {
+        Some(user) if matches && user.disabled == 0 => user,
+        _ => return Err(AppError::invalid_credentials()),
+    };
+    slot.release(&state).await?;
+    let session = sessions::start(&state.db.pool, &user.id, state.clock.now_ms()).await?;
+    Ok(AppJson(respond(&state, &user, session).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// Exchanges a refresh token for a new pair. A token used twice ends its whole session.
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = AuthResponse), (status = 401, body = ErrorBody, description = "token_invalid or token_expired")))]
+pub async fn refresh(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    AppJson(body): AppJson<RefreshRequest>,
+) -> AppResult<AppJson<AuthResponse>> {
+    limits::per_address(&state, ip).await?;
+    let now = state.clock.now_ms();
+    let session = sessions::rotate(&state.db.pool, body.refresh_token.trim(), now).await?;
+    let user = accounts::find_by_id(&state.db.pool, &session.user_id)
+        .await?
+        .filter(|user| user.disabled == 0)
+        .ok_or_else(AppError::token_invalid)?;
+    Ok(AppJson(respond(&state, &user, session).await?))
+}
+
+/// Ends the session the refresh token belongs to (the caller's own only).
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = RefreshRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    caller: SessionUser,
+    AppJson(body): AppJson<RefreshRequest>,
+) -> AppResult<StatusCode> {
+    match sessions::family_owner(&state.db.pool, body.refresh_token.trim()).await? {
+        Some((family_id, owner)) if owner == caller.user.id => {
+            sessions::revoke_family(&state.db.pool, &family_id, state.clock.now_ms()).await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        _ => Err(AppError::token_invalid()),
+    }
+}
+
+/// The caller's account.
+#[utoipa::path(get, path = "/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 401, body = ErrorBody)))]
+pub async fn me(caller: SessionUser) -> AppJson<UserView> {
+    AppJson(caller.user.view())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Changes the caller's password; every other session ends, and access tokens issued before
+/// stop working (the caller refreshes to continue).
+#[utoipa::path(patch, path = "/me/password", tag = "auth", request_body = ChangePasswordRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: SessionUser,
+    AppJson(body): AppJson<ChangePasswordRequest>,
+) -> AppResult<StatusCode> {
+    let new_password = Password::parse(&body.new_password)
+        .map_err(|reason| FieldErrors::single("new_password", reason))?;
+    let slot = limits::reserve_login(&state, &Username::key_of(&caller.user.username)).await?;
+    let current = Password::candidate(&body.current_password);
+    if !state
+        .passwords
+        .verify(&current, Some(&caller.user.password_hash))
+        .await?
+    {
+        return Err(FieldErrors::single(
+            "current_password",
+            "is not your current password",
+        ));
+    }
+    slot.release(&state).await?;
+    if body.current_password == body.new_password {
+        return Err(FieldErrors::single(
+            "new_password",
+            "must differ from the current password",
+        ));
+    }
+    let hash = state.passwords.hash(&new_password).await?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    accounts::set_password(&mut *tx, &caller.user.id, &hash, now).await?;
+    sessions::revoke_all(&mut *tx, &caller.user.id, Some(&caller.session_id), now).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

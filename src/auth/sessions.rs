@@ -1,0 +1,149 @@
+//! Sign-in sessions as refresh-token families (the `refresh_tokens` table). Each use of a
+//! refresh token rotates it; presenting a used one again revokes its whole family (ASVS 10.4.5).
+
+use super::tokens::{REFRESH_TTL_MS, hash_refresh_token, new_refresh_token};
+use crate::db::{Pool, new_id};
+use crate::error::{AppError, AppResult};
+
+pub struct Session {
+    pub family_id: String,
+    pub user_id: String,
+    pub refresh_token: String,
+}
+
+async fn insert_token<'e, E>(
+    executor: E,
+    family_id: &str,
+    user_id: &str,
+    expires_at: i64,
+    now_ms: i64,
+) -> AppResult<String>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let (token, hash) = new_refresh_token();
+    sqlx::query(
+        "INSERT INTO refresh_tokens (token_hash, family_id, user_id, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(hash)
+    .bind(family_id)
+    .bind(user_id)
+    .bind(now_ms)
+    .bind(expires_at)
+    .execute(executor)
+    .await?;
+    Ok(token)
+}
+
+/// Starts a new family with an absolute expiry 30 days from now.
+pub async fn start(pool: &Pool, user_id: &str, now_ms: i64) -> AppResult<Session> {
+    let family_id = new_id();
+    let refresh_token =
+        insert_token(pool, &family_id, user_id, now_ms + REFRESH_TTL_MS, now_ms).await?;
+    Ok(Session {
+        family_id,
+        user_id: user_id.to_owned(),
+        refresh_token,
+    })
+}
+
+/// Exchanges a refresh token for its successor. The conditional update makes the exchange
+/// happen once even when two requests race with the same token.
+pub async fn rotate(pool: &Pool, presented: &str, now_ms: i64) -> AppResult<Session> {
+    let hash = hash_refresh_token(presented);
+    let mut tx = pool.begin().await?;
+    let claimed: Option<(String, String, i64)> = sqlx::query_as(
+        "UPDATE refresh_tokens SET used_at = $1
+         WHERE token_hash = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $1
+         RETURNING family_id, user_id, expires_at",
+    )
+    .bind(now_ms)
+    .bind(&hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((family_id, user_id, expires_at)) = claimed else {
+        tx.rollback().await?;
+        return Err(refusal(pool, &hash, now_ms).await?);
+    };
+    let refresh_token = insert_token(&mut *tx, &family_id, &user_id, expires_at, now_ms).await?;
+    tx.commit().await?;
+    Ok(Session {
+        family_id,
+        user_id,
+        refresh_token,
+    })
+}
+
+/// Why a token could not be used; a used token means theft or a replay, so the family ends.
+async fn refusal(pool: &Pool, hash: &str, now_ms: i64) -> AppResult<AppError> {
+    let row: Option<(String, Option<i64>, Option<i64>, i64)> =
+        sqlx::query_as("SELECT family_id, used_at, revoked_at, expires_at FROM refresh_tokens WHERE token_hash = $1")
+            .bind(hash)
+            .fetch_optional(pool)
+            .await?;
+    Ok(match row {
+        None => AppError::token_invalid(),
+        Some((family_id, Some(_), None, _)) => {
+            tracing::warn!(family_id, "refresh token reused; revoking its family");
+            revoke_family(pool, &family_id, now_ms).await?;
+            AppError::token_invalid()
+        }
+        Some((_, _, None, expires_at)) if expires_at <= now_ms => AppError::token_expired(),
+        Some(_) => AppError::token_invalid(),
+    })
+}
+
+pub async fn family_owner(pool: &Pool, presented: &str) -> AppResult<Option<(String, String)>> {
+    Ok(
+        sqlx::query_as("SELECT family_id, user_id FROM refresh_tokens WHERE token_hash = $1")
+            .bind(hash_refresh_token(presented))
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub async fn revoke_family<'e, E>(executor: E, family_id: &str, now_ms: i64) -> AppResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now_ms)
+    .bind(family_id)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Ends every session of a user, except `keep` (the caller's own, when changing a password).
+pub async fn revoke_all<'e, E>(
+    executor: E,
+    user_id: &str,
+    keep: Option<&str>,
+    now_ms: i64,
+) -> AppResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND family_id <> $3",
+    )
+    .bind(now_ms)
+    .bind(user_id)
+    .bind(keep.unwrap_or(""))
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// True when the family was revoked (logout, reuse, disabling): its access tokens stop too.
+pub async fn is_revoked(pool: &Pool, family_id: &str) -> AppResult<bool> {
+    let revoked: Option<i64> = sqlx::query_scalar(
+        "SELECT revoked_at FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NOT NULL LIMIT 1",
+    )
+    .bind(family_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(revoked.is_some())
+}

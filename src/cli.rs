@@ -1,0 +1,102 @@
+//! The commands of the binary: serve (the default) and account administration.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+use crate::app::{self, AppState};
+use crate::clock::{Clock, SystemClock};
+use crate::config::{AdminCommand, Cli, Command, LogFormat, ServeArgs};
+use crate::{auth, db};
+
+pub fn run(cli: Cli) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        None => runtime.block_on(serve(cli.serve)),
+        Some(Command::Serve(args)) => runtime.block_on(serve(args)),
+        Some(Command::Admin(AdminCommand::Create {
+            username,
+            display_name,
+            store,
+        })) => {
+            init_logging(LogFormat::Text);
+            runtime.block_on(async {
+                let mut password = String::new();
+                std::io::stdin().read_to_string(&mut password)?;
+                let password = password.trim_end_matches(['\r', '\n']);
+                let db = db::connect(&store.database_url(), 2).await?;
+                let user = auth::admin::create_admin(
+                    &db,
+                    &username,
+                    display_name.as_deref(),
+                    password,
+                    SystemClock.now_ms(),
+                )
+                .await?;
+                println!("created admin {} ({})", user.username, user.id);
+                Ok(())
+            })
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("civiquiz: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = args
+        .into_config()
+        .map_err(|problems| anyhow::anyhow!("invalid configuration:\n{problems}"))?;
+    init_logging(config.log_format);
+    let listener = TcpListener::bind(config.bind).await?;
+    let state = AppState::connect(config, None).await?;
+    tracing::info!(address = %listener.local_addr()?, "civiquiz serving");
+    app::serve(listener, state, shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,303 @@
+//! One `Config` from flags and environment, validated at boot with a message per bad value.
+
+use std::fs;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rand::RngCore;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "civiquiz",
+    version,
+    about = "Timed quizzes, live leaderboards and recorded contests"
+)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// `civiquiz` alone serves, with these flags.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API (the default).
+    Serve(ServeArgs),
+    /// Account administration.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an admin account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// Where the records live; shared by every command that touches the database.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// Folder for the embedded database, the generated secret and media.
+    #[arg(long, env = "DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; default: a SQLite file in DATA_DIR.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl StoreArgs {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("civiquiz.db").display()))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// `redis://host:port/db`; without it leaderboards, the bus and rate limits stay in-process.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key, so several deployments can share one Redis.
+    #[arg(long, env = "REDIS_PREFIX", default_value = "civiquiz:")]
+    pub redis_prefix: String,
+    /// HS256 key for access tokens (at least 32 bytes). Generated into DATA_DIR when absent.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Refuse unsafe defaults (a generated JWT secret).
+    #[arg(long, env = "PRODUCTION")]
+    pub production: bool,
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// Seconds a request may take to produce its response head.
+    #[arg(long, env = "REQUEST_TIMEOUT_S", default_value_t = 30)]
+    pub request_timeout_s: u64,
+    /// Requests per minute one address may make to the auth routes (a school shares one address).
+    #[arg(long, env = "AUTH_IP_LIMIT_PER_MIN", default_value_t = 600)]
+    pub auth_ip_limit_per_min: u32,
+    /// Take the client address from the last X-Forwarded-For hop (only behind a proxy you run).
+    #[arg(long, env = "TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub redis_url: Option<String>,
+    pub redis_prefix: String,
+    pub jwt_secret: Vec<u8>,
+    pub log_format: LogFormat,
+    pub request_timeout: Duration,
+    pub shutdown_grace: Duration,
+    pub auth_ip_limit_per_min: u32,
+    pub trust_forwarded_for: bool,
+    pub db_max_connections: u32,
+    /// Tuning knobs tests lower to exercise limits quickly.
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub failed_logins_per_account: u32,
+    pub failed_login_window: Duration,
+    pub hash_queue_wait: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            failed_logins_per_account: 10,
+            failed_login_window: Duration::from_secs(15 * 60),
+            hash_queue_wait: Duration::from_secs(2),
+        }
+    }
+}
+
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+impl ServeArgs {
+    /// Checks every value and reports all problems together.
+    pub fn into_config(self) -> Result<Config, String> {
+        let mut problems = Vec::new();
+        let bind = self
+            .bind
+            .parse::<SocketAddr>()
+            .map_err(|_| {
+                problems.push(format!(
+                    "BIND: `{}` is not an address like 127.0.0.1:8080",
+                    self.bind
+                ))
+            })
+            .ok();
+        let database_url = self.store.database_url();
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            problems
+                .push("DATABASE_URL: must start with sqlite:, postgres:// or postgresql://".into());
+        }
+        if let Some(url) = &self.redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            problems.push("REDIS_URL: must start with redis:// or rediss://".into());
+        }
+        if self.redis_prefix.is_empty() || self.redis_prefix.len() > 64 {
+            problems.push("REDIS_PREFIX: must be 1 to 64 characters".into());
+        }
+        if self.request_timeout_s == 0 || self.request_timeout_s > 3600 {
+            problems.push("REQUEST_TIMEOUT_S: must be between 1 and 3600".into());
+        }
+        if self.auth_ip_limit_per_min == 0 {
+            problems.push("AUTH_IP_LIMIT_PER_MIN: must be at least 1".into());
+        }
+        if self.db_max_connections == 0 || self.db_max_connections > 1000 {
+            problems.push("DB_MAX_CONNECTIONS: must be between 1 and 1000".into());
+        }
+        let jwt_secret = match (&self.jwt_secret, self.production) {
+            (Some(secret), _) if secret.len() < MIN_JWT_SECRET_BYTES => {
+                problems.push(format!(
+                    "JWT_SECRET: must be at least {MIN_JWT_SECRET_BYTES} bytes"
+                ));
+                None
+            }
+            (Some(secret), _) => Some(secret.clone().into_bytes()),
+            (None, true) => {
+                problems.push("JWT_SECRET: required with --production (at least 32 bytes)".into());
+                None
+            }
+            (None, false) => load_or_create_secret(&self.store.data_dir)
+                .map_err(|e| problems.push(format!("JWT_SECRET: no secret given and {e}")))
+                .ok(),
+        };
+        match (bind, jwt_secret, problems.is_empty()) {
+            (Some(bind), Some(jwt_secret), true) => Ok(Config {
+                bind,
+                data_dir: self.store.data_dir,
+                database_url,
+                redis_url: self.redis_url,
+                redis_prefix: self.redis_prefix,
+                jwt_secret,
+                log_format: self.log_format,
+                request_timeout: Duration::from_secs(self.request_timeout_s),
+                shutdown_grace: Duration::from_secs(10),
+                auth_ip_limit_per_min: self.auth_ip_limit_per_min,
+                trust_forwarded_for: self.trust_forwarded_for,
+                db_max_connections: self.db_max_connections,
+                limits: Limits::default(),
+            }),
+            _ => Err(problems.join("\n")),
+        }
+    }
+}
+
+/// Reads `DATA_DIR/jwt-secret`, creating it (mode 0600) with 64 random bytes on first start.
+fn load_or_create_secret(data_dir: &Path) -> Result<Vec<u8>, String> {
+    let path = data_dir.join("jwt-secret");
+    if let Ok(existing) = fs::read_to_string(&path) {
+        return hex::decode(existing.trim())
+            .ok()
+            .filter(|bytes| bytes.len() >= MIN_JWT_SECRET_BYTES)
+            .ok_or_else(|| format!("{} is not a valid secret", path.display()));
+    }
+    fs::create_dir_all(data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    let mut secret = vec![0u8; 64];
+    rand::rng().fill_bytes(&mut secret);
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(&path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    file.write_all(hex::encode(&secret).as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(extra: &[&str]) -> ServeArgs {
+        let mut argv = vec!["civiquiz"];
+        argv.extend_from_slice(extra);
+        Cli::parse_from(argv).serve
+    }
+
+    #[test]
+    fn reports_every_bad_value() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().to_str().expect("utf-8 path");
+        let error = args(&[
+            "--bind",
+            "nowhere",
+            "--data-dir",
+            data,
+            "--database-url",
+            "mysql://x",
+            "--jwt-secret",
+            "short",
+        ])
+        .into_config()
+        .expect_err("bad config");
+        assert!(error.contains("BIND"), "{error}");
+        assert!(error.contains("DATABASE_URL"), "{error}");
+        assert!(error.contains("JWT_SECRET"), "{error}");
+    }
+
+    #[test]
+    fn production_needs_a_secret() {
+        let error = args(&["--production"])
+            .into_config()
+            .expect_err("no secret");
+        assert!(error.contains("JWT_SECRET: required"), "{error}");
+    }
+
+    #[test]
+    fn generated_secret_is_kept_private_and_reused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().to_str().expect("utf-8 path");
+        let first = args(&["--data-dir", data]).into_config().expect("config");
+        let second = args(&["--data-dir", data]).into_config().expect("config");
+        assert_eq!(first.jwt_secret, second.jwt_secret);
+        assert!(first.database_url.starts_with("sqlite://"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.path().join("jwt-secret"))
+                .expect("file")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! One error type for every handler: a stable `code`, a human message and optional details,
+//! rendered as `{"error": {"code", "message", "details"}}` with the status API.md gives the code.
+
+use std::collections::BTreeMap;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// An error the client caused or may act on; its text is safe to show.
+    #[error("{code}: {message}")]
+    Api {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        details: Option<Value>,
+        retry_after_s: Option<u64>,
+    },
+    /// Anything unexpected: logged with its cause, answered with a bare 500.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn api(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Api {
+            status,
+            code,
+            message: message.into(),
+            details: None,
+            retry_after_s: None,
+        }
+    }
+
+    pub fn with_details(self, value: Value) -> Self {
+        match self {
+            AppError::Api {
+                status,
+                code,
+                message,
+                retry_after_s,
+                ..
+            } => AppError::Api {
+                status,
+                code,
+                message,
+                details: Some(value),
+                retry_after_s,
+            },
+            other => other,
+        }
+    }
+
+    fn with_retry_after(self, seconds: u64) -> Self {
+        match self {
+            AppError::Api {
+                status,
+                code,
+                message,
+                details,
+                ..
+            } => AppError::Api {
+                status,
+                code,
+                message,
+                details,
+                retry_after_s: Some(seconds.max(1)),
+            },
+            other => other,
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::api(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+    pub fn malformed_json(message: impl Into<String>) -> Self {
+        Self::api(StatusCode::BAD_REQUEST, "malformed_json", message)
+    }
+    pub fn unauthenticated() -> Self {
+        Self::api(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "sign in to continue",
+        )
+    }
+    pub fn invalid_credentials() -> Self {
+        Self::api(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "wrong username or password",
+        )
+    }
+    pub fn token_expired() -> Self {
+        Self::api(
+            StatusCode::UNAUTHORIZED,
+            "token_expired",
+            "the token expired",
+        )
+    }
+    pub fn token_invalid() -> Self {
+        Self::api(
+            StatusCode::UNAUTHORIZED,
+            "token_invalid",
+            "the token is not valid",
+        )
+    }
+    pub fn forbidden() -> Self {
+        Self::api(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "your role does not allow this",
+        )
+    }
+    pub fn not_found() -> Self {
+        Self::api(StatusCode::NOT_FOUND, "not_found", "not found")
+    }
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::api(StatusCode::CONFLICT, code, message)
+    }
+    pub fn payload_too_large(limit_bytes: u64) -> Self {
+        Self::api(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the body is larger than {limit_bytes} bytes"),
+        )
+        .with_details(json!({ "limit_bytes": limit_bytes }))
+    }
+    pub fn unsupported_media_type(message: impl Into<String>) -> Self {
+        Self::api(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            message,
+        )
+    }
+    pub fn rate_limited(retry_after_s: u64) -> Self {
+        Self::api(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many requests; try again later",
+        )
+        .with_retry_after(retry_after_s)
+    }
+    pub fn overloaded(retry_after_s: u64) -> Self {
+        Self::api(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "the server is busy; try again shortly",
+        )
+        .with_retry_after(retry_after_s)
+    }
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::api(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Api { status, .. } => *status,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Per-field validation reasons, collected so a client learns every problem at once.
+#[derive(Debug, Default, Serialize)]
+pub struct FieldErrors(BTreeMap<String, String>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn add(&mut self, field: impl Into<String>, reason: impl Into<String>) {
+        self.0.entry(field.into()).or_insert_with(|| reason.into());
+    }
+    /// Records the error of a parse, keeping the value when it succeeded.
+    pub fn take<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(reason) => {
+                self.add(field, reason);
+                None
+            }
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn into_result(self) -> AppResult<()> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self.into())
+        }
+    }
+    pub fn single(field: impl Into<String>, reason: impl Into<String>) -> AppError {
+        let mut errors = Self::new();
+        errors.add(field, reason);
+        errors.into()
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        AppError::api(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "some fields are not valid",
+        )
+        .with_details(json!({ "fields": errors.0 }))
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::PoolTimedOut => AppError::overloaded(1),
+            _ => AppError::Internal(error.into()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match self {
+            AppError::Api {
+                status,
+                code,
+                message,
+                details,
+                retry_after_s,
+            } => {
+                let mut body = json!({ "code": code, "message": message });
+                if let Some(details) = details {
+                    body["details"] = details;
+                }
+                let mut response = (status, axum::Json(json!({ "error": body }))).into_response();
+                if let Some(seconds) = retry_after_s {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                }
+                response
+            }
+            AppError::Internal(cause) => {
+                tracing::error!(error = ?cause, "internal error");
+                let body =
+                    json!({ "error": { "code": "internal", "message": "internal server error" } });
+                (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+            }
+        }
+    }
+}
+
+/// The error shape, for the OpenAPI document.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, snake_case; clients branch on it.
+    pub code: String,
+    pub message: String,
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<Value>,
+}

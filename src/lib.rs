@@ -1,0 +1,15 @@
+//! civiquiz: timed quizzes, live leaderboards and recorded contests on digital citizenship.
+//! `app::router` builds the HTTP API; `cli::run` is what the binary calls.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod kv;
+pub mod metrics;
+pub mod orgs;

@@ -1,0 +1,52 @@
+//! The organisation tree (district → ward → school → class), loaded from data.
+
+pub mod routes;
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+
+pub use store::{OrgUnit, code_key};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    District,
+    Ward,
+    School,
+    Class,
+    Other,
+}
+
+impl OrgKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::District => "district",
+            OrgKind::Ward => "ward",
+            OrgKind::School => "school",
+            OrgKind::Class => "class",
+            OrgKind::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "district" => Ok(OrgKind::District),
+            "ward" => Ok(OrgKind::Ward),
+            "school" => Ok(OrgKind::School),
+            "class" => Ok(OrgKind::Class),
+            "other" => Ok(OrgKind::Other),
+            _ => Err("must be district, ward, school, class or other".into()),
+        }
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(routes::list_org_units, routes::create_org_unit))
+        .routes(routes!(routes::import_org_units))
+}

@@ -1,0 +1,75 @@
+//! The `org_units` table.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sqlx::FromRow;
+use utoipa::ToSchema;
+
+use crate::db::{self, Pool};
+use crate::error::{AppError, AppResult, FieldErrors};
+
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct OrgUnit {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    /// `district`, `ward`, `school`, `class` or `other`.
+    pub kind: String,
+    pub parent_id: Option<String>,
+}
+
+/// Codes are unique case-insensitively: `P.DV` and `p.dv` are the same unit.
+pub fn code_key(code: &str) -> String {
+    crate::auth::credentials::nfc(code.trim()).to_lowercase()
+}
+
+pub async fn list(pool: &Pool) -> AppResult<Vec<OrgUnit>> {
+    Ok(sqlx::query_as::<_, OrgUnit>(
+        "SELECT id, code, name, kind, parent_id FROM org_units ORDER BY code_key",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+pub async fn ids_by_code(pool: &Pool) -> AppResult<HashMap<String, String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT code_key, id FROM org_units")
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+pub async fn find(pool: &Pool, id: &str) -> AppResult<Option<OrgUnit>> {
+    Ok(sqlx::query_as::<_, OrgUnit>(
+        "SELECT id, code, name, kind, parent_id FROM org_units WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+pub async fn insert<'e, E>(executor: E, unit: &OrgUnit, now_ms: i64) -> AppResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query("INSERT INTO org_units (id, code, code_key, name, kind, parent_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(&unit.id)
+        .bind(&unit.code)
+        .bind(code_key(&unit.code))
+        .bind(&unit.name)
+        .bind(&unit.kind)
+        .bind(&unit.parent_id)
+        .bind(now_ms)
+        .execute(executor)
+        .await
+        .map_err(|error| {
+            if db::is_unique_violation(&error) {
+                AppError::conflict("conflict", format!("an org unit with the code {:?} exists", unit.code))
+            } else if db::is_foreign_key_violation(&error) {
+                FieldErrors::single("parent_id", "no such org unit")
+            } else {
+                error.into()
+            }
+        })?;
+    Ok(())
+}

@@ -1,0 +1,127 @@
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::TestApp;
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    let app = TestApp::spawn().await;
+    for path in ["/healthz", "/api/v1/healthz"] {
+        let response = app.get(path, None).await;
+        assert_eq!(response.status, 200, "{path}");
+        assert_eq!(response.body["status"], "ok");
+    }
+    let ready = app.get("/readyz", None).await;
+    assert_eq!(ready.status, 200, "{}", ready.text);
+    app.get("/api/v1/org-units", None).await;
+    let metrics = app.get("/metrics", None).await;
+    assert_eq!(metrics.status, 200);
+    assert!(
+        metrics
+            .header("content-type")
+            .is_some_and(|v| v.starts_with("text/plain"))
+    );
+    assert!(
+        metrics.text.contains("civiquiz_http_requests_total{method=\"GET\",route=\"/api/v1/org-units\",status=\"200\"} 1"),
+        "{}",
+        metrics.text
+    );
+    assert!(
+        metrics
+            .text
+            .contains("civiquiz_http_request_duration_seconds_bucket")
+    );
+}
+
+#[tokio::test]
+async fn errors_keep_their_shape_and_requests_carry_ids() {
+    let app = TestApp::spawn().await;
+    let missing = app.get("/api/v1/no/such/route", None).await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.code(), "not_found");
+    assert!(
+        missing
+            .header("x-request-id")
+            .is_some_and(|id| !id.is_empty())
+    );
+    let wrong_method = app
+        .send(app.request(reqwest::Method::DELETE, "/api/v1/me", None))
+        .await;
+    assert_eq!(wrong_method.status, 405);
+    assert_eq!(wrong_method.code(), "method_not_allowed");
+    let echoed = app
+        .send(
+            app.request(reqwest::Method::GET, "/healthz", None)
+                .header("x-request-id", "abc-123"),
+        )
+        .await;
+    assert_eq!(echoed.header("x-request-id"), Some("abc-123"));
+}
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_route() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(response.status, 200);
+    assert!(
+        response.body["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1"))
+    );
+    let documented: BTreeSet<String> = response.body["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .into_iter()
+                .flat_map(|ops| ops.keys().cloned())
+                .map(move |method| format!("{} {path}", method.to_uppercase()))
+        })
+        .collect();
+    for route in [
+        "GET /api/v1/healthz",
+        "GET /api/v1/readyz",
+        "GET /api/v1/metrics",
+        "POST /api/v1/auth/register",
+        "POST /api/v1/auth/login",
+        "POST /api/v1/auth/refresh",
+        "POST /api/v1/auth/logout",
+        "GET /api/v1/me",
+        "PATCH /api/v1/me/password",
+        "POST /api/v1/admin/users/import",
+        "PATCH /api/v1/admin/users/{id}",
+        "GET /api/v1/org-units",
+        "POST /api/v1/org-units",
+        "POST /api/v1/org-units/import",
+    ] {
+        assert!(
+            documented.contains(route),
+            "{route} missing from {documented:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_second_process_on_the_same_database_does_not_race_the_migrations() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = common::fresh_database_url(dir.path()).await;
+    let config = common::test_config(dir.path(), url);
+    let (first, second) = tokio::join!(
+        civiquiz::app::AppState::connect(config.clone(), None),
+        civiquiz::app::AppState::connect(config.clone(), None)
+    );
+    let (first, second) = (
+        first.expect("first process"),
+        second.expect("second process"),
+    );
+    // Both see one schema: what one writes the other reads.
+    let count = |state: civiquiz::app::AppState| async move {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM _sqlx_migrations")
+            .fetch_one(&state.db.pool)
+            .await
+            .expect("migrations table")
+    };
+    assert_eq!(count(first).await, count(second).await);
+}
