@@ -61,7 +61,11 @@ async fn logins(url: String, concurrency: usize, seconds: u64) {
             .send()
             .await
             .expect("server reachable");
-        assert!(response.status().is_success(), "register: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "register: {}",
+            response.status()
+        );
     }
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
@@ -93,7 +97,12 @@ async fn logins(url: String, concurrency: usize, seconds: u64) {
             let mut latencies = Vec::new();
             while !stop.load(Ordering::Relaxed) {
                 let t = Instant::now();
-                if client.get(format!("{url}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+                if client
+                    .get(format!("{url}/healthz"))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+                {
                     latencies.push(t.elapsed());
                 }
                 tokio::time::sleep(Duration::from_millis(10)).await;
@@ -117,7 +126,13 @@ async fn logins(url: String, concurrency: usize, seconds: u64) {
 }
 
 fn uuid_like() -> String {
-    format!("{:x}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_millis())
+    format!(
+        "{:x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis()
+    )
 }
 
 fn main() {
@@ -128,6 +143,10 @@ fn main() {
         .build()
         .expect("runtime");
     match args.scenario {
-        Scenario::Logins { url, concurrency, seconds } => runtime.block_on(logins(url, concurrency, seconds)),
+        Scenario::Logins {
+            url,
+            concurrency,
+            seconds,
+        } => runtime.block_on(logins(url, concurrency, seconds)),
     }
 }

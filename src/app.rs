@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::kv::Kv;
 use crate::metrics::Metrics;
-use crate::{auth, health, http, orgs};
+use crate::{auth, banks, health, http, orgs};
 
 pub struct Services {
     pub config: Config,
@@ -48,9 +48,13 @@ impl AppState {
         let db = db::connect(&config.database_url, config.db_max_connections).await?;
         let kv = Kv::connect(config.redis_url.as_deref(), &config.redis_prefix).await?;
         let passwords = Passwords::new(config.limits.hash_queue_wait)?;
+        let clock = clock.unwrap_or_else(|| Arc::new(SystemClock));
+        if let Some(folder) = &config.banks_dir {
+            banks::loader::load_folder(&db.pool, folder, clock.now_ms()).await?;
+        }
         Ok(AppState(Arc::new(Services {
             tokens: TokenKeys::new(&config.jwt_secret),
-            clock: clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            clock,
             config,
             db,
             kv,
@@ -93,7 +97,8 @@ fn api() -> OpenApiRouter<AppState> {
         OpenApiRouter::new()
             .merge(health::router())
             .merge(auth::router())
-            .merge(orgs::router()),
+            .merge(orgs::router())
+            .merge(banks::router()),
     )
 }
 

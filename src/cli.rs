@@ -8,8 +8,8 @@ use tracing_subscriber::EnvFilter;
 
 use crate::app::{self, AppState};
 use crate::clock::{Clock, SystemClock};
-use crate::config::{AdminCommand, Cli, Command, LogFormat, ServeArgs};
-use crate::{auth, db};
+use crate::config::{AdminCommand, BanksCommand, Cli, Command, LogFormat, ServeArgs};
+use crate::{auth, banks, db};
 
 pub fn run(cli: Cli) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -48,6 +48,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 Ok(())
             })
         }
+        Some(Command::Banks(command)) => return run_banks(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -99,4 +100,32 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// `banks check` prints every problem and fails on any; `banks stats` prints the coverage.
+fn run_banks(command: BanksCommand) -> ExitCode {
+    let (paths, show_stats) = match command {
+        BanksCommand::Check { paths } => (paths, false),
+        BanksCommand::Stats { paths } => (paths, true),
+    };
+    let (checked, problems) = banks::check_paths(&paths);
+    for (file, problem) in &problems {
+        eprintln!("{}: {problem}", file.display());
+    }
+    let banks: Vec<banks::Bank> = checked.into_iter().map(|(_, bank)| bank).collect();
+    if show_stats {
+        print!("{}", banks::coverage_table(&banks));
+    } else {
+        let questions: usize = banks.iter().map(|bank| bank.questions.len()).sum();
+        println!(
+            "{} banks, {questions} questions, {} problems",
+            banks.len(),
+            problems.len()
+        );
+    }
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -31,6 +31,23 @@ pub enum Command {
     /// Account administration.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Question-bank tools.
+    #[command(subcommand)]
+    Banks(BanksCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BanksCommand {
+    /// Check bank files (every problem with file, line and question id); non-zero on any.
+    Check {
+        #[arg(default_value = "question-banks")]
+        paths: Vec<PathBuf>,
+    },
+    /// Coverage of the banks by DigComp area, kind and difficulty.
+    Stats {
+        #[arg(default_value = "question-banks")]
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +117,9 @@ pub struct ServeArgs {
     /// Take the client address from the last X-Forwarded-For hop (only behind a proxy you run).
     #[arg(long, env = "TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// Folder of question-bank files loaded (upserted) at start.
+    #[arg(long, env = "BANKS_DIR", default_value = "question-banks")]
+    pub banks_dir: PathBuf,
     /// Largest number of pooled database connections.
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
@@ -119,6 +139,8 @@ pub struct Config {
     pub auth_ip_limit_per_min: u32,
     pub trust_forwarded_for: bool,
     pub db_max_connections: u32,
+    /// Bank files loaded at start; `None` loads none.
+    pub banks_dir: Option<PathBuf>,
     /// Tuning knobs tests lower to exercise limits quickly.
     pub limits: Limits,
 }
@@ -211,6 +233,7 @@ impl ServeArgs {
                 auth_ip_limit_per_min: self.auth_ip_limit_per_min,
                 trust_forwarded_for: self.trust_forwarded_for,
                 db_max_connections: self.db_max_connections,
+                banks_dir: Some(self.banks_dir),
                 limits: Limits::default(),
             }),
             _ => Err(problems.join("\n")),

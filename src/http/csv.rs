@@ -1,4 +1,4 @@
-//! CSV request bodies for the bulk imports: UTF-8 (a BOM is fine), a header row naming the
+//! Text request bodies (CSV bulk imports, bank files): UTF-8 (a BOM is fine), a header row naming the
 //! columns in any order, and per-row errors that point at the file's line.
 
 use std::collections::HashMap;
@@ -60,17 +60,28 @@ impl RowError {
 impl<S: Send + Sync> FromRequest<S> for CsvBody {
     type Rejection = AppError;
 
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let TextBody(text) = TextBody::from_request(request, state).await?;
+        Ok(CsvBody(CsvTable { text }))
+    }
+}
+
+/// A UTF-8 text body of up to [`super::TEXT_BODY_LIMIT`] bytes (CSV, TOML, GIFT), with a BOM
+/// dropped and the text in NFC.
+pub struct TextBody(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for TextBody {
+    type Rejection = AppError;
+
     async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::to_bytes(request.into_body(), super::CSV_BODY_LIMIT)
+        let bytes = axum::body::to_bytes(request.into_body(), super::TEXT_BODY_LIMIT)
             .await
-            .map_err(|_| AppError::payload_too_large(super::CSV_BODY_LIMIT as u64))?;
+            .map_err(|_| AppError::payload_too_large(super::TEXT_BODY_LIMIT as u64))?;
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
         let text = std::str::from_utf8(bytes).map_err(|_| {
-            AppError::bad_request("the CSV must be UTF-8 (save it as \"CSV UTF-8\")")
+            AppError::bad_request("the body must be UTF-8 text (for CSV: save as \"CSV UTF-8\")")
         })?;
-        Ok(CsvBody(CsvTable {
-            text: crate::auth::credentials::nfc(text),
-        }))
+        Ok(TextBody(crate::auth::credentials::nfc(text)))
     }
 }
 

@@ -3,11 +3,13 @@
 mod csv;
 mod json;
 mod middleware;
+mod query;
 
-pub use csv::{CsvBody, CsvRecord, CsvTable, RowError};
+pub use csv::{CsvBody, CsvRecord, CsvTable, RowError, TextBody};
 pub use json::AppJson;
 pub use middleware::{fallback, method_not_allowed, observe, request_timeout};
+pub use query::{AppQuery, Paging};
 
-/// Bodies of JSON endpoints are small; CSV imports get their own larger limit.
+/// Bodies of JSON endpoints are small; text imports (CSV, bank files) get a larger limit.
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
-pub const CSV_BODY_LIMIT: usize = 4 * 1024 * 1024;
+pub const TEXT_BODY_LIMIT: usize = 4 * 1024 * 1024;
