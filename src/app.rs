@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::kv::Kv;
 use crate::metrics::Metrics;
-use crate::{auth, banks, health, http, orgs};
+use crate::{auth, banks, health, http, orgs, quizzes};
 
 pub struct Services {
     pub config: Config,
@@ -98,7 +98,8 @@ fn api() -> OpenApiRouter<AppState> {
             .merge(health::router())
             .merge(auth::router())
             .merge(orgs::router())
-            .merge(banks::router()),
+            .merge(banks::router())
+            .merge(quizzes::router()),
     )
 }
 
@@ -150,6 +151,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let grace = state.config.shutdown_grace;
+    let sweeper = tokio::spawn(quizzes::sweeper::run(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -158,9 +160,13 @@ pub async fn serve(
     });
     let mut server = tokio::spawn(async move { server.await });
     tokio::select! {
-        finished = &mut server => return Ok(finished??),
+        finished = &mut server => {
+            sweeper.abort();
+            return Ok(finished??);
+        }
         _ = stopping_rx => {}
     }
+    sweeper.abort();
     match tokio::time::timeout(grace, &mut server).await {
         Ok(finished) => Ok(finished??),
         Err(_) => {

@@ -120,6 +120,13 @@ pub struct ServeArgs {
     /// Folder of question-bank files loaded (upserted) at start.
     #[arg(long, env = "BANKS_DIR", default_value = "question-banks")]
     pub banks_dir: PathBuf,
+    /// Seconds after an attempt's deadline during which saves and submits still count
+    /// (network latency), before the attempt is closed with what was saved.
+    #[arg(long, env = "ATTEMPT_GRACE_S", default_value_t = 5)]
+    pub attempt_grace_s: u64,
+    /// How often the sweeper closes attempts past their deadline, in milliseconds.
+    #[arg(long, env = "SWEEP_INTERVAL_MS", default_value_t = 500)]
+    pub sweep_interval_ms: u64,
     /// Largest number of pooled database connections.
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
@@ -139,6 +146,8 @@ pub struct Config {
     pub auth_ip_limit_per_min: u32,
     pub trust_forwarded_for: bool,
     pub db_max_connections: u32,
+    pub attempt_grace: Duration,
+    pub sweep_interval: Duration,
     /// Bank files loaded at start; `None` loads none.
     pub banks_dir: Option<PathBuf>,
     /// Tuning knobs tests lower to exercise limits quickly.
@@ -200,6 +209,12 @@ impl ServeArgs {
         if self.auth_ip_limit_per_min == 0 {
             problems.push("AUTH_IP_LIMIT_PER_MIN: must be at least 1".into());
         }
+        if self.attempt_grace_s > 300 {
+            problems.push("ATTEMPT_GRACE_S: must be at most 300".into());
+        }
+        if !(50..=60_000).contains(&self.sweep_interval_ms) {
+            problems.push("SWEEP_INTERVAL_MS: must be between 50 and 60000".into());
+        }
         if self.db_max_connections == 0 || self.db_max_connections > 1000 {
             problems.push("DB_MAX_CONNECTIONS: must be between 1 and 1000".into());
         }
@@ -233,6 +248,8 @@ impl ServeArgs {
                 auth_ip_limit_per_min: self.auth_ip_limit_per_min,
                 trust_forwarded_for: self.trust_forwarded_for,
                 db_max_connections: self.db_max_connections,
+                attempt_grace: Duration::from_secs(self.attempt_grace_s),
+                sweep_interval: Duration::from_millis(self.sweep_interval_ms),
                 banks_dir: Some(self.banks_dir),
                 limits: Limits::default(),
             }),

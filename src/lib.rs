@@ -14,3 +14,4 @@ pub mod http;
 pub mod kv;
 pub mod metrics;
 pub mod orgs;
+pub mod quizzes;

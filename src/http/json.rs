@@ -94,3 +94,27 @@ impl<T: Serialize> IntoResponse for AppJson<T> {
         axum::Json(self.0).into_response()
     }
 }
+
+/// An optional JSON body: a request without a body (and without a JSON content type) is `None`.
+impl<S, T> axum::extract::OptionalFromRequest<S> for AppJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        let declares_body = request.headers().contains_key(CONTENT_TYPE)
+            || request
+                .headers()
+                .get(axum::http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v != "0");
+        if !declares_body {
+            return Ok(None);
+        }
+        <AppJson<T> as FromRequest<S>>::from_request(request, state)
+            .await
+            .map(Some)
+    }
+}

@@ -73,3 +73,25 @@ where
         })?;
     Ok(())
 }
+
+/// The unit and every unit above it, nearest first (class → school → ward → district).
+pub async fn lineage(pool: &Pool, unit_id: &str) -> AppResult<Vec<String>> {
+    let mut chain = vec![unit_id.to_owned()];
+    let mut current = unit_id.to_owned();
+    // The import refuses cycles; the bound only guards against a hand-edited database.
+    for _ in 0..32 {
+        let parent: Option<Option<String>> =
+            sqlx::query_scalar("SELECT parent_id FROM org_units WHERE id = $1")
+                .bind(&current)
+                .fetch_optional(pool)
+                .await?;
+        match parent.flatten() {
+            Some(parent) if !chain.contains(&parent) => {
+                chain.push(parent.clone());
+                current = parent;
+            }
+            _ => break,
+        }
+    }
+    Ok(chain)
+}

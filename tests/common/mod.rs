@@ -94,6 +94,8 @@ pub fn test_config(data_dir: &std::path::Path, database_url: String) -> Config {
         auth_ip_limit_per_min: 10_000,
         trust_forwarded_for: false,
         db_max_connections: 8,
+        attempt_grace: Duration::from_secs(5),
+        sweep_interval: Duration::from_millis(200),
         banks_dir: None,
         limits: Limits::default(),
     }

@@ -1,0 +1,413 @@
+//! The attempt tables. Every change to an attempt starts with a conditional update of its row,
+//! so saves, submits and the sweeper serialise on it on both engines: a save that wins commits
+//! before grading reads the answers; a save that loses sees the attempt finished.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use sqlx::FromRow;
+
+use crate::banks::Question;
+use crate::banks::store::parse_body;
+use crate::db::{self, Pool};
+use crate::error::AppResult;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AttemptRow {
+    pub id: String,
+    pub quiz_id: String,
+    pub user_id: String,
+    pub number: i64,
+    pub status: String,
+    pub started_at: i64,
+    pub deadline_at: i64,
+    pub finished_at: Option<i64>,
+    pub question_count: i64,
+    pub score_milli: Option<i64>,
+    pub max_score_milli: i64,
+    pub correct_count: Option<i64>,
+    pub duration_ms: Option<i64>,
+}
+
+impl AttemptRow {
+    pub fn in_progress(&self) -> bool {
+        self.status == IN_PROGRESS
+    }
+}
+
+pub const IN_PROGRESS: &str = "in_progress";
+pub const SUBMITTED: &str = "submitted";
+pub const EXPIRED: &str = "expired";
+
+const ATTEMPT_COLUMNS: &str = "id, quiz_id, user_id, number, status, started_at, deadline_at, finished_at, question_count, \
+     score_milli, max_score_milli, correct_count, duration_ms";
+
+pub async fn find(pool: &Pool, id: &str) -> AppResult<Option<AttemptRow>> {
+    let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?)
+}
+
+pub async fn find_in_progress(
+    pool: &Pool,
+    quiz_id: &str,
+    user_id: &str,
+) -> AppResult<Option<AttemptRow>> {
+    let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE in_progress_key = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(in_progress_key(quiz_id, user_id))
+        .fetch_optional(pool)
+        .await?)
+}
+
+fn in_progress_key(quiz_id: &str, user_id: &str) -> String {
+    format!("{quiz_id}:{user_id}")
+}
+
+pub async fn count_for(pool: &Pool, quiz_id: &str, user_id: &str) -> AppResult<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM attempts WHERE quiz_id = $1 AND user_id = $2")
+            .bind(quiz_id)
+            .bind(user_id)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// Attempts the user made per quiz (for "attempts left" in listings).
+pub async fn counts_by_quiz(pool: &Pool, user_id: &str) -> AppResult<HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT quiz_id, COUNT(*) FROM attempts WHERE user_id = $1 GROUP BY quiz_id",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// A question drawn for an attempt, pinned to its version, with its options in shown order.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    pub key: String,
+    pub bank_slug: String,
+    pub question_id: String,
+    pub version: i64,
+    pub option_order: Vec<String>,
+    pub question: Question,
+}
+
+pub struct NewAttempt<'a> {
+    pub id: &'a str,
+    pub quiz_id: &'a str,
+    pub user_id: &'a str,
+    pub number: i64,
+    pub seed: &'a str,
+    pub started_at: i64,
+    pub deadline_at: i64,
+    pub max_score_milli: i64,
+}
+
+/// Inserts the attempt and its questions at once. A unique violation means another request
+/// started an attempt first (one in progress per user, numbers unique): the caller re-reads.
+pub async fn create(
+    pool: &Pool,
+    attempt: &NewAttempt<'_>,
+    drawn: &[Drawn],
+) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO attempts (id, quiz_id, user_id, number, seed, status, in_progress_key, started_at, deadline_at, question_count, max_score_milli)
+         VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7, $8, $9, $10)",
+    )
+    .bind(attempt.id)
+    .bind(attempt.quiz_id)
+    .bind(attempt.user_id)
+    .bind(attempt.number)
+    .bind(attempt.seed)
+    .bind(in_progress_key(attempt.quiz_id, attempt.user_id))
+    .bind(attempt.started_at)
+    .bind(attempt.deadline_at)
+    .bind(drawn.len() as i64)
+    .bind(attempt.max_score_milli)
+    .execute(&mut *tx)
+    .await?;
+    for (position, question) in drawn.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO attempt_questions (attempt_id, position, question_key, bank_slug, question_id, version, option_order)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(attempt.id)
+        .bind(position as i64)
+        .bind(&question.key)
+        .bind(&question.bank_slug)
+        .bind(&question.question_id)
+        .bind(question.version)
+        .bind(serde_json::to_string(&question.option_order).unwrap_or_else(|_| "[]".into()))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// An attempt's questions in shown order, each as the version it served.
+pub async fn questions(pool: &Pool, attempt_id: &str) -> AppResult<Vec<Drawn>> {
+    let rows: Vec<(String, String, String, i64, String, String)> = sqlx::query_as(
+        "SELECT aq.question_key, aq.bank_slug, aq.question_id, aq.version, aq.option_order, v.body
+         FROM attempt_questions aq
+         JOIN question_versions v ON v.bank_slug = aq.bank_slug AND v.question_id = aq.question_id AND v.version = aq.version
+         WHERE aq.attempt_id = $1 ORDER BY aq.position",
+    )
+    .bind(attempt_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(key, bank_slug, question_id, version, order, body)| {
+            Ok(Drawn {
+                key,
+                bank_slug,
+                question_id,
+                version,
+                option_order: serde_json::from_str(&order).unwrap_or_default(),
+                question: parse_body(&body)?,
+            })
+        })
+        .collect()
+}
+
+/// What a save needs in one read: the attempt and the one question it names.
+pub struct SaveTarget {
+    pub user_id: String,
+    pub status: String,
+    pub deadline_at: i64,
+    pub question: Question,
+}
+
+pub async fn save_target(
+    pool: &Pool,
+    attempt_id: &str,
+    question_key: &str,
+) -> AppResult<Option<SaveTarget>> {
+    let row: Option<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT a.user_id, a.status, a.deadline_at, v.body
+         FROM attempts a
+         JOIN attempt_questions aq ON aq.attempt_id = a.id AND aq.question_key = $2
+         JOIN question_versions v ON v.bank_slug = aq.bank_slug AND v.question_id = aq.question_id AND v.version = aq.version
+         WHERE a.id = $1",
+    )
+    .bind(attempt_id)
+    .bind(question_key)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|(user_id, status, deadline_at, body)| {
+        Ok(SaveTarget {
+            user_id,
+            status,
+            deadline_at,
+            question: parse_body(&body)?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn answers(pool: &Pool, attempt_id: &str) -> AppResult<HashMap<String, Value>> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT question_key, response FROM attempt_answers WHERE attempt_id = $1")
+            .bind(attempt_id)
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(key, response)| {
+            serde_json::from_str(&response)
+                .ok()
+                .map(|value| (key, value))
+        })
+        .collect())
+}
+
+async fn write_answer(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    attempt_id: &str,
+    key: &str,
+    response: Option<&Value>,
+    now_ms: i64,
+) -> AppResult<()> {
+    match response {
+        Some(response) => {
+            sqlx::query(
+                "INSERT INTO attempt_answers (attempt_id, question_key, response, saved_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (attempt_id, question_key) DO UPDATE SET response = excluded.response, saved_at = excluded.saved_at",
+            )
+            .bind(attempt_id)
+            .bind(key)
+            .bind(response.to_string())
+            .bind(now_ms)
+            .execute(&mut **tx)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM attempt_answers WHERE attempt_id = $1 AND question_key = $2")
+                .bind(attempt_id)
+                .bind(key)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Saves (or clears, with `None`) one answer if the attempt is still open at `now_ms`;
+/// false when it is finished or past its deadline plus grace.
+pub async fn save_answer(
+    pool: &Pool,
+    attempt_id: &str,
+    key: &str,
+    response: Option<&Value>,
+    now_ms: i64,
+    grace_ms: i64,
+) -> AppResult<bool> {
+    let mut tx = pool.begin().await?;
+    let open = sqlx::query(
+        "UPDATE attempts SET last_saved_at = $1 WHERE id = $2 AND status = 'in_progress' AND deadline_at + $3 >= $1",
+    )
+    .bind(now_ms)
+    .bind(attempt_id)
+    .bind(grace_ms)
+    .execute(&mut *tx)
+    .await?;
+    if open.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    write_answer(&mut tx, attempt_id, key, response, now_ms).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// How an attempt ends: by its owner inside the deadline plus grace, or by the server after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Submitted,
+    Expired,
+}
+
+/// Claims an open attempt for grading and applies `grade` to its answers, in one transaction.
+/// Returns false when another request (a second tab, the sweeper, another server) or the
+/// clock got there first; nothing is written then.
+pub async fn finish<F>(
+    pool: &Pool,
+    attempt: &AttemptRow,
+    ending: Ending,
+    final_answers: &[(String, Option<Value>)],
+    now_ms: i64,
+    grace_ms: i64,
+    grade: F,
+) -> AppResult<bool>
+where
+    F: FnOnce(&HashMap<String, Value>) -> Grades,
+{
+    let (status, time_condition, finished_at) = match ending {
+        Ending::Submitted => (SUBMITTED, "deadline_at + $4 >= $3", now_ms),
+        Ending::Expired => (EXPIRED, "deadline_at + $4 < $3", attempt.deadline_at),
+    };
+    let mut tx = pool.begin().await?;
+    let claim = format!(
+        "UPDATE attempts SET status = $1, in_progress_key = NULL, finished_at = $5
+         WHERE id = $2 AND status = 'in_progress' AND {time_condition}"
+    );
+    let claimed = sqlx::query(sqlx::AssertSqlSafe(claim))
+        .bind(status)
+        .bind(&attempt.id)
+        .bind(now_ms)
+        .bind(grace_ms)
+        .bind(finished_at)
+        .execute(&mut *tx)
+        .await?;
+    if claimed.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    for (key, response) in final_answers {
+        write_answer(&mut tx, &attempt.id, key, response.as_ref(), now_ms).await?;
+    }
+    // Only answers the attempt accepted in time: saves are refused after deadline + grace.
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT question_key, response FROM attempt_answers WHERE attempt_id = $1 AND saved_at <= $2")
+            .bind(&attempt.id)
+            .bind(attempt.deadline_at + grace_ms)
+            .fetch_all(&mut *tx)
+            .await?;
+    let answers: HashMap<String, Value> = rows
+        .into_iter()
+        .filter_map(|(key, response)| {
+            serde_json::from_str(&response)
+                .ok()
+                .map(|value| (key, value))
+        })
+        .collect();
+    let grades = grade(&answers);
+    let duration_ms = (finished_at.min(attempt.deadline_at) - attempt.started_at).max(0);
+    sqlx::query(
+        "UPDATE attempts SET score_milli = $1, correct_count = $2, duration_ms = $3 WHERE id = $4",
+    )
+    .bind(grades.score_milli)
+    .bind(grades.correct_count)
+    .bind(duration_ms)
+    .bind(&attempt.id)
+    .execute(&mut *tx)
+    .await?;
+    for (key, points_milli, correct) in &grades.per_question {
+        sqlx::query("UPDATE attempt_questions SET points_milli = $1, correct = $2 WHERE attempt_id = $3 AND question_key = $4")
+            .bind(points_milli)
+            .bind(db::bool_to_db(*correct))
+            .bind(&attempt.id)
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub struct Grades {
+    pub score_milli: i64,
+    pub correct_count: i64,
+    pub per_question: Vec<(String, i64, bool)>,
+}
+
+/// Per-question outcomes of a finished attempt: `(key, points_milli, correct)`.
+pub async fn question_outcomes(
+    pool: &Pool,
+    attempt_id: &str,
+) -> AppResult<HashMap<String, (i64, bool)>> {
+    let rows: Vec<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT question_key, points_milli, correct FROM attempt_questions WHERE attempt_id = $1",
+    )
+    .bind(attempt_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(key, points, correct)| (key, (points.unwrap_or(0), correct.unwrap_or(0) != 0)))
+        .collect())
+}
+
+/// Open attempts whose deadline plus grace has passed, oldest first.
+pub async fn due(
+    pool: &Pool,
+    now_ms: i64,
+    grace_ms: i64,
+    limit: i64,
+) -> AppResult<Vec<AttemptRow>> {
+    let sql = format!(
+        "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE status = 'in_progress' AND deadline_at + $1 < $2 ORDER BY deadline_at LIMIT $3"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(grace_ms)
+        .bind(now_ms)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+}

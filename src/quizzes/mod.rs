@@ -1,0 +1,33 @@
+//! Timed quizzes: events, quiz definitions drawn from bank rules, server-authoritative
+//! attempts with autosave, grading, review and the deadline sweeper.
+
+pub mod access;
+pub mod attempt_store;
+pub mod attempts;
+pub mod draw;
+pub mod events;
+pub mod grading;
+pub mod quiz;
+pub mod response;
+pub mod review;
+pub mod routes;
+pub mod sweeper;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(events::create_event, events::list_events))
+        .routes(routes!(events::get_event))
+        .routes(routes!(routes::create_quiz, routes::list_quizzes))
+        .routes(routes!(routes::edit_quiz, routes::get_quiz))
+        .routes(routes!(routes::publish_quiz))
+        .routes(routes!(attempts::start_attempt))
+        .routes(routes!(attempts::get_attempt))
+        .routes(routes!(attempts::save_answer))
+        .routes(routes!(attempts::submit_attempt))
+        .routes(routes!(review::review_attempt))
+}
