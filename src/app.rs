@@ -15,6 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::password::Passwords;
 use crate::auth::tokens::TokenKeys;
+use crate::banks::cache::QuestionCache;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
 use crate::db::{self, Db};
@@ -30,6 +31,7 @@ pub struct Services {
     pub tokens: TokenKeys,
     pub passwords: Passwords,
     pub metrics: Metrics,
+    pub questions: QuestionCache,
 }
 
 #[derive(Clone)]
@@ -60,6 +62,7 @@ impl AppState {
             kv,
             passwords,
             metrics: Metrics::new(),
+            questions: QuestionCache::new(20_000),
         })))
     }
 }

@@ -240,3 +240,30 @@ where
             }
         })
 }
+
+#[derive(FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    revoked: i64,
+}
+
+/// The account behind an access token and whether its session was revoked, in one query:
+/// this runs on every authenticated request.
+pub async fn find_for_session(
+    pool: &Pool,
+    user_id: &str,
+    family_id: &str,
+) -> AppResult<Option<(UserRow, bool)>> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS},
+            (SELECT COUNT(*) FROM refresh_tokens r WHERE r.family_id = $2 AND r.revoked_at IS NOT NULL) AS revoked
+         FROM users WHERE id = $1"
+    );
+    let row = sqlx::query_as::<_, SessionRow>(AssertSqlSafe(sql))
+        .bind(user_id)
+        .bind(family_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|row| (row.user, row.revoked > 0)))
+}

@@ -7,7 +7,6 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use super::accounts::{self, Role, UserRow};
-use super::sessions;
 use crate::app::AppState;
 use crate::error::AppError;
 
@@ -36,13 +35,10 @@ impl FromRequestParts<AppState> for SessionUser {
             .ok_or_else(AppError::token_invalid)?
             .trim();
         let claims = state.tokens.verify_access(token, state.clock.now_ms())?;
-        let user = accounts::find_by_id(&state.db.pool, &claims.sub)
+        let (user, revoked) = accounts::find_for_session(&state.db.pool, &claims.sub, &claims.sid)
             .await?
             .ok_or_else(AppError::token_invalid)?;
-        if user.disabled != 0 || user.security_stamp != claims.stamp {
-            return Err(AppError::token_invalid());
-        }
-        if sessions::is_revoked(&state.db.pool, &claims.sid).await? {
+        if revoked || user.disabled != 0 || user.security_stamp != claims.stamp {
             return Err(AppError::token_invalid());
         }
         Ok(SessionUser {

@@ -136,14 +136,3 @@ where
     .await?;
     Ok(())
 }
-
-/// True when the family was revoked (logout, reuse, disabling): its access tokens stop too.
-pub async fn is_revoked(pool: &Pool, family_id: &str) -> AppResult<bool> {
-    let revoked: Option<i64> = sqlx::query_scalar(
-        "SELECT revoked_at FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NOT NULL LIMIT 1",
-    )
-    .bind(family_id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(revoked.is_some())
-}

@@ -1,6 +1,7 @@
 //! Question banks: the TOML bank format, its checker, Moodle GIFT import, coverage stats, the
 //! bank tables and the organizer endpoints.
 
+pub mod cache;
 pub mod check;
 pub mod format;
 pub mod gift;

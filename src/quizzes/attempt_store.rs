@@ -7,9 +7,11 @@ use std::collections::HashMap;
 use serde_json::Value;
 use sqlx::FromRow;
 
+use std::sync::Arc;
+
 use crate::banks::Question;
-use crate::banks::store::parse_body;
-use crate::db::{self, Pool};
+use crate::banks::cache::QuestionCache;
+use crate::db::{self, Db, Engine, Pool};
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, FromRow)]
@@ -95,7 +97,7 @@ pub struct Drawn {
     pub question_id: String,
     pub version: i64,
     pub option_order: Vec<String>,
-    pub question: Question,
+    pub question: Arc<Question>,
 }
 
 pub struct NewAttempt<'a> {
@@ -152,63 +154,64 @@ pub async fn create(
 }
 
 /// An attempt's questions in shown order, each as the version it served.
-pub async fn questions(pool: &Pool, attempt_id: &str) -> AppResult<Vec<Drawn>> {
-    let rows: Vec<(String, String, String, i64, String, String)> = sqlx::query_as(
-        "SELECT aq.question_key, aq.bank_slug, aq.question_id, aq.version, aq.option_order, v.body
-         FROM attempt_questions aq
-         JOIN question_versions v ON v.bank_slug = aq.bank_slug AND v.question_id = aq.question_id AND v.version = aq.version
-         WHERE aq.attempt_id = $1 ORDER BY aq.position",
+pub async fn questions(
+    pool: &Pool,
+    cache: &QuestionCache,
+    attempt_id: &str,
+) -> AppResult<Vec<Drawn>> {
+    let rows: Vec<(String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT question_key, bank_slug, question_id, version, option_order
+         FROM attempt_questions WHERE attempt_id = $1 ORDER BY position",
     )
     .bind(attempt_id)
     .fetch_all(pool)
     .await?;
-    rows.into_iter()
-        .map(|(key, bank_slug, question_id, version, order, body)| {
-            Ok(Drawn {
-                key,
-                bank_slug,
-                question_id,
-                version,
-                option_order: serde_json::from_str(&order).unwrap_or_default(),
-                question: parse_body(&body)?,
-            })
-        })
-        .collect()
+    let mut drawn = Vec::with_capacity(rows.len());
+    for (key, bank_slug, question_id, version, order) in rows {
+        let question = cache.get(pool, &bank_slug, &question_id, version).await?;
+        drawn.push(Drawn {
+            key,
+            bank_slug,
+            question_id,
+            version,
+            option_order: serde_json::from_str(&order).unwrap_or_default(),
+            question,
+        });
+    }
+    Ok(drawn)
 }
 
-/// What a save needs in one read: the attempt and the one question it names.
+/// What a save needs: the attempt and the one question it names.
 pub struct SaveTarget {
     pub user_id: String,
     pub status: String,
-    pub deadline_at: i64,
-    pub question: Question,
+    pub question: Arc<Question>,
 }
 
 pub async fn save_target(
     pool: &Pool,
+    cache: &QuestionCache,
     attempt_id: &str,
     question_key: &str,
 ) -> AppResult<Option<SaveTarget>> {
-    let row: Option<(String, String, i64, String)> = sqlx::query_as(
-        "SELECT a.user_id, a.status, a.deadline_at, v.body
-         FROM attempts a
-         JOIN attempt_questions aq ON aq.attempt_id = a.id AND aq.question_key = $2
-         JOIN question_versions v ON v.bank_slug = aq.bank_slug AND v.question_id = aq.question_id AND v.version = aq.version
+    let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT a.user_id, a.status, aq.bank_slug, aq.question_id, aq.version
+         FROM attempts a JOIN attempt_questions aq ON aq.attempt_id = a.id AND aq.question_key = $2
          WHERE a.id = $1",
     )
     .bind(attempt_id)
     .bind(question_key)
     .fetch_optional(pool)
     .await?;
-    row.map(|(user_id, status, deadline_at, body)| {
-        Ok(SaveTarget {
-            user_id,
-            status,
-            deadline_at,
-            question: parse_body(&body)?,
-        })
-    })
-    .transpose()
+    let Some((user_id, status, bank, question_id, version)) = row else {
+        return Ok(None);
+    };
+    let question = cache.get(pool, &bank, &question_id, version).await?;
+    Ok(Some(SaveTarget {
+        user_id,
+        status,
+        question,
+    }))
 }
 
 pub async fn answers(pool: &Pool, attempt_id: &str) -> AppResult<HashMap<String, Value>> {
@@ -260,11 +263,56 @@ async fn write_answer(
 
 /// Saves (or clears, with `None`) one answer if the attempt is still open at `now_ms`;
 /// false when it is finished or past its deadline plus grace.
+///
+/// A save must never land after grading has read the answers. The check and the write are
+/// therefore one statement that holds the attempt's write lock: on SQLite every write
+/// statement takes the database's single write lock before it reads; on PostgreSQL the
+/// statement first updates the attempt row, which waits for (and then re-checks against) a
+/// grading transaction holding it. This is the one place the SQL differs by engine: autosave
+/// is the hottest write, and one statement instead of a four-step transaction doubles it.
 pub async fn save_answer(
-    pool: &Pool,
+    db: &Db,
     attempt_id: &str,
     key: &str,
     response: Option<&Value>,
+    now_ms: i64,
+    grace_ms: i64,
+) -> AppResult<bool> {
+    let Some(response) = response else {
+        return clear_answer(&db.pool, attempt_id, key, now_ms, grace_ms).await;
+    };
+    let sql = match db.engine {
+        Engine::Sqlite => {
+            "INSERT INTO attempt_answers (attempt_id, question_key, response, saved_at)
+             SELECT $1, $2, $3, $4 WHERE EXISTS (
+                 SELECT 1 FROM attempts WHERE id = $1 AND status = 'in_progress' AND deadline_at + $5 >= $4)
+             ON CONFLICT (attempt_id, question_key) DO UPDATE SET response = excluded.response, saved_at = excluded.saved_at"
+        }
+        Engine::Postgres => {
+            "WITH open AS (
+                 UPDATE attempts SET last_saved_at = $4
+                 WHERE id = $1 AND status = 'in_progress' AND deadline_at + $5 >= $4 RETURNING id)
+             INSERT INTO attempt_answers (attempt_id, question_key, response, saved_at)
+             SELECT id, $2, $3, $4 FROM open
+             ON CONFLICT (attempt_id, question_key) DO UPDATE SET response = excluded.response, saved_at = excluded.saved_at"
+        }
+    };
+    let saved = sqlx::query(sql)
+        .bind(attempt_id)
+        .bind(key)
+        .bind(response.to_string())
+        .bind(now_ms)
+        .bind(grace_ms)
+        .execute(&db.pool)
+        .await?;
+    Ok(saved.rows_affected() == 1)
+}
+
+/// Clearing is rare: a transaction that claims the row first, as grading does.
+async fn clear_answer(
+    pool: &Pool,
+    attempt_id: &str,
+    key: &str,
     now_ms: i64,
     grace_ms: i64,
 ) -> AppResult<bool> {
@@ -281,7 +329,7 @@ pub async fn save_answer(
         tx.rollback().await?;
         return Ok(false);
     }
-    write_answer(&mut tx, attempt_id, key, response, now_ms).await?;
+    write_answer(&mut tx, attempt_id, key, None, now_ms).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -126,7 +126,7 @@ async fn finish(
     ending: Ending,
     final_answers: &[(String, Option<Value>)],
 ) -> AppResult<bool> {
-    let questions = store::questions(&state.db.pool, &attempt.id).await?;
+    let questions = store::questions(&state.db.pool, &state.questions, &attempt.id).await?;
     store::finish(
         &state.db.pool,
         attempt,
@@ -182,7 +182,7 @@ async fn owned_attempt(
 }
 
 async fn view(state: &AppState, attempt: &AttemptRow) -> AppResult<AttemptView> {
-    let questions = store::questions(&state.db.pool, &attempt.id).await?;
+    let questions = store::questions(&state.db.pool, &state.questions, &attempt.id).await?;
     let answers = store::answers(&state.db.pool, &attempt.id).await?;
     Ok(AttemptView {
         id: attempt.id.clone(),
@@ -273,7 +273,7 @@ async fn create(
     number: i64,
     now: i64,
 ) -> AppResult<Option<AttemptRow>> {
-    let draw = draw::draw(&state.db.pool, quiz).await?;
+    let draw = draw::draw(&state.db.pool, &state.questions, quiz).await?;
     let id = db::new_id();
     let deadline_at = (now + quiz.time_limit_s * 1000).min(quiz.closes_at);
     let max_score_milli = draw
@@ -336,7 +336,7 @@ pub async fn save_answer(
     Path((attempt_id, question_key)): Path<(String, String)>,
     AppJson(body): AppJson<SaveRequest>,
 ) -> AppResult<AppJson<Saved>> {
-    let target = store::save_target(&state.db.pool, &attempt_id, &question_key)
+    let target = store::save_target(&state.db.pool, &state.questions, &attempt_id, &question_key)
         .await?
         .filter(|target| target.user_id == caller.id())
         .ok_or_else(AppError::not_found)?;
@@ -347,7 +347,7 @@ pub async fn save_answer(
         return Err(attempt_closed());
     }
     if store::save_answer(
-        &state.db.pool,
+        &state.db,
         &attempt_id,
         &question_key,
         response.as_ref(),
@@ -424,7 +424,7 @@ async fn final_answers(
     let Some(answers) = body.answers else {
         return Ok(Vec::new());
     };
-    let questions = store::questions(&state.db.pool, &attempt.id).await?;
+    let questions = store::questions(&state.db.pool, &state.questions, &attempt.id).await?;
     let mut errors = FieldErrors::new();
     let mut checked = Vec::with_capacity(answers.len());
     for (key, value) in answers {

@@ -9,6 +9,7 @@ use rand::{Rng, SeedableRng};
 use super::attempt_store::Drawn;
 use super::quiz::Quiz;
 use crate::banks::Kind;
+use crate::banks::cache::QuestionCache;
 use crate::banks::store;
 use crate::db::Pool;
 use crate::error::{AppError, AppResult};
@@ -18,7 +19,7 @@ pub struct Draw {
     pub questions: Vec<Drawn>,
 }
 
-pub async fn draw(pool: &Pool, quiz: &Quiz) -> AppResult<Draw> {
+pub async fn draw(pool: &Pool, cache: &QuestionCache, quiz: &Quiz) -> AppResult<Draw> {
     let seed: u64 = rand::rng().random();
     let mut rng = StdRng::seed_from_u64(seed);
     let mut chosen: Vec<(String, String, i64)> = Vec::new();
@@ -58,7 +59,7 @@ pub async fn draw(pool: &Pool, quiz: &Quiz) -> AppResult<Draw> {
     }
     let mut questions = Vec::with_capacity(chosen.len());
     for (bank_slug, question_id, version) in chosen {
-        let question = store::load_version(pool, &bank_slug, &question_id, version).await?;
+        let question = cache.get(pool, &bank_slug, &question_id, version).await?;
         let mut option_order: Vec<String> = question
             .options
             .iter()

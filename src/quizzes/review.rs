@@ -84,7 +84,7 @@ pub async fn review_attempt(
             ));
         }
     };
-    let questions = store::questions(&state.db.pool, &attempt.id).await?;
+    let questions = store::questions(&state.db.pool, &state.questions, &attempt.id).await?;
     let answers = store::answers(&state.db.pool, &attempt.id).await?;
     let outcomes = if shows_keys {
         store::question_outcomes(&state.db.pool, &attempt.id).await?
