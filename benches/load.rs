@@ -161,7 +161,12 @@ fn some_response(question: &serde_json::Value) -> serde_json::Value {
 }
 
 /// A student's token, the attempt view (if the start worked), its latency and errors.
-type Started = (String, Option<serde_json::Value>, Vec<Duration>, Vec<String>);
+type Started = (
+    String,
+    Option<serde_json::Value>,
+    Vec<Duration>,
+    Vec<String>,
+);
 
 struct Timings {
     start: Vec<Duration>,
