@@ -16,12 +16,15 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::auth::password::Passwords;
 use crate::auth::tokens::TokenKeys;
 use crate::banks::cache::QuestionCache;
+use crate::boards::state::StateCache;
+use crate::boards::store::Boards;
+use crate::bus::Bus;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::kv::Kv;
 use crate::metrics::Metrics;
-use crate::{auth, banks, health, http, orgs, quizzes};
+use crate::{auth, banks, boards, health, http, orgs, quizzes};
 
 pub struct Services {
     pub config: Config,
@@ -32,6 +35,11 @@ pub struct Services {
     pub passwords: Passwords,
     pub metrics: Metrics,
     pub questions: QuestionCache,
+    pub boards: Boards,
+    pub board_states: StateCache,
+    /// One board rebuild at a time per process: readers that find a board missing wait for it.
+    pub board_rebuilds: tokio::sync::Mutex<()>,
+    pub bus: Bus,
 }
 
 #[derive(Clone)]
@@ -54,7 +62,11 @@ impl AppState {
         if let Some(folder) = &config.banks_dir {
             banks::loader::load_folder(&db.pool, folder, clock.now_ms()).await?;
         }
+        let boards = Boards::new(&kv);
+        let bus = Bus::start(&kv);
         Ok(AppState(Arc::new(Services {
+            boards,
+            bus,
             tokens: TokenKeys::new(&config.jwt_secret),
             clock,
             config,
@@ -63,6 +75,8 @@ impl AppState {
             passwords,
             metrics: Metrics::new(),
             questions: QuestionCache::new(20_000),
+            board_states: StateCache::default(),
+            board_rebuilds: tokio::sync::Mutex::new(()),
         })))
     }
 }
@@ -102,7 +116,8 @@ fn api() -> OpenApiRouter<AppState> {
             .merge(auth::router())
             .merge(orgs::router())
             .merge(banks::router())
-            .merge(quizzes::router()),
+            .merge(quizzes::router())
+            .merge(boards::router()),
     )
 }
 

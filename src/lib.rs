@@ -4,6 +4,8 @@
 pub mod app;
 pub mod auth;
 pub mod banks;
+pub mod boards;
+pub mod bus;
 pub mod cli;
 pub mod clock;
 pub mod config;

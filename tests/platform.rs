@@ -111,6 +111,13 @@ async fn the_openapi_document_covers_every_route() {
         "PUT /api/v1/attempts/{id}/answers/{question_id}",
         "POST /api/v1/attempts/{id}/submit",
         "GET /api/v1/attempts/{id}/review",
+        "GET /api/v1/quizzes/{id}/leaderboard",
+        "GET /api/v1/quizzes/{id}/leaderboard/me",
+        "GET /api/v1/quizzes/{id}/leaderboard/stream",
+        "GET /api/v1/quizzes/{id}/leaderboard/org-units",
+        "POST /api/v1/quizzes/{id}/leaderboard/state",
+        "GET /api/v1/quizzes/{id}/leaderboard/published",
+        "GET /api/v1/events/{id}/leaderboard",
     ] {
         assert!(
             documented.contains(route),

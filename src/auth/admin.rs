@@ -244,6 +244,9 @@ pub async fn change_user(
         sessions::revoke_all(&mut *tx, &user.id, None, now).await?;
     }
     tx.commit().await?;
+    if change.org_unit_id.is_some() || change.display_name.is_some() || change.disabled.is_some() {
+        crate::boards::participant_changed(&state, &user.id).await?;
+    }
     Ok(AppJson(user.view()))
 }
 

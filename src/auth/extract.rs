@@ -148,3 +148,21 @@ impl FromRequestParts<AppState> for ClientIp {
         Ok(ClientIp(peer))
     }
 }
+
+/// `Option<AuthUser>`: anonymous without an Authorization header; a bad token is still refused.
+impl axum::extract::OptionalFromRequestParts<AppState> for AuthUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        if parts.headers.contains_key(AUTHORIZATION) {
+            <AuthUser as FromRequestParts<AppState>>::from_request_parts(parts, state)
+                .await
+                .map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}

@@ -17,6 +17,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::auth::accounts::Role;
 use crate::banks::Text;
+use crate::boards;
 use crate::clock::Timestamp;
 use crate::db;
 use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
@@ -51,6 +52,9 @@ pub struct AttemptResult {
     pub duration_ms: i64,
     #[schema(value_type = Option<String>)]
     pub finished_at: Option<Timestamp>,
+    /// The participant's rank in the quiz's live board (on submission).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -86,6 +90,7 @@ pub fn result_of(attempt: &AttemptRow) -> Option<AttemptResult> {
         question_count: attempt.question_count,
         duration_ms: attempt.duration_ms.unwrap_or(0),
         finished_at: attempt.finished_at.map(Timestamp),
+        rank: None,
     })
 }
 
@@ -127,7 +132,7 @@ async fn finish(
     final_answers: &[(String, Option<Value>)],
 ) -> AppResult<bool> {
     let questions = store::questions(&state.db.pool, &state.questions, &attempt.id).await?;
-    store::finish(
+    let finished = store::finish(
         &state.db.pool,
         attempt,
         ending,
@@ -153,7 +158,11 @@ async fn finish(
             grades
         },
     )
-    .await
+    .await?;
+    if finished {
+        boards::record_finished(state, &attempt.id).await;
+    }
+    Ok(finished)
 }
 
 /// Closes an attempt past its deadline plus grace with what was saved in time. Safe to call
@@ -412,7 +421,15 @@ pub async fn submit_attempt(
     let finished = store::find(&state.db.pool, &attempt_id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    result_of(&finished).map(AppJson).ok_or_else(attempt_closed)
+    let mut result = result_of(&finished).ok_or_else(attempt_closed)?;
+    let quiz = quiz_of(&state, &finished).await?;
+    result.rank = boards::live_rank(&state, &quiz, caller.id())
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "rank unavailable");
+            None
+        });
+    Ok(AppJson(result))
 }
 
 /// Checks the answers sent with a submission against their questions.

@@ -1,0 +1,231 @@
+//! Leaderboards: one interface over Redis sorted sets or their in-process twin, scopes down the
+//! org tree, visibility states with freeze and verifiable publication, and live updates.
+//!
+//! The database is the record. Boards are an index built from it: a board that is missing
+//! (never built, Redis flushed) or marked stale is rebuilt from the attempts table and swapped
+//! in whole.
+
+pub mod aggregates;
+pub mod entry;
+pub mod rebuild;
+pub mod routes;
+pub mod state;
+pub mod store;
+pub mod stream;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use self::entry::Entry;
+use self::state::BoardState;
+use self::store::{Page, Recorded, View};
+use crate::app::AppState;
+use crate::error::AppResult;
+use crate::quizzes::quiz::{self, Quiz};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(routes::quiz_board))
+        .routes(routes!(routes::my_standing))
+        .routes(routes!(stream::board_stream))
+        .routes(routes!(routes::org_unit_board))
+        .routes(routes!(routes::set_board_state))
+        .routes(routes!(routes::published_board))
+        .routes(routes!(routes::event_board))
+}
+
+/// Rebuilds a view from the database and swaps it in. Attempts finished while it was being
+/// built are recorded again afterwards, so none is lost to the swap.
+pub async fn rebuild(state: &AppState, quiz: &Quiz, view: &View) -> AppResult<()> {
+    let _one_at_a_time = state.board_rebuilds.lock().await;
+    let started = state.clock.now_ms();
+    let entries =
+        rebuild::counted_entries(&state.db.pool, &quiz.id, quiz.ranking, view.cutoff).await?;
+    state.boards.replace(view, &entries).await?;
+    if view.cutoff.is_none() {
+        for attempt_id in rebuild::finished_since(&state.db.pool, &quiz.id, started - 5_000).await?
+        {
+            if let Some((entry, scopes)) =
+                rebuild::entry_of_attempt(&state.db.pool, &attempt_id).await?
+            {
+                state
+                    .boards
+                    .record(view, &entry, &scopes, quiz.ranking)
+                    .await?;
+            }
+        }
+        state::mark_stale(&state.db.pool, &quiz.id, false, state.clock.now_ms()).await?;
+        state.board_states.forget(&quiz.id);
+    }
+    tracing::info!(quiz = %quiz.id, cutoff = ?view.cutoff, entries = entries.len(), "board rebuilt");
+    Ok(())
+}
+
+/// A page of a view, rebuilding the view first if it is missing or stale.
+pub async fn page(
+    state: &AppState,
+    quiz: &Quiz,
+    view: &View,
+    scope: &str,
+    offset: u64,
+    limit: u64,
+) -> AppResult<Page> {
+    if view.cutoff.is_none()
+        && state
+            .board_states
+            .get(&state.db.pool, &quiz.id)
+            .await?
+            .stale
+    {
+        rebuild(state, quiz, view).await?;
+    }
+    if let Some(page) = state.boards.page(view, scope, offset, limit).await? {
+        return Ok(page);
+    }
+    rebuild(state, quiz, view).await?;
+    Ok(state
+        .boards
+        .page(view, scope, offset, limit)
+        .await?
+        .unwrap_or_default())
+}
+
+/// The user's place in a view: `(0-based rank of the first neighbour, neighbours, total)`.
+pub async fn around(
+    state: &AppState,
+    quiz: &Quiz,
+    view: &View,
+    scope: &str,
+    user_id: &str,
+    radius: u64,
+) -> AppResult<Option<(u64, Page)>> {
+    if let Some(found) = state.boards.around(view, scope, user_id, radius).await? {
+        return Ok(found);
+    }
+    rebuild(state, quiz, view).await?;
+    Ok(state
+        .boards
+        .around(view, scope, user_id, radius)
+        .await?
+        .flatten())
+}
+
+/// Puts a newly finished attempt on its quiz's boards and announces the change. A failure
+/// marks the board stale in the database, so the next reader rebuilds it.
+pub async fn record_finished(state: &AppState, attempt_id: &str) {
+    if let Err(error) = try_record(state, attempt_id).await {
+        tracing::warn!(%error, attempt_id, "could not record a finished attempt on its board; marking it stale");
+        if let Ok(Some(quiz_id)) = quiz_of_attempt(state, attempt_id).await {
+            let _ = state::mark_stale(&state.db.pool, &quiz_id, true, state.clock.now_ms()).await;
+            state.board_states.forget(&quiz_id);
+        }
+    }
+}
+
+async fn quiz_of_attempt(state: &AppState, attempt_id: &str) -> AppResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT quiz_id FROM attempts WHERE id = $1")
+            .bind(attempt_id)
+            .fetch_optional(&state.db.pool)
+            .await?,
+    )
+}
+
+async fn try_record(state: &AppState, attempt_id: &str) -> AppResult<()> {
+    let Some(quiz_id) = quiz_of_attempt(state, attempt_id).await? else {
+        return Ok(());
+    };
+    let Some(quiz) = quiz::find(&state.db.pool, &quiz_id).await? else {
+        return Ok(());
+    };
+    let Some((entry, scopes)) = rebuild::entry_of_attempt(&state.db.pool, attempt_id).await? else {
+        return Ok(());
+    };
+    let board_state = state.board_states.get(&state.db.pool, &quiz.id).await?;
+    let mut views = vec![View::live(&quiz.id)];
+    // An attempt closed late by the sweeper may have finished before the freeze.
+    if let Some(cutoff) = board_state.frozen_at
+        && entry.finished_at <= cutoff
+    {
+        views.push(View {
+            quiz_id: quiz.id.clone(),
+            cutoff: Some(cutoff),
+        });
+    }
+    let mut changed = false;
+    for view in &views {
+        match state
+            .boards
+            .record(view, &entry, &scopes, quiz.ranking)
+            .await?
+        {
+            Recorded::Changed => changed = true,
+            Recorded::Unchanged => {}
+            Recorded::NotLoaded => {
+                rebuild(state, &quiz, view).await?;
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        state.bus.announce(&quiz.id).await;
+    }
+    Ok(())
+}
+
+/// The view the public sees in `board_state` (live, or the standings at the cut-off).
+pub fn public_view(quiz_id: &str, board_state: &BoardState) -> View {
+    View {
+        quiz_id: quiz_id.to_owned(),
+        cutoff: board_state.public_cutoff(),
+    }
+}
+
+/// 1-based rank of the user's entry in the live `all` board.
+pub async fn live_rank(state: &AppState, quiz: &Quiz, user_id: &str) -> AppResult<Option<u64>> {
+    let view = View::live(&quiz.id);
+    Ok(around(state, quiz, &view, rebuild::SCOPE_ALL, user_id, 0)
+        .await?
+        .map(|(first, _)| first + 1))
+}
+
+pub fn points(milli: i64) -> f64 {
+    milli as f64 / 1000.0
+}
+
+/// Entries as the API shows them: display names and org units, never usernames or ages.
+pub fn ranked(first_rank: u64, entries: Vec<Entry>) -> Vec<routes::RankedEntry> {
+    entries
+        .into_iter()
+        .enumerate()
+        .map(|(index, entry)| routes::RankedEntry {
+            rank: first_rank + index as u64 + 1,
+            user_id: entry.user_id,
+            display_name: entry.display_name,
+            org_unit: entry.org_unit_id.map(|id| routes::UnitRef {
+                id,
+                name: entry.org_unit_name.unwrap_or_default(),
+            }),
+            score: points(entry.score_milli),
+            max_score: points(entry.max_score_milli),
+            correct_count: entry.correct_count,
+            duration_ms: entry.duration_ms,
+        })
+        .collect()
+}
+
+/// A participant's name or org unit changed: her boards are rebuilt on their next read.
+pub async fn participant_changed(state: &AppState, user_id: &str) -> AppResult<()> {
+    let quiz_ids: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT quiz_id FROM attempts WHERE user_id = $1 AND status <> 'in_progress'",
+    )
+    .bind(user_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    for quiz_id in quiz_ids {
+        state::mark_stale(&state.db.pool, &quiz_id, true, state.clock.now_ms()).await?;
+        state.board_states.forget(&quiz_id);
+        state.bus.announce(&quiz_id).await;
+    }
+    Ok(())
+}

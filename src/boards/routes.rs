@@ -1,0 +1,442 @@
+//! Leaderboard endpoints. Public reads show the view the board's state allows (live, or the
+//! standings at freeze time); `me` always shows the caller her own current standing.
+
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use super::aggregates::{self, EventStanding, UnitStanding};
+use super::rebuild::{SCOPE_ALL, unit_scope};
+use super::state::{self, BoardState, Visibility};
+use super::store::View;
+use super::{around, page, public_view, ranked};
+use crate::app::AppState;
+use crate::auth::{AuthUser, Organizer};
+use crate::clock::Timestamp;
+use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
+use crate::http::{AppJson, AppQuery};
+use crate::quizzes::access;
+use crate::quizzes::quiz::{self, Quiz};
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct UnitRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct RankedEntry {
+    pub rank: u64,
+    pub user_id: String,
+    pub display_name: String,
+    pub org_unit: Option<UnitRef>,
+    pub score: f64,
+    pub max_score: f64,
+    pub correct_count: i64,
+    pub duration_ms: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Board {
+    pub state: Visibility,
+    #[schema(value_type = Option<String>)]
+    pub frozen_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>)]
+    pub published_at: Option<Timestamp>,
+    pub total: u64,
+    pub items: Vec<RankedEntry>,
+    /// How ranks are decided, for showing beside the board.
+    pub ranking_rule: &'static str,
+}
+
+pub const RANKING_RULE: &str =
+    "score descending, then time taken ascending, then earlier submission, then id";
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct BoardQuery {
+    /// `all` (default) or `org:{org_unit_id}` (that unit and everything below it).
+    pub scope: Option<String>,
+    pub offset: Option<u64>,
+    pub limit: Option<u64>,
+}
+
+pub fn parse_scope(scope: Option<&str>) -> AppResult<String> {
+    match scope.unwrap_or(SCOPE_ALL) {
+        SCOPE_ALL => Ok(SCOPE_ALL.to_owned()),
+        other => match other.strip_prefix("org:") {
+            Some(unit) if !unit.is_empty() && unit.len() <= 64 => Ok(unit_scope(unit)),
+            _ => Err(FieldErrors::single(
+                "scope",
+                "must be all or org:{org_unit_id}",
+            )),
+        },
+    }
+}
+
+/// The quiz, if the caller (or an anonymous visitor, for quizzes open to everyone) may see it.
+pub async fn board_quiz(
+    state: &AppState,
+    caller: Option<&AuthUser>,
+    quiz_id: &str,
+) -> AppResult<Quiz> {
+    match caller {
+        Some(caller) => access::visible_quiz(state, caller, quiz_id).await,
+        None => quiz::find(&state.db.pool, quiz_id)
+            .await?
+            .filter(|quiz| quiz.published && quiz.audience_org_unit_id.is_none())
+            .ok_or_else(AppError::not_found),
+    }
+}
+
+fn board_head(board_state: &BoardState) -> (Option<Timestamp>, Option<Timestamp>) {
+    (
+        board_state.frozen_at.map(Timestamp),
+        board_state.published_at.map(Timestamp),
+    )
+}
+
+/// The public standings of one page of a quiz board (empty while hidden).
+pub async fn public_page(
+    state: &AppState,
+    quiz: &Quiz,
+    scope: &str,
+    offset: u64,
+    limit: u64,
+) -> AppResult<Board> {
+    let board_state = state.board_states.get(&state.db.pool, &quiz.id).await?;
+    let (frozen_at, published_at) = board_head(&board_state);
+    if board_state.visibility == Visibility::Hidden {
+        return Ok(Board {
+            state: board_state.visibility,
+            frozen_at,
+            published_at,
+            total: 0,
+            items: Vec::new(),
+            ranking_rule: RANKING_RULE,
+        });
+    }
+    let (entries, total) = page(
+        state,
+        quiz,
+        &public_view(&quiz.id, &board_state),
+        scope,
+        offset,
+        limit,
+    )
+    .await?;
+    Ok(Board {
+        state: board_state.visibility,
+        frozen_at,
+        published_at,
+        total,
+        items: ranked(offset, entries),
+        ranking_rule: RANKING_RULE,
+    })
+}
+
+/// A page of a quiz's board: the standings the board's state lets the public see.
+#[utoipa::path(get, path = "/quizzes/{id}/leaderboard", tag = "leaderboards", params(("id" = String, Path), BoardQuery),
+    responses((status = 200, body = Board), (status = 404, body = ErrorBody)))]
+pub async fn quiz_board(
+    State(state): State<AppState>,
+    caller: Option<AuthUser>,
+    Path(quiz_id): Path<String>,
+    AppQuery(query): AppQuery<BoardQuery>,
+) -> AppResult<AppJson<Board>> {
+    let quiz = board_quiz(&state, caller.as_ref(), &quiz_id).await?;
+    let scope = parse_scope(query.scope.as_deref())?;
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(FieldErrors::single("limit", "must be between 1 and 200"));
+    }
+    Ok(AppJson(
+        public_page(&state, &quiz, &scope, query.offset.unwrap_or(0), limit).await?,
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MyStanding {
+    pub state: Visibility,
+    /// The caller's current rank (live, even while the board is frozen or hidden).
+    pub rank: Option<u64>,
+    pub total: u64,
+    pub entry: Option<RankedEntry>,
+    pub neighbours: Vec<RankedEntry>,
+}
+
+/// The caller's own rank with a few neighbours, from the live standings.
+#[utoipa::path(get, path = "/quizzes/{id}/leaderboard/me", tag = "leaderboards", security(("bearer" = [])),
+    params(("id" = String, Path), BoardQuery), responses((status = 200, body = MyStanding), (status = 404, body = ErrorBody)))]
+pub async fn my_standing(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(quiz_id): Path<String>,
+    AppQuery(query): AppQuery<BoardQuery>,
+) -> AppResult<AppJson<MyStanding>> {
+    let quiz = access::visible_quiz(&state, &caller, &quiz_id).await?;
+    let scope = parse_scope(query.scope.as_deref())?;
+    let board_state = state.board_states.get(&state.db.pool, &quiz.id).await?;
+    let found = around(&state, &quiz, &View::live(&quiz.id), &scope, caller.id(), 2).await?;
+    let Some((first, (entries, total))) = found else {
+        return Ok(AppJson(MyStanding {
+            state: board_state.visibility,
+            rank: None,
+            total: 0,
+            entry: None,
+            neighbours: Vec::new(),
+        }));
+    };
+    let neighbours = ranked(first, entries);
+    let entry = neighbours
+        .iter()
+        .find(|e| e.user_id == caller.id())
+        .cloned();
+    Ok(AppJson(MyStanding {
+        state: board_state.visibility,
+        rank: entry.as_ref().map(|e| e.rank),
+        total,
+        entry,
+        neighbours,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UnitBoardQuery {
+    /// `district`, `ward` (default), `school`, `class` or `other`.
+    pub kind: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnitBoard {
+    pub state: Visibility,
+    pub items: Vec<UnitStanding>,
+}
+
+/// Org units of a kind ranked by participants, mean score and completion.
+#[utoipa::path(get, path = "/quizzes/{id}/leaderboard/org-units", tag = "leaderboards", params(("id" = String, Path), UnitBoardQuery),
+    responses((status = 200, body = UnitBoard), (status = 404, body = ErrorBody)))]
+pub async fn org_unit_board(
+    State(state): State<AppState>,
+    caller: Option<AuthUser>,
+    Path(quiz_id): Path<String>,
+    AppQuery(query): AppQuery<UnitBoardQuery>,
+) -> AppResult<AppJson<UnitBoard>> {
+    let quiz = board_quiz(&state, caller.as_ref(), &quiz_id).await?;
+    let kind = query.kind.unwrap_or_else(|| "ward".to_owned());
+    crate::orgs::OrgKind::parse(&kind).map_err(|reason| FieldErrors::single("kind", reason))?;
+    let board_state = state.board_states.get(&state.db.pool, &quiz.id).await?;
+    let items = if board_state.visibility == Visibility::Hidden {
+        Vec::new()
+    } else {
+        aggregates::unit_standings(&state, &quiz, board_state.public_cutoff(), &kind).await?
+    };
+    Ok(AppJson(UnitBoard {
+        state: board_state.visibility,
+        items,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StateChange {
+    pub state: Visibility,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StateView {
+    pub state: Visibility,
+    #[schema(value_type = Option<String>)]
+    pub frozen_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>)]
+    pub published_at: Option<Timestamp>,
+}
+
+/// Hides, shows, freezes or publishes a board. Publishing stores an immutable snapshot with
+/// its SHA-256; it is final, and publishing again changes nothing.
+#[utoipa::path(post, path = "/quizzes/{id}/leaderboard/state", tag = "leaderboards", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = StateChange,
+    responses((status = 200, body = StateView), (status = 409, body = ErrorBody, description = "already published"), (status = 404, body = ErrorBody)))]
+pub async fn set_board_state(
+    State(state): State<AppState>,
+    Organizer(_caller): Organizer,
+    Path(quiz_id): Path<String>,
+    AppJson(body): AppJson<StateChange>,
+) -> AppResult<AppJson<StateView>> {
+    let quiz = quiz::find(&state.db.pool, &quiz_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let now = state.clock.now_ms();
+    state.board_states.forget(&quiz.id);
+    let current = state.board_states.get(&state.db.pool, &quiz.id).await?;
+    if current.visibility == Visibility::Published {
+        if body.state != Visibility::Published {
+            return Err(AppError::conflict(
+                "conflict",
+                "the board is published; its results are final",
+            ));
+        }
+    } else {
+        if body.state == Visibility::Published {
+            publish_snapshot(&state, &quiz, &current, now).await?;
+        }
+        state::set(&state.db.pool, &quiz.id, body.state, now).await?;
+        // A lifted freeze's board is dropped; it is rebuilt if the board is frozen again.
+        if current.visibility == Visibility::Frozen
+            && !matches!(body.state, Visibility::Frozen | Visibility::Published)
+            && let Some(cutoff) = current.frozen_at
+        {
+            let frozen = View {
+                quiz_id: quiz.id.clone(),
+                cutoff: Some(cutoff),
+            };
+            let _ = state.boards.forget(&frozen).await;
+        }
+    }
+    state.board_states.forget(&quiz.id);
+    let updated = state.board_states.get(&state.db.pool, &quiz.id).await?;
+    state.bus.announce(&quiz.id).await;
+    let (frozen_at, published_at) = board_head(&updated);
+    Ok(AppJson(StateView {
+        state: updated.visibility,
+        frozen_at,
+        published_at,
+    }))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Snapshot {
+    pub quiz_id: String,
+    #[schema(value_type = String)]
+    pub published_at: Timestamp,
+    pub ranking_rule: String,
+    pub items: Vec<RankedEntry>,
+}
+
+/// Stores the snapshot of the standings the public sees now (at the freeze, if frozen). The
+/// insert does nothing when a snapshot exists: publication happens once.
+async fn publish_snapshot(
+    state: &AppState,
+    quiz: &Quiz,
+    current: &BoardState,
+    now: i64,
+) -> AppResult<()> {
+    let view = View {
+        quiz_id: quiz.id.clone(),
+        cutoff: if current.visibility == Visibility::Frozen {
+            current.frozen_at
+        } else {
+            Some(now)
+        },
+    };
+    let mut items = Vec::new();
+    let mut offset = 0;
+    loop {
+        let (entries, total) = page(state, quiz, &view, SCOPE_ALL, offset, 1000).await?;
+        let count = entries.len() as u64;
+        items.extend(ranked(offset, entries));
+        offset += count;
+        if count == 0 || offset >= total {
+            break;
+        }
+    }
+    if view.cutoff != current.frozen_at {
+        let _ = state.boards.forget(&view).await;
+    }
+    let snapshot = Snapshot {
+        quiz_id: quiz.id.clone(),
+        published_at: Timestamp(now),
+        ranking_rule: RANKING_RULE.to_owned(),
+        items,
+    };
+    // serde_json writes struct fields in declaration order without spaces: canonical.
+    let body = serde_json::to_string(&snapshot).map_err(anyhow::Error::from)?;
+    let sha256 = hex::encode(Sha256::digest(body.as_bytes()));
+    sqlx::query(
+        "INSERT INTO board_snapshots (quiz_id, published_at, sha256, body) VALUES ($1, $2, $3, $4) ON CONFLICT (quiz_id) DO NOTHING",
+    )
+    .bind(&quiz.id)
+    .bind(now)
+    .bind(sha256)
+    .bind(body)
+    .execute(&state.db.pool)
+    .await?;
+    Ok(())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublishedBoard {
+    #[schema(value_type = String)]
+    pub published_at: Timestamp,
+    /// SHA-256 (hex) of `snapshot`, the canonical JSON exactly as stored.
+    pub sha256: String,
+    /// The snapshot document as a string, so anyone can hash it and compare.
+    pub snapshot: String,
+    pub items: Vec<RankedEntry>,
+}
+
+/// The published results: immutable, with the hash of their canonical JSON.
+#[utoipa::path(get, path = "/quizzes/{id}/leaderboard/published", tag = "leaderboards", params(("id" = String, Path)),
+    responses((status = 200, body = PublishedBoard), (status = 404, body = ErrorBody)))]
+pub async fn published_board(
+    State(state): State<AppState>,
+    Path(quiz_id): Path<String>,
+) -> AppResult<AppJson<PublishedBoard>> {
+    let row: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT published_at, sha256, body FROM board_snapshots WHERE quiz_id = $1")
+            .bind(&quiz_id)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    let (published_at, sha256, body) = row.ok_or_else(AppError::not_found)?;
+    let snapshot: Snapshot = serde_json::from_str(&body).map_err(anyhow::Error::from)?;
+    Ok(AppJson(PublishedBoard {
+        published_at: Timestamp(published_at),
+        sha256,
+        items: snapshot.items,
+        snapshot: body,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventBoard {
+    pub event_id: String,
+    pub total: u64,
+    pub items: Vec<EventStanding>,
+}
+
+/// The event's board: each participant's counted scores summed over its quizzes.
+#[utoipa::path(get, path = "/events/{id}/leaderboard", tag = "leaderboards", params(("id" = String, Path), crate::http::Paging),
+    responses((status = 200, body = EventBoard), (status = 404, body = ErrorBody)))]
+pub async fn event_board(
+    State(state): State<AppState>,
+    caller: Option<AuthUser>,
+    Path(event_id): Path<String>,
+    AppQuery(paging): AppQuery<crate::http::Paging>,
+) -> AppResult<AppJson<EventBoard>> {
+    let (limit, offset) = paging.bounds()?;
+    crate::quizzes::events::find(&state.db.pool, &event_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let quiz_ids: Vec<String> = sqlx::query_scalar("SELECT id FROM quizzes WHERE event_id = $1")
+        .bind(&event_id)
+        .fetch_all(&state.db.pool)
+        .await?;
+    let mut quizzes = Vec::new();
+    for id in quiz_ids {
+        if let Ok(quiz) = board_quiz(&state, caller.as_ref(), &id).await {
+            quizzes.push(quiz);
+        }
+    }
+    let standings = aggregates::event_standings(&state, &quizzes).await?;
+    let total = standings.len() as u64;
+    let items = standings
+        .into_iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .collect();
+    Ok(AppJson(EventBoard {
+        event_id,
+        total,
+        items,
+    }))
+}

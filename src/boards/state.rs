@@ -1,0 +1,169 @@
+//! Who sees which standings: `hidden`, `live`, `frozen` (the public sees the standings at
+//! freeze time) or `published` (an immutable snapshot). Read on every board request, so each
+//! process keeps it for a second; a change made on another process shows within that second.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::Pool;
+use crate::error::AppResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Hidden,
+    Live,
+    Frozen,
+    Published,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Hidden => "hidden",
+            Visibility::Live => "live",
+            Visibility::Frozen => "frozen",
+            Visibility::Published => "published",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "hidden" => Visibility::Hidden,
+            "frozen" => Visibility::Frozen,
+            "published" => Visibility::Published,
+            _ => Visibility::Live,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoardState {
+    pub visibility: Visibility,
+    pub frozen_at: Option<i64>,
+    pub published_at: Option<i64>,
+    pub stale: bool,
+}
+
+impl BoardState {
+    /// The cut-off of what the public sees (frozen, or published after a freeze).
+    pub fn public_cutoff(&self) -> Option<i64> {
+        match self.visibility {
+            Visibility::Frozen => self.frozen_at,
+            Visibility::Published => self.frozen_at.or(self.published_at),
+            _ => None,
+        }
+    }
+}
+
+const FRESH_FOR: Duration = Duration::from_secs(1);
+
+#[derive(Default)]
+pub struct StateCache {
+    entries: Mutex<HashMap<String, (Instant, BoardState)>>,
+}
+
+impl StateCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, BoardState)>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub async fn get(&self, pool: &Pool, quiz_id: &str) -> AppResult<BoardState> {
+        if let Some((at, state)) = self.lock().get(quiz_id)
+            && at.elapsed() < FRESH_FOR
+        {
+            return Ok(*state);
+        }
+        let state = load(pool, quiz_id).await?;
+        let mut entries = self.lock();
+        if entries.len() > 10_000 {
+            entries.clear();
+        }
+        entries.insert(quiz_id.to_owned(), (Instant::now(), state));
+        Ok(state)
+    }
+
+    pub fn forget(&self, quiz_id: &str) {
+        self.lock().remove(quiz_id);
+    }
+}
+
+async fn load(pool: &Pool, quiz_id: &str) -> AppResult<BoardState> {
+    let row: Option<(String, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT state, frozen_at, published_at, stale FROM board_states WHERE quiz_id = $1",
+    )
+    .bind(quiz_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(match row {
+        Some((state, frozen_at, published_at, stale)) => BoardState {
+            visibility: Visibility::parse(&state),
+            frozen_at,
+            published_at,
+            stale: stale != 0,
+        },
+        None => BoardState {
+            visibility: Visibility::Live,
+            frozen_at: None,
+            published_at: None,
+            stale: false,
+        },
+    })
+}
+
+/// Moves to `visibility` unless the board is published (final). Returns false if it was.
+pub async fn set(
+    pool: &Pool,
+    quiz_id: &str,
+    visibility: Visibility,
+    now_ms: i64,
+) -> AppResult<bool> {
+    let frozen_at = match visibility {
+        Visibility::Frozen => Some(now_ms),
+        _ => None,
+    };
+    sqlx::query(
+        "INSERT INTO board_states (quiz_id, state, frozen_at, published_at, stale, updated_at) VALUES ($1, 'live', NULL, NULL, 0, $2)
+         ON CONFLICT (quiz_id) DO NOTHING",
+    )
+    .bind(quiz_id)
+    .bind(now_ms)
+    .execute(pool)
+    .await?;
+    // Freezing twice keeps the first freeze time; publishing keeps the freeze it followed.
+    let changed = sqlx::query(
+        "UPDATE board_states SET state = $1,
+             frozen_at = CASE WHEN $1 = 'frozen' THEN COALESCE(CASE WHEN state = 'frozen' THEN frozen_at END, $2)
+                              WHEN $1 = 'published' THEN CASE WHEN state = 'frozen' THEN frozen_at END
+                              ELSE NULL END,
+             published_at = CASE WHEN $1 = 'published' THEN $3 ELSE NULL END,
+             updated_at = $3
+         WHERE quiz_id = $4 AND state <> 'published'",
+    )
+    .bind(visibility.as_str())
+    .bind(frozen_at)
+    .bind(now_ms)
+    .bind(quiz_id)
+    .execute(pool)
+    .await?;
+    Ok(changed.rows_affected() == 1)
+}
+
+pub async fn mark_stale(pool: &Pool, quiz_id: &str, stale: bool, now_ms: i64) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO board_states (quiz_id, state, stale, updated_at) VALUES ($1, 'live', $2, $3)
+         ON CONFLICT (quiz_id) DO UPDATE SET stale = excluded.stale",
+    )
+    .bind(quiz_id)
+    .bind(i64::from(stale))
+    .bind(now_ms)
+    .execute(pool)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,627 @@
+mod common;
+
+use std::time::Duration;
+
+use civiquiz::clock::{Clock, Timestamp};
+use common::{PASSWORD, Response, Session, TestApp};
+use futures::StreamExt;
+use reqwest::Method;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+const BANK: &str = include_str!("fixtures/banks/valid.toml");
+const MINUTE: i64 = 60_000;
+
+fn right_answer(question_id: &str) -> Value {
+    match question_id {
+        "an-toan-so:as-001" => json!("b"),
+        "an-toan-so:as-002" => json!(["a", "b", "d"]),
+        "an-toan-so:as-003" => json!(false),
+        "an-toan-so:as-004" => json!(["b", "c", "a", "d"]),
+        _ => json!("VNeID"),
+    }
+}
+
+struct Setup {
+    app: TestApp,
+    admin: Session,
+    organizer: Session,
+}
+
+async fn setup_on(app: TestApp) -> Setup {
+    let admin = app.admin().await;
+    let organizer = app.user_with_role(&admin, "ban.to.chuc", "organizer").await;
+    let imported = app
+        .post_raw(
+            "/api/v1/banks/import",
+            Some(&organizer.access),
+            "application/toml",
+            BANK,
+        )
+        .await;
+    assert_eq!(imported.status, 200, "{}", imported.text);
+    Setup {
+        app,
+        admin,
+        organizer,
+    }
+}
+
+async fn setup() -> Setup {
+    setup_on(TestApp::spawn().await).await
+}
+
+impl Setup {
+    async fn quiz(&self, changes: Value) -> String {
+        let now = self.app.clock.now_ms();
+        let mut body = json!({
+            "title": "Bảng xếp hạng",
+            "opens_at": Timestamp(now - MINUTE).to_rfc3339(),
+            "closes_at": Timestamp(now + 600 * MINUTE).to_rfc3339(),
+            "time_limit_s": 3600,
+            "max_attempts": 3,
+            "rules": [{"bank": "an-toan-so", "count": 5}],
+            "review": "after_submit",
+            "ranking": "best"
+        });
+        for (key, value) in changes.as_object().expect("object") {
+            body[key] = value.clone();
+        }
+        let created = self
+            .app
+            .post("/api/v1/quizzes", Some(&self.organizer.access), &body)
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        let id = created.body["id"].as_str().expect("id").to_owned();
+        let published = self
+            .app
+            .post(
+                &format!("/api/v1/quizzes/{id}/publish"),
+                Some(&self.organizer.access),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(published.status, 200, "{}", published.text);
+        id
+    }
+
+    /// One attempt answering `right` questions correctly, taking `duration_ms`.
+    async fn attempt(
+        &self,
+        student: &Session,
+        quiz: &str,
+        right: usize,
+        duration_ms: i64,
+    ) -> Response {
+        let view = self
+            .app
+            .post(
+                &format!("/api/v1/quizzes/{quiz}/attempts"),
+                Some(&student.access),
+                &json!({}),
+            )
+            .await;
+        assert!(view.status == 201, "{}", view.text);
+        let id = view.body["id"].as_str().expect("id").to_owned();
+        let mut questions: Vec<String> = view.body["questions"]
+            .as_array()
+            .expect("questions")
+            .iter()
+            .map(|q| q["id"].as_str().expect("id").to_owned())
+            .collect();
+        questions.sort();
+        // as-001, as-003 and as-005 are worth 1 point each; answer them first.
+        questions.sort_by_key(|q| {
+            !matches!(
+                q.as_str(),
+                "an-toan-so:as-001" | "an-toan-so:as-003" | "an-toan-so:as-005"
+            )
+        });
+        for question in questions.iter().take(right) {
+            let saved = self
+                .app
+                .send(
+                    self.app
+                        .request(
+                            Method::PUT,
+                            &format!("/api/v1/attempts/{id}/answers/{question}"),
+                            Some(&student.access),
+                        )
+                        .json(&json!({ "response": right_answer(question) })),
+                )
+                .await;
+            assert_eq!(saved.status, 200, "{}", saved.text);
+        }
+        self.app.clock.advance_ms(duration_ms);
+        let submitted = self
+            .app
+            .post(
+                &format!("/api/v1/attempts/{id}/submit"),
+                Some(&student.access),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(submitted.status, 200, "{}", submitted.text);
+        submitted
+    }
+
+    async fn board(&self, quiz: &str, query: &str) -> Response {
+        self.app
+            .get(&format!("/api/v1/quizzes/{quiz}/leaderboard{query}"), None)
+            .await
+    }
+
+    async fn set_state(&self, quiz: &str, state: &str) -> Response {
+        self.app
+            .post(
+                &format!("/api/v1/quizzes/{quiz}/leaderboard/state"),
+                Some(&self.organizer.access),
+                &json!({ "state": state }),
+            )
+            .await
+    }
+}
+
+fn names(board: &Response) -> Vec<String> {
+    board.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| e["display_name"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn ranks_by_score_then_time_then_earlier_finish() {
+    let s = setup().await;
+    let quiz = s.quiz(json!({})).await;
+    let slow = s.app.register("cham").await;
+    let fast = s.app.register("nhanh").await;
+    let partial = s.app.register("mot.phan").await;
+    let later = s.app.register("sau").await;
+    s.attempt(&slow, &quiz, 5, 100_000).await;
+    s.attempt(&fast, &quiz, 5, 60_000).await;
+    s.attempt(&partial, &quiz, 3, 30_000).await;
+    // Same score and time as `fast`, finished later: ranks after it.
+    let tie = s.attempt(&later, &quiz, 5, 60_000).await;
+    assert_eq!(
+        tie.body["rank"], 2,
+        "the submission reports its rank: {}",
+        tie.text
+    );
+
+    let board = s.board(&quiz, "").await;
+    assert_eq!(board.status, 200, "{}", board.text);
+    assert_eq!(board.body["state"], "live");
+    assert_eq!(board.body["total"], 4);
+    assert_eq!(names(&board), ["nhanh", "sau", "cham", "mot.phan"]);
+    let first = &board.body["items"][0];
+    assert_eq!(first["rank"], 1);
+    assert_eq!(first["score"], 8.0);
+    assert_eq!(first["max_score"], 8.0);
+    assert_eq!(first["correct_count"], 5);
+    assert_eq!(first["duration_ms"], 60_000);
+    assert!(first.get("username").is_none() && first.get("birth_year").is_none());
+    assert!(
+        board.body["ranking_rule"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("score descending"))
+    );
+
+    let page = s.board(&quiz, "?offset=1&limit=2").await;
+    assert_eq!(names(&page), ["sau", "cham"]);
+    assert_eq!(page.body["items"][0]["rank"], 2);
+    assert_eq!(s.board(&quiz, "?scope=planet").await.status, 422);
+
+    let me = s
+        .app
+        .get(
+            &format!("/api/v1/quizzes/{quiz}/leaderboard/me"),
+            Some(&slow.access),
+        )
+        .await;
+    assert_eq!(me.status, 200, "{}", me.text);
+    assert_eq!(me.body["rank"], 3);
+    assert_eq!(me.body["total"], 4);
+    let around: Vec<i64> = me.body["neighbours"]
+        .as_array()
+        .expect("neighbours")
+        .iter()
+        .filter_map(|e| e["rank"].as_i64())
+        .collect();
+    assert_eq!(around, [1, 2, 3, 4]);
+}
+
+#[tokio::test]
+async fn best_keeps_the_best_attempt_and_first_keeps_the_first() {
+    let s = setup().await;
+    let best = s.quiz(json!({"ranking": "best"})).await;
+    let first = s.quiz(json!({"ranking": "first"})).await;
+    let student = s.app.register("thu.lai").await;
+    s.attempt(&student, &best, 5, 60_000).await;
+    s.attempt(&student, &best, 1, 10_000).await;
+    s.attempt(&student, &first, 1, 10_000).await;
+    s.attempt(&student, &first, 5, 60_000).await;
+    let best_board = s.board(&best, "").await;
+    assert_eq!(best_board.body["total"], 1);
+    assert_eq!(best_board.body["items"][0]["score"], 8.0);
+    let first_board = s.board(&first, "").await;
+    assert_eq!(first_board.body["items"][0]["score"], 1.0);
+    // A better later attempt does improve a `best` board.
+    s.attempt(&student, &best, 5, 30_000).await;
+    assert_eq!(
+        s.board(&best, "").await.body["items"][0]["duration_ms"],
+        30_000
+    );
+}
+
+#[tokio::test]
+async fn scopes_follow_the_org_tree_and_a_move_between_classes() {
+    let s = setup().await;
+    let units = "code,name,kind,parent_code\nQ,Quận Đống Đa,district,\nP,Phường Kim Liên,ward,Q\nT,Trường THCS Kim Liên,school,P\nA,Lớp 8A,class,T\nB,Lớp 8B,class,T\n";
+    let tree = s
+        .app
+        .post_raw(
+            "/api/v1/org-units/import",
+            Some(&s.admin.access),
+            "text/csv",
+            units,
+        )
+        .await;
+    let id_of = |code: &str| {
+        tree.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|u| u["code"] == code)
+            .expect("unit")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    };
+    let student = s
+        .app
+        .register_with(json!({"username": "chuyen.lop", "password": PASSWORD, "display_name": "Chuyển Lớp", "org_unit_id": id_of("A")}))
+        .await;
+    let classmate = s
+        .app
+        .register_with(json!({"username": "o.lai", "password": PASSWORD, "display_name": "Ở Lại", "org_unit_id": id_of("A")}))
+        .await;
+    let quiz = s.quiz(json!({})).await;
+    s.attempt(&student, &quiz, 5, 60_000).await;
+    s.attempt(&classmate, &quiz, 2, 60_000).await;
+    for (code, expected) in [
+        ("A", vec!["Chuyển Lớp", "Ở Lại"]),
+        ("B", vec![]),
+        ("P", vec!["Chuyển Lớp", "Ở Lại"]),
+        ("Q", vec!["Chuyển Lớp", "Ở Lại"]),
+    ] {
+        let board = s.board(&quiz, &format!("?scope=org:{}", id_of(code))).await;
+        assert_eq!(names(&board), expected, "scope {code}");
+    }
+    assert_eq!(
+        s.board(&quiz, "").await.body["items"][0]["org_unit"]["name"],
+        "Lớp 8A"
+    );
+
+    let moved = s
+        .app
+        .patch(
+            &format!("/api/v1/admin/users/{}", student.user_id),
+            Some(&s.admin.access),
+            &json!({"org_unit_id": id_of("B")}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(
+        names(&s.board(&quiz, &format!("?scope=org:{}", id_of("A"))).await),
+        ["Ở Lại"]
+    );
+    assert_eq!(
+        names(&s.board(&quiz, &format!("?scope=org:{}", id_of("B"))).await),
+        ["Chuyển Lớp"]
+    );
+    assert_eq!(
+        s.board(&quiz, "").await.body["items"][0]["org_unit"]["name"],
+        "Lớp 8B"
+    );
+
+    let wards = s
+        .app
+        .get(
+            &format!("/api/v1/quizzes/{quiz}/leaderboard/org-units?kind=class"),
+            None,
+        )
+        .await;
+    assert_eq!(wards.status, 200, "{}", wards.text);
+    let classes = wards.body["items"].as_array().expect("items");
+    assert_eq!(classes.len(), 2);
+    for class in classes {
+        assert_eq!(class["participants"], 1);
+        assert_eq!(class["registered"], 1);
+        assert_eq!(class["completion"], 1.0);
+    }
+    assert_eq!(classes[0]["name"], "Lớp 8B", "8 points beat 2");
+    assert_eq!(classes[0]["mean_score"], 8.0);
+}
+
+async fn first_standings(
+    app: &TestApp,
+    quiz: &str,
+    last_event_id: Option<&str>,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .get(app.url(&format!("/api/v1/quizzes/{quiz}/leaderboard/stream")));
+    if let Some(id) = last_event_id {
+        request = request.header("last-event-id", id);
+    }
+    let response = request.send().await.expect("stream");
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("text/event-stream")
+    );
+    response
+}
+
+/// Reads events until one satisfies `wanted`; returns its id and data.
+async fn wait_for_event(
+    response: &mut reqwest::Response,
+    wanted: impl Fn(&Value) -> bool,
+) -> (String, Value) {
+    let mut buffer = String::new();
+    let read = async {
+        loop {
+            let chunk = response
+                .chunk()
+                .await
+                .expect("stream open")
+                .expect("stream continues");
+            buffer.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buffer.find("\n\n") {
+                let block: String = buffer.drain(..end + 2).collect();
+                let mut id = String::new();
+                let mut data = String::new();
+                let mut event = String::new();
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = v.trim().to_owned();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim());
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        event = v.trim().to_owned();
+                    }
+                }
+                if event == "standings"
+                    && let Ok(value) = serde_json::from_str::<Value>(&data)
+                    && wanted(&value)
+                {
+                    return (id, value);
+                }
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(20), read)
+        .await
+        .expect("the event arrives")
+}
+
+#[tokio::test]
+async fn a_freeze_holds_on_every_public_endpoint_while_each_sees_her_own_result() {
+    let s = setup().await;
+    let event = s
+        .app
+        .post(
+            "/api/v1/events",
+            Some(&s.organizer.access),
+            &json!({"title": "Tuần lễ", "starts_at": "2022-10-01T00:00:00Z", "ends_at": "2030-10-07T00:00:00Z"}),
+        )
+        .await;
+    let event_id = event.body["id"].as_str().expect("id").to_owned();
+    let quiz = s.quiz(json!({"event_id": event_id})).await;
+    let early = s.app.register("som").await;
+    let late = s.app.register("muon").await;
+    s.attempt(&early, &quiz, 2, 60_000).await;
+    let frozen = s.set_state(&quiz, "frozen").await;
+    assert_eq!(frozen.status, 200, "{}", frozen.text);
+    assert!(frozen.body["frozen_at"].is_string());
+    s.app.clock.advance_ms(1000);
+    s.attempt(&late, &quiz, 5, 30_000).await;
+
+    let board = s.board(&quiz, "").await;
+    assert_eq!(board.body["state"], "frozen");
+    assert_eq!(names(&board), ["som"]);
+    let units = s
+        .app
+        .get(
+            &format!("/api/v1/quizzes/{quiz}/leaderboard/org-units?kind=ward"),
+            None,
+        )
+        .await;
+    assert_eq!(units.body["state"], "frozen");
+    let events = s
+        .app
+        .get(&format!("/api/v1/events/{event_id}/leaderboard"), None)
+        .await;
+    assert_eq!(events.status, 200, "{}", events.text);
+    assert_eq!(events.body["total"], 1);
+    assert_eq!(events.body["items"][0]["display_name"], "som");
+    let mut stream = first_standings(&s.app, &quiz, None).await;
+    let (_, standings) = wait_for_event(&mut stream, |_| true).await;
+    assert_eq!(standings["total"], 1, "{standings}");
+    // The late student still sees her own, current result.
+    let me = s
+        .app
+        .get(
+            &format!("/api/v1/quizzes/{quiz}/leaderboard/me"),
+            Some(&late.access),
+        )
+        .await;
+    assert_eq!(me.body["state"], "frozen");
+    assert_eq!(me.body["rank"], 1);
+    assert_eq!(me.body["entry"]["score"], 8.0);
+    // Organizers lift the freeze: everyone sees everything again, the stream too.
+    assert_eq!(s.set_state(&quiz, "live").await.status, 200);
+    let (_, live) = wait_for_event(&mut stream, |v| v["total"] == 2).await;
+    assert_eq!(live["items"][0]["display_name"], "muon");
+    assert_eq!(names(&s.board(&quiz, "").await), ["muon", "som"]);
+
+    assert_eq!(s.set_state(&quiz, "hidden").await.status, 200);
+    let hidden = s.board(&quiz, "").await;
+    assert_eq!(hidden.body["state"], "hidden");
+    assert_eq!(hidden.body["total"], 0);
+    let participant = s.app.register("ai.do").await;
+    let denied = s
+        .app
+        .post(
+            &format!("/api/v1/quizzes/{quiz}/leaderboard/state"),
+            Some(&participant.access),
+            &json!({"state": "live"}),
+        )
+        .await;
+    assert_eq!(denied.status, 403);
+}
+
+#[tokio::test]
+async fn publication_is_immutable_and_verifiable() {
+    let s = setup().await;
+    let quiz = s.quiz(json!({})).await;
+    for (i, right) in [5, 3, 4].iter().enumerate() {
+        let student = s.app.register(&format!("hs.{i}")).await;
+        s.attempt(&student, &quiz, *right, 40_000).await;
+    }
+    assert_eq!(
+        s.app
+            .get(
+                &format!("/api/v1/quizzes/{quiz}/leaderboard/published"),
+                None
+            )
+            .await
+            .status,
+        404
+    );
+    assert_eq!(s.set_state(&quiz, "frozen").await.status, 200);
+    let late = s.app.register("sau.khi.dong.bang").await;
+    s.attempt(&late, &quiz, 5, 10_000).await;
+    let published = s.set_state(&quiz, "published").await;
+    assert_eq!(published.status, 200, "{}", published.text);
+    assert_eq!(published.body["state"], "published");
+
+    let snapshot = s
+        .app
+        .get(
+            &format!("/api/v1/quizzes/{quiz}/leaderboard/published"),
+            None,
+        )
+        .await;
+    assert_eq!(snapshot.status, 200, "{}", snapshot.text);
+    let document = snapshot.body["snapshot"].as_str().expect("snapshot");
+    assert_eq!(
+        snapshot.body["sha256"].as_str(),
+        Some(hex::encode(Sha256::digest(document.as_bytes())).as_str())
+    );
+    let items: Vec<&str> = snapshot.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["display_name"].as_str())
+        .collect();
+    assert_eq!(
+        items,
+        ["hs.0", "hs.2", "hs.1"],
+        "the standings at the freeze"
+    );
+
+    // Publishing again changes nothing; leaving publication is refused.
+    s.app.clock.advance_ms(5000);
+    assert_eq!(s.set_state(&quiz, "published").await.status, 200);
+    let again = s
+        .app
+        .get(
+            &format!("/api/v1/quizzes/{quiz}/leaderboard/published"),
+            None,
+        )
+        .await;
+    assert_eq!(again.body["sha256"], snapshot.body["sha256"]);
+    assert_eq!(again.body["snapshot"], snapshot.body["snapshot"]);
+    assert_eq!(s.set_state(&quiz, "live").await.status, 409);
+    assert_eq!(names(&s.board(&quiz, "").await), ["hs.0", "hs.2", "hs.1"]);
+}
+
+#[tokio::test]
+async fn a_lost_board_is_rebuilt_from_the_database() {
+    let s = setup().await;
+    let quiz = s.quiz(json!({})).await;
+    for (i, right) in [2, 5, 4].iter().enumerate() {
+        let student = s.app.register(&format!("hs.{i}")).await;
+        s.attempt(&student, &quiz, *right, 40_000).await;
+    }
+    let before = s.board(&quiz, "").await;
+    assert_eq!(names(&before), ["hs.1", "hs.2", "hs.0"]);
+    // Redis loses everything of this server (every key under its prefix), or the process
+    // restarts and its in-process boards are gone.
+    match &s.app.state.kv {
+        civiquiz::kv::Kv::Redis(redis) => {
+            let mut conn = redis.conn.clone();
+            let keys: Vec<String> = redis::cmd("KEYS")
+                .arg(format!("{}*", redis.prefix))
+                .query_async(&mut conn)
+                .await
+                .expect("keys");
+            if !keys.is_empty() {
+                let _: i64 = redis::cmd("DEL")
+                    .arg(&keys)
+                    .query_async(&mut conn)
+                    .await
+                    .expect("del");
+            }
+        }
+        civiquiz::kv::Kv::Memory(_) => {
+            s.app
+                .state
+                .boards
+                .forget(&civiquiz::boards::store::View::live(&quiz))
+                .await
+                .expect("forget");
+        }
+    }
+    let after = s.board(&quiz, "").await;
+    assert_eq!(after.body["items"], before.body["items"]);
+    // A submission after the loss lands on the rebuilt board.
+    let next = s.app.register("hs.3").await;
+    s.attempt(&next, &quiz, 5, 10_000).await;
+    assert_eq!(
+        names(&s.board(&quiz, "").await),
+        ["hs.3", "hs.1", "hs.2", "hs.0"]
+    );
+}
+
+#[tokio::test]
+async fn a_stream_on_one_process_sees_a_submission_graded_on_another() {
+    if std::env::var("TEST_REDIS_URL").is_err() {
+        eprintln!("skipped: two processes share live updates through Redis (TEST_REDIS_URL)");
+        return;
+    }
+    let s = setup().await;
+    let quiz = s.quiz(json!({})).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let other = TestApp::serve(s.app.config.clone(), dir).await;
+    other.clock.set_ms(s.app.clock.now_ms());
+    let mut stream = first_standings(&other, &quiz, None).await;
+    let (first_id, initial) = wait_for_event(&mut stream, |_| true).await;
+    assert_eq!(initial["total"], 0);
+    let student = s.app.register("xa.xoi").await;
+    s.attempt(&student, &quiz, 4, 20_000).await;
+    let (_, update) = wait_for_event(&mut stream, |v| v["total"] == 1).await;
+    assert_eq!(update["items"][0]["display_name"], "xa.xoi");
+    // Resuming with the last id seen sends the current standings only if they changed.
+    let mut resumed = first_standings(&other, &quiz, Some(&first_id)).await;
+    let (_, current) = wait_for_event(&mut resumed, |_| true).await;
+    assert_eq!(current["total"], 1);
+    drop(stream);
+    let _ = resumed.chunk().await;
+    let _ = futures::stream::iter(Vec::<u8>::new()).next().await;
+}
