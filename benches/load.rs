@@ -29,6 +29,30 @@ enum Scenario {
         #[arg(long, default_value_t = 20)]
         seconds: u64,
     },
+    /// Board reads with N ranked entries (seeded straight into the database), `me` reads,
+    /// submission-to-SSE latency and server memory per open stream.
+    Board {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        /// The server's database, for seeding entries.
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 100_000)]
+        entries: u64,
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Open this many SSE streams and report the server's memory growth (needs --server-pid).
+        #[arg(long, default_value_t = 0)]
+        streams: usize,
+        #[arg(long)]
+        server_pid: Option<u32>,
+        #[arg(long)]
+        admin: String,
+        #[arg(long)]
+        admin_password: String,
+    },
     /// N students each start an attempt, autosave 20 answers and submit.
     Quiz {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
@@ -389,6 +413,303 @@ async fn quiz(
     }
 }
 
+async fn login_token(
+    client: &reqwest::Client,
+    url: &str,
+    username: &str,
+    password: &str,
+) -> String {
+    let body: serde_json::Value = client
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .expect("server reachable")
+        .json()
+        .await
+        .expect("json");
+    body["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("login: {body}"))
+        .to_owned()
+}
+
+async fn register_token(client: &reqwest::Client, url: &str, username: &str) -> String {
+    let body: serde_json::Value = client
+        .post(format!("{url}/api/v1/auth/register"))
+        .json(&json!({"username": username, "password": "benchmark password 2022", "display_name": username}))
+        .send()
+        .await
+        .expect("register")
+        .json()
+        .await
+        .expect("json");
+    body["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("register: {body}"))
+        .to_owned()
+}
+
+/// Calls `request` back to back from `concurrency` tasks for `seconds`.
+async fn hammer(
+    concurrency: usize,
+    seconds: u64,
+    request: impl Fn() -> reqwest::RequestBuilder + Send + Sync + 'static,
+) -> (Latencies, usize, Duration) {
+    let request = Arc::new(request);
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (request, stop) = (request.clone(), stop.clone());
+            tokio::spawn(async move {
+                let (mut latencies, mut errors) = (Vec::new(), 0usize);
+                while !stop.load(Ordering::Relaxed) {
+                    let t = Instant::now();
+                    match request().send().await {
+                        Ok(response) if response.status().is_success() => {
+                            let _ = response.bytes().await;
+                            latencies.push(t.elapsed());
+                        }
+                        _ => errors += 1,
+                    }
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut all = Latencies::default();
+    let mut errors = 0;
+    for worker in workers {
+        let (latencies, failed) = worker.await.expect("worker");
+        all.0.extend(latencies);
+        errors += failed;
+    }
+    (all, errors, started.elapsed())
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmRSS:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn board(
+    url: String,
+    database_url: String,
+    entries: u64,
+    concurrency: usize,
+    seconds: u64,
+    streams: usize,
+    server_pid: Option<u32>,
+    admin: String,
+    admin_password: String,
+) {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()
+        .expect("client");
+    let admin_token = login_token(&client, &url, &admin, &admin_password).await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as i64;
+    let stamp = |ms: i64| civiquiz::clock::Timestamp(ms).to_rfc3339();
+    let created: serde_json::Value = client
+        .post(format!("{url}/api/v1/quizzes"))
+        .bearer_auth(&admin_token)
+        .json(&json!({"title": "Bench board", "opens_at": stamp(now - 60_000), "closes_at": stamp(now + 36_000_000), "time_limit_s": 3600,
+                      "max_attempts": 1, "rules": [{"bank": "an-toan-so", "count": 5}]}))
+        .send()
+        .await
+        .expect("quiz")
+        .json()
+        .await
+        .expect("json");
+    let quiz = created["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("quiz: {created}"))
+        .to_owned();
+    let published = client
+        .post(format!("{url}/api/v1/quizzes/{quiz}/publish"))
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .expect("publish");
+    assert!(published.status().is_success());
+
+    // Seed N participants with a finished attempt each, straight into the database.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(2)
+        .connect(&database_url)
+        .await
+        .expect("database");
+    let seeding = Instant::now();
+    let prefix = format!("b{}", uuid_like());
+    let users = format!(
+        "WITH RECURSIVE n(i) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < {entries})
+         INSERT INTO users (id, username, username_key, display_name, password_hash, role, disabled, must_change_password, security_stamp, created_at, updated_at)
+         SELECT '{prefix}-' || i, '{prefix}-' || i, '{prefix}-' || i, 'Học sinh ' || i, 'x', 'participant', 0, 0, 's', 0, 0 FROM n"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(users))
+        .execute(&pool)
+        .await
+        .expect("seed users");
+    let attempts = format!(
+        "WITH RECURSIVE n(i) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < {entries})
+         INSERT INTO attempts (id, quiz_id, user_id, number, seed, status, started_at, deadline_at, finished_at, question_count,
+                               score_milli, max_score_milli, correct_count, duration_ms)
+         SELECT '{prefix}-a' || i, '{quiz}', '{prefix}-' || i, 1, '0', 'submitted', {now} - 3600000, {now}, {now} - (i % 600000),
+                5, (i * 7919) % 8001, 8000, (i % 6), 1000 + (i * 104729) % 3000000 FROM n"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(attempts))
+        .execute(&pool)
+        .await
+        .expect("seed attempts");
+    println!(
+        "seeded {entries} entries in {:.1}s",
+        seeding.elapsed().as_secs_f64()
+    );
+    let first = Instant::now();
+    let response = client
+        .get(format!("{url}/api/v1/quizzes/{quiz}/leaderboard?limit=50"))
+        .send()
+        .await
+        .expect("board");
+    let body: serde_json::Value = response.json().await.expect("json");
+    println!(
+        "first read (rebuilds the board from the database): {:.1}s, total {}",
+        first.elapsed().as_secs_f64(),
+        body["total"]
+    );
+
+    let (mut pages, errors, elapsed) = {
+        let (client, url, quiz) = (client.clone(), url.clone(), quiz.clone());
+        hammer(concurrency, seconds, move || {
+            client.get(format!("{url}/api/v1/quizzes/{quiz}/leaderboard?limit=50"))
+        })
+        .await
+    };
+    pages.report("top-50", elapsed);
+    let (client2, url2, quiz2) = (client.clone(), url.clone(), quiz.clone());
+    let (mut deep, _, elapsed) = hammer(concurrency, seconds, move || {
+        client2.get(format!(
+            "{url2}/api/v1/quizzes/{quiz2}/leaderboard?limit=50&offset={}",
+            entries / 2
+        ))
+    })
+    .await;
+    deep.report("mid-page", elapsed);
+    println!("board read errors: {errors}");
+
+    // A real participant for `me` reads and SSE latency.
+    let student = register_token(&client, &url, &format!("{prefix}-me")).await;
+    let attempt: serde_json::Value = client
+        .post(format!("{url}/api/v1/quizzes/{quiz}/attempts"))
+        .bearer_auth(&student)
+        .send()
+        .await
+        .expect("start")
+        .json()
+        .await
+        .expect("json");
+    let attempt_id = attempt["id"].as_str().expect("attempt").to_owned();
+    client
+        .post(format!("{url}/api/v1/attempts/{attempt_id}/submit"))
+        .bearer_auth(&student)
+        .send()
+        .await
+        .expect("submit");
+    let (client3, url3, quiz3, token) =
+        (client.clone(), url.clone(), quiz.clone(), student.clone());
+    let (mut me, me_errors, elapsed) = hammer(concurrency, seconds, move || {
+        client3
+            .get(format!("{url3}/api/v1/quizzes/{quiz3}/leaderboard/me"))
+            .bearer_auth(&token)
+    })
+    .await;
+    me.report("me", elapsed);
+    println!("me errors: {me_errors}");
+
+    // Submission to SSE event: one stream, 20 submissions 700 ms apart.
+    let mut stream = client
+        .get(format!("{url}/api/v1/quizzes/{quiz}/leaderboard/stream"))
+        .send()
+        .await
+        .expect("stream");
+    let _ = stream.chunk().await;
+    let mut latencies = Latencies::default();
+    for i in 0..20 {
+        let token = register_token(&client, &url, &format!("{prefix}-sse{i}")).await;
+        let attempt: serde_json::Value = client
+            .post(format!("{url}/api/v1/quizzes/{quiz}/attempts"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("start")
+            .json()
+            .await
+            .expect("json");
+        let id = attempt["id"].as_str().expect("attempt").to_owned();
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let t = Instant::now();
+        client
+            .post(format!("{url}/api/v1/attempts/{id}/submit"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("submit");
+        loop {
+            let chunk = tokio::time::timeout(Duration::from_secs(10), stream.chunk())
+                .await
+                .expect("event in time")
+                .expect("chunk");
+            if chunk.is_some_and(|c| String::from_utf8_lossy(&c).contains("event: standings")) {
+                break;
+            }
+        }
+        latencies.0.push(t.elapsed());
+    }
+    latencies.report("sse", Duration::from_secs(1));
+
+    if let (Some(pid), true) = (server_pid, streams > 0) {
+        let before = rss_kib(pid);
+        let stream_client = reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("client");
+        let mut open = Vec::with_capacity(streams);
+        for _ in 0..streams {
+            let mut response = stream_client
+                .get(format!("{url}/api/v1/quizzes/{quiz}/leaderboard/stream"))
+                .send()
+                .await
+                .expect("stream");
+            let _ = response.chunk().await;
+            open.push(response);
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let after = rss_kib(pid);
+        println!(
+            "{streams} open streams: server RSS {before} KiB -> {after} KiB, {:.1} KiB per stream, {:.1} MiB per 1,000",
+            (after.saturating_sub(before)) as f64 / streams as f64,
+            (after.saturating_sub(before)) as f64 / streams as f64 * 1000.0 / 1024.0
+        );
+        drop(open);
+    }
+}
+
 fn uuid_like() -> String {
     format!(
         "{:x}",
@@ -412,6 +733,27 @@ fn main() {
             concurrency,
             seconds,
         } => runtime.block_on(logins(url, concurrency, seconds)),
+        Scenario::Board {
+            url,
+            database_url,
+            entries,
+            concurrency,
+            seconds,
+            streams,
+            server_pid,
+            admin,
+            admin_password,
+        } => runtime.block_on(board(
+            url,
+            database_url,
+            entries,
+            concurrency,
+            seconds,
+            streams,
+            server_pid,
+            admin,
+            admin_password,
+        )),
         Scenario::Quiz {
             url,
             students,

@@ -48,6 +48,7 @@ CREATE TABLE attempts (
     started_at       BIGINT NOT NULL,
     deadline_at      BIGINT NOT NULL,
     finished_at      BIGINT,
+    graded_at        BIGINT,                   -- when the server graded it (finished_at may be the deadline)
     last_saved_at    BIGINT,
     question_count   BIGINT NOT NULL,
     score_milli      BIGINT,                   -- points × 1000, rounded per question

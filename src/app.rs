@@ -16,6 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::auth::password::Passwords;
 use crate::auth::tokens::TokenKeys;
 use crate::banks::cache::QuestionCache;
+use crate::boards::page_cache::PageCache;
 use crate::boards::state::StateCache;
 use crate::boards::store::Boards;
 use crate::bus::Bus;
@@ -40,6 +41,7 @@ pub struct Services {
     /// One board rebuild at a time per process: readers that find a board missing wait for it.
     pub board_rebuilds: tokio::sync::Mutex<()>,
     pub bus: Bus,
+    pub board_pages: Arc<PageCache>,
 }
 
 #[derive(Clone)]
@@ -64,9 +66,15 @@ impl AppState {
         }
         let boards = Boards::new(&kv);
         let bus = Bus::start(&kv);
+        let board_pages = Arc::new(PageCache::default());
+        tokio::spawn(crate::boards::page_cache::follow(
+            board_pages.clone(),
+            bus.subscribe(),
+        ));
         Ok(AppState(Arc::new(Services {
             boards,
             bus,
+            board_pages,
             tokens: TokenKeys::new(&config.jwt_secret),
             clock,
             config,
@@ -170,6 +178,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let grace = state.config.shutdown_grace;
     let sweeper = tokio::spawn(quizzes::sweeper::run(state.clone()));
+    tokio::spawn(boards::warm_up(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {

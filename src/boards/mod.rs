@@ -7,6 +7,7 @@
 
 pub mod aggregates;
 pub mod entry;
+pub mod page_cache;
 pub mod rebuild;
 pub mod routes;
 pub mod state;
@@ -34,17 +35,51 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::event_board))
 }
 
-/// Rebuilds a view from the database and swaps it in. Attempts finished while it was being
-/// built are recorded again afterwards, so none is lost to the swap.
+/// Rebuilds a view from the database and swaps it in. Attempts graded while it was being
+/// built are recorded again afterwards, so none is lost to the swap. The work runs as its own
+/// task: a reader that gives up (a request timeout on a large board) does not cancel it.
 pub async fn rebuild(state: &AppState, quiz: &Quiz, view: &View) -> AppResult<()> {
-    let _one_at_a_time = state.board_rebuilds.lock().await;
+    rebuild_task(state, quiz, view, false).await
+}
+
+/// Builds a view that readers found missing, unless another reader's rebuild (which this one
+/// waited for) already did.
+async fn ensure_built(state: &AppState, quiz: &Quiz, view: &View) -> AppResult<()> {
+    rebuild_task(state, quiz, view, true).await
+}
+
+async fn rebuild_task(
+    state: &AppState,
+    quiz: &Quiz,
+    view: &View,
+    only_if_missing: bool,
+) -> AppResult<()> {
+    let (state, quiz, view) = (state.clone(), quiz.clone(), view.clone());
+    tokio::spawn(async move {
+        let _one_at_a_time = state.board_rebuilds.lock().await;
+        if only_if_missing
+            && state
+                .boards
+                .page(&view, rebuild::SCOPE_ALL, 0, 1)
+                .await?
+                .is_some()
+        {
+            return Ok(());
+        }
+        rebuild_now(&state, &quiz, &view).await
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("board rebuild task failed: {e}"))?
+}
+
+async fn rebuild_now(state: &AppState, quiz: &Quiz, view: &View) -> AppResult<()> {
     let started = state.clock.now_ms();
     let entries =
         rebuild::counted_entries(&state.db.pool, &quiz.id, quiz.ranking, view.cutoff).await?;
     state.boards.replace(view, &entries).await?;
+    state.board_pages.invalidate(&quiz.id);
     if view.cutoff.is_none() {
-        for attempt_id in rebuild::finished_since(&state.db.pool, &quiz.id, started - 5_000).await?
-        {
+        for attempt_id in rebuild::graded_since(&state.db.pool, &quiz.id, started - 5_000).await? {
             if let Some((entry, scopes)) =
                 rebuild::entry_of_attempt(&state.db.pool, &attempt_id).await?
             {
@@ -82,7 +117,7 @@ pub async fn page(
     if let Some(page) = state.boards.page(view, scope, offset, limit).await? {
         return Ok(page);
     }
-    rebuild(state, quiz, view).await?;
+    ensure_built(state, quiz, view).await?;
     Ok(state
         .boards
         .page(view, scope, offset, limit)
@@ -102,7 +137,7 @@ pub async fn around(
     if let Some(found) = state.boards.around(view, scope, user_id, radius).await? {
         return Ok(found);
     }
-    rebuild(state, quiz, view).await?;
+    ensure_built(state, quiz, view).await?;
     Ok(state
         .boards
         .around(view, scope, user_id, radius)
@@ -168,6 +203,7 @@ async fn try_record(state: &AppState, attempt_id: &str) -> AppResult<()> {
         }
     }
     if changed {
+        state.board_pages.invalidate(&quiz.id);
         state.bus.announce(&quiz.id).await;
     }
     Ok(())
@@ -225,7 +261,47 @@ pub async fn participant_changed(state: &AppState, user_id: &str) -> AppResult<(
     for quiz_id in quiz_ids {
         state::mark_stale(&state.db.pool, &quiz_id, true, state.clock.now_ms()).await?;
         state.board_states.forget(&quiz_id);
+        state.board_pages.invalidate(&quiz_id);
         state.bus.announce(&quiz_id).await;
     }
     Ok(())
+}
+
+/// Builds the live boards of open quizzes at start, so the first reader does not wait.
+pub async fn warm_up(state: AppState) {
+    let now = state.clock.now_ms();
+    let open: Vec<String> = match sqlx::query_scalar(
+        "SELECT id FROM quizzes WHERE status = 'published' AND opens_at <= $1 AND closes_at > $1",
+    )
+    .bind(now)
+    .fetch_all(&state.db.pool)
+    .await
+    {
+        Ok(ids) => ids,
+        Err(error) => {
+            tracing::warn!(%error, "board warm-up: cannot list open quizzes");
+            return;
+        }
+    };
+    for quiz_id in open {
+        let result = async {
+            let Some(quiz) = quiz::find(&state.db.pool, &quiz_id).await? else {
+                return Ok(());
+            };
+            let view = View::live(&quiz.id);
+            if state
+                .boards
+                .page(&view, rebuild::SCOPE_ALL, 0, 1)
+                .await?
+                .is_none()
+            {
+                rebuild(&state, &quiz, &view).await?;
+            }
+            AppResult::Ok(())
+        }
+        .await;
+        if let Err(error) = result {
+            tracing::warn!(%error, quiz = %quiz_id, "board warm-up failed; readers will rebuild");
+        }
+    }
 }

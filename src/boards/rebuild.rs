@@ -154,9 +154,9 @@ pub async fn entry_of_attempt(
     Ok(Some((entry, scopes)))
 }
 
-/// Attempts finished since `since` (to catch up after a rebuild swapped in).
-pub async fn finished_since(pool: &Pool, quiz_id: &str, since: i64) -> AppResult<Vec<String>> {
-    Ok(sqlx::query_scalar("SELECT id FROM attempts WHERE quiz_id = $1 AND status <> 'in_progress' AND finished_at >= $2")
+/// Attempts graded since `since` (to catch up after a rebuild swapped in).
+pub async fn graded_since(pool: &Pool, quiz_id: &str, since: i64) -> AppResult<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT id FROM attempts WHERE quiz_id = $1 AND status <> 'in_progress' AND graded_at >= $2")
         .bind(quiz_id)
         .bind(since)
         .fetch_all(pool)

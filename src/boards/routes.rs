@@ -1,12 +1,15 @@
 //! Leaderboard endpoints. Public reads show the view the board's state allows (live, or the
 //! standings at freeze time); `me` always shows the caller her own current standing.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use super::aggregates::{self, EventStanding, UnitStanding};
+use super::page_cache::PageKey;
 use super::rebuild::{SCOPE_ALL, unit_scope};
 use super::state::{self, BoardState, Visibility};
 use super::store::View;
@@ -37,7 +40,7 @@ pub struct RankedEntry {
     pub duration_ms: i64,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct Board {
     pub state: Visibility,
     #[schema(value_type = Option<String>)]
@@ -82,7 +85,9 @@ pub async fn board_quiz(
 ) -> AppResult<Quiz> {
     match caller {
         Some(caller) => access::visible_quiz(state, caller, quiz_id).await,
-        None => quiz::find(&state.db.pool, quiz_id)
+        None => state
+            .board_states
+            .quiz(&state.db.pool, quiz_id)
             .await?
             .filter(|quiz| quiz.published && quiz.audience_org_unit_id.is_none())
             .ok_or_else(AppError::not_found),
@@ -103,36 +108,49 @@ pub async fn public_page(
     scope: &str,
     offset: u64,
     limit: u64,
-) -> AppResult<Board> {
+) -> AppResult<Arc<Board>> {
+    let key = PageKey {
+        quiz_id: quiz.id.clone(),
+        scope: scope.to_owned(),
+        offset,
+        limit,
+    };
+    if let Some(board) = state.board_pages.get(&key) {
+        return Ok(board);
+    }
     let board_state = state.board_states.get(&state.db.pool, &quiz.id).await?;
     let (frozen_at, published_at) = board_head(&board_state);
-    if board_state.visibility == Visibility::Hidden {
-        return Ok(Board {
+    let board = if board_state.visibility == Visibility::Hidden {
+        Board {
             state: board_state.visibility,
             frozen_at,
             published_at,
             total: 0,
             items: Vec::new(),
             ranking_rule: RANKING_RULE,
-        });
-    }
-    let (entries, total) = page(
-        state,
-        quiz,
-        &public_view(&quiz.id, &board_state),
-        scope,
-        offset,
-        limit,
-    )
-    .await?;
-    Ok(Board {
-        state: board_state.visibility,
-        frozen_at,
-        published_at,
-        total,
-        items: ranked(offset, entries),
-        ranking_rule: RANKING_RULE,
-    })
+        }
+    } else {
+        let (entries, total) = page(
+            state,
+            quiz,
+            &public_view(&quiz.id, &board_state),
+            scope,
+            offset,
+            limit,
+        )
+        .await?;
+        Board {
+            state: board_state.visibility,
+            frozen_at,
+            published_at,
+            total,
+            items: ranked(offset, entries),
+            ranking_rule: RANKING_RULE,
+        }
+    };
+    let board = Arc::new(board);
+    state.board_pages.put(key, board.clone());
+    Ok(board)
 }
 
 /// A page of a quiz's board: the standings the board's state lets the public see.
@@ -150,9 +168,8 @@ pub async fn quiz_board(
     if !(1..=200).contains(&limit) {
         return Err(FieldErrors::single("limit", "must be between 1 and 200"));
     }
-    Ok(AppJson(
-        public_page(&state, &quiz, &scope, query.offset.unwrap_or(0), limit).await?,
-    ))
+    let board = public_page(&state, &quiz, &scope, query.offset.unwrap_or(0), limit).await?;
+    Ok(AppJson(board.as_ref().clone()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -294,6 +311,7 @@ pub async fn set_board_state(
         }
     }
     state.board_states.forget(&quiz.id);
+    state.board_pages.invalidate(&quiz.id);
     let updated = state.board_states.get(&state.db.pool, &quiz.id).await?;
     state.bus.announce(&quiz.id).await;
     let (frozen_at, published_at) = board_head(&updated);

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::db::Pool;
 use crate::error::AppResult;
+use crate::quizzes::quiz::{self, Quiz};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -65,6 +66,7 @@ const FRESH_FOR: Duration = Duration::from_secs(1);
 #[derive(Default)]
 pub struct StateCache {
     entries: Mutex<HashMap<String, (Instant, BoardState)>>,
+    quizzes: Mutex<HashMap<String, (Instant, Option<Quiz>)>>,
 }
 
 impl StateCache {
@@ -91,6 +93,28 @@ impl StateCache {
 
     pub fn forget(&self, quiz_id: &str) {
         self.lock().remove(quiz_id);
+    }
+
+    /// The quiz behind a board, kept as briefly as the state: anonymous board reads (the
+    /// projector, the public page) then touch no table at all.
+    pub async fn quiz(&self, pool: &Pool, quiz_id: &str) -> AppResult<Option<Quiz>> {
+        let lock = || {
+            self.quizzes
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        if let Some((at, quiz)) = lock().get(quiz_id)
+            && at.elapsed() < FRESH_FOR
+        {
+            return Ok(quiz.clone());
+        }
+        let quiz = quiz::find(pool, quiz_id).await?;
+        let mut quizzes = lock();
+        if quizzes.len() > 10_000 {
+            quizzes.clear();
+        }
+        quizzes.insert(quiz_id.to_owned(), (Instant::now(), quiz.clone()));
+        Ok(quiz)
     }
 }
 

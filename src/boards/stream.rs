@@ -44,7 +44,7 @@ impl Watch {
                 return None;
             }
         };
-        let payload = serde_json::to_string(&board).ok()?;
+        let payload = serde_json::to_string(board.as_ref()).ok()?;
         let id = hex::encode(&Sha256::digest(payload.as_bytes())[..12]);
         if self.last_id.as_deref() == Some(id.as_str()) {
             return None;

@@ -362,7 +362,7 @@ where
     };
     let mut tx = pool.begin().await?;
     let claim = format!(
-        "UPDATE attempts SET status = $1, in_progress_key = NULL, finished_at = $5
+        "UPDATE attempts SET status = $1, in_progress_key = NULL, finished_at = $5, graded_at = $3
          WHERE id = $2 AND status = 'in_progress' AND {time_condition}"
     );
     let claimed = sqlx::query(sqlx::AssertSqlSafe(claim))

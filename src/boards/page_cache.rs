@@ -1,0 +1,62 @@
+//! Public board pages are the same for every reader, so a process keeps each one briefly and
+//! drops a quiz's pages the moment its board changes (locally at once, from other processes
+//! through the bus). What is cached never depends on the caller: `me` is not cached.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::routes::Board;
+
+const FRESH_FOR: Duration = Duration::from_millis(1000);
+
+#[derive(Hash, PartialEq, Eq, Clone)]
+pub struct PageKey {
+    pub quiz_id: String,
+    pub scope: String,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+#[derive(Default)]
+pub struct PageCache {
+    pages: Mutex<HashMap<PageKey, (Instant, Arc<Board>)>>,
+}
+
+impl PageCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PageKey, (Instant, Arc<Board>)>> {
+        self.pages
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn get(&self, key: &PageKey) -> Option<Arc<Board>> {
+        self.lock()
+            .get(key)
+            .filter(|(at, _)| at.elapsed() < FRESH_FOR)
+            .map(|(_, board)| board.clone())
+    }
+
+    pub fn put(&self, key: PageKey, board: Arc<Board>) {
+        let mut pages = self.lock();
+        if pages.len() > 10_000 {
+            pages.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);
+        }
+        pages.insert(key, (Instant::now(), board));
+    }
+
+    pub fn invalidate(&self, quiz_id: &str) {
+        self.lock().retain(|key, _| key.quiz_id != quiz_id);
+    }
+}
+
+/// Drops pages of quizzes whose boards changed on any process.
+pub async fn follow(cache: Arc<PageCache>, mut changes: tokio::sync::broadcast::Receiver<String>) {
+    loop {
+        match changes.recv().await {
+            Ok(quiz_id) => cache.invalidate(&quiz_id),
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => cache.lock().clear(),
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        }
+    }
+}
