@@ -627,3 +627,103 @@ async fn a_stream_on_one_process_sees_a_submission_graded_on_another() {
     let _ = resumed.chunk().await;
     let _ = futures::stream::iter(Vec::<u8>::new()).next().await;
 }
+
+/// The two backends, fed the same entries and updates, agree entry for entry.
+#[tokio::test]
+async fn the_redis_and_in_process_boards_agree_entry_for_entry() {
+    use civiquiz::boards::entry::Entry;
+    use civiquiz::boards::store::{Boards, View};
+    use civiquiz::quizzes::quiz::Ranking;
+    let Ok(url) = std::env::var("TEST_REDIS_URL") else {
+        eprintln!("skipped: needs TEST_REDIS_URL");
+        return;
+    };
+    let prefix = format!("civiquiz-test:{}:", uuid::Uuid::now_v7().simple());
+    let redis = Boards::new(
+        &civiquiz::kv::Kv::connect(Some(&url), &prefix)
+            .await
+            .expect("redis"),
+    );
+    let memory = Boards::new(&civiquiz::kv::Kv::connect(None, "").await.expect("memory"));
+    let view = View::live("q1");
+    // Deliberate ties: scores from a small set, durations from a small set, equal finishes.
+    let entry = |i: u64, score: i64, duration: i64, finished: i64| Entry {
+        user_id: format!("u{i:04}"),
+        attempt_id: format!("a{i}"),
+        display_name: format!("Học sinh {i}"),
+        org_unit_id: Some(format!("unit{}", i % 3)),
+        org_unit_name: None,
+        score_milli: score,
+        max_score_milli: 10_000,
+        correct_count: 0,
+        duration_ms: duration,
+        finished_at: finished,
+    };
+    let scopes = |i: u64| vec!["all".to_owned(), format!("org:unit{}", i % 3)];
+    let initial: Vec<(Entry, Vec<String>)> = (0..300)
+        .map(|i| {
+            (
+                entry(
+                    i,
+                    ((i * 37) % 5) as i64 * 1000,
+                    ((i * 11) % 4) as i64 * 500,
+                    1_700_000_000_000 + (i % 7) as i64,
+                ),
+                scopes(i),
+            )
+        })
+        .collect();
+    for boards in [&redis, &memory] {
+        boards.replace(&view, &initial).await.expect("replace");
+        for i in (0..300).step_by(5) {
+            // Better for some, worse for others: `best` keeps the better one.
+            let update = entry(i, ((i * 13) % 6) as i64 * 1000, 250, 1_700_000_001_000);
+            boards
+                .record(&view, &update, &scopes(i), Ranking::Best)
+                .await
+                .expect("record");
+        }
+    }
+    for scope in ["all", "org:unit0", "org:unit1", "org:unit2", "org:none"] {
+        for (offset, limit) in [(0, 50), (37, 100), (250, 200)] {
+            let a = redis
+                .page(&view, scope, offset, limit)
+                .await
+                .expect("page")
+                .expect("built");
+            let b = memory
+                .page(&view, scope, offset, limit)
+                .await
+                .expect("page")
+                .expect("built");
+            assert_eq!(a, b, "scope {scope} offset {offset}");
+        }
+        for user in ["u0000", "u0005", "u0123", "u0299"] {
+            let a = redis
+                .around(&view, scope, user, 2)
+                .await
+                .expect("around")
+                .expect("built");
+            let b = memory
+                .around(&view, scope, user, 2)
+                .await
+                .expect("around")
+                .expect("built");
+            assert_eq!(a, b, "scope {scope} user {user}");
+        }
+    }
+    let (all, total) = memory
+        .page(&view, "all", 0, 300)
+        .await
+        .expect("page")
+        .expect("built");
+    assert_eq!(total, 300);
+    let keys: Vec<(i64, String)> = all
+        .iter()
+        .map(|e| e.sort_key().expect("in bounds"))
+        .collect();
+    assert!(
+        keys.windows(2).all(|w| w[0] < w[1]),
+        "strictly ordered by the ranking rule"
+    );
+}
