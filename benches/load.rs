@@ -238,52 +238,8 @@ async fn quiz(
         .pool_max_idle_per_host(concurrency)
         .build()
         .expect("client");
-    let login = client
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({"username": admin, "password": admin_password}))
-        .send()
-        .await
-        .expect("server reachable");
-    assert!(
-        login.status().is_success(),
-        "admin login: {}",
-        login.status()
-    );
-    let admin_token = login.json::<serde_json::Value>().await.expect("json")["access_token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_millis() as i64;
-    let stamp = |ms: i64| civiquiz::clock::Timestamp(ms).to_rfc3339();
-    let created: serde_json::Value = client
-        .post(format!("{url}/api/v1/quizzes"))
-        .bearer_auth(&admin_token)
-        .json(&json!({"title": "Bench", "opens_at": stamp(now - 60_000), "closes_at": stamp(now + 3_600_000), "time_limit_s": 3000,
-                      "max_attempts": 1, "rules": [{"bank": bank, "count": 20}], "review": "after_submit"}))
-        .send()
-        .await
-        .expect("create quiz")
-        .json()
-        .await
-        .expect("json");
-    let quiz_id = created["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("quiz: {created}"))
-        .to_owned();
-    let publish = client
-        .post(format!("{url}/api/v1/quizzes/{quiz_id}/publish"))
-        .bearer_auth(&admin_token)
-        .send()
-        .await
-        .expect("publish");
-    assert!(
-        publish.status().is_success(),
-        "publish: {}",
-        publish.text().await.unwrap_or_default()
-    );
+    let admin_token = login_token(&client, &url, &admin, &admin_password).await;
+    let quiz_id = published_quiz(&client, &url, &admin_token, "Bench", &bank, 20, 3600).await;
 
     // Accounts first (argon2 bound, not what this measures).
     let run = uuid_like();
@@ -413,6 +369,50 @@ async fn quiz(
     }
 }
 
+/// Creates and publishes a one-attempt quiz of `count` questions from `bank`, open `open_s` seconds.
+async fn published_quiz(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    title: &str,
+    bank: &str,
+    count: u32,
+    open_s: i64,
+) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as i64;
+    let stamp = |ms: i64| civiquiz::clock::Timestamp(ms).to_rfc3339();
+    let created: serde_json::Value = client
+        .post(format!("{url}/api/v1/quizzes"))
+        .bearer_auth(token)
+        .json(&json!({"title": title, "opens_at": stamp(now - 60_000), "closes_at": stamp(now + open_s * 1000), "time_limit_s": 3000,
+                      "max_attempts": 1, "rules": [{"bank": bank, "count": count}], "review": "after_submit"}))
+        .send()
+        .await
+        .expect("create quiz")
+        .json()
+        .await
+        .expect("json");
+    let quiz_id = created["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("quiz: {created}"))
+        .to_owned();
+    let publish = client
+        .post(format!("{url}/api/v1/quizzes/{quiz_id}/publish"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("publish");
+    assert!(
+        publish.status().is_success(),
+        "publish: {}",
+        publish.text().await.unwrap_or_default()
+    );
+    quiz_id
+}
+
 async fn login_token(
     client: &reqwest::Client,
     url: &str,
@@ -520,33 +520,20 @@ async fn board(
         .build()
         .expect("client");
     let admin_token = login_token(&client, &url, &admin, &admin_password).await;
+    let quiz = published_quiz(
+        &client,
+        &url,
+        &admin_token,
+        "Bench board",
+        "an-toan-so",
+        5,
+        36_000,
+    )
+    .await;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default()
         .as_millis() as i64;
-    let stamp = |ms: i64| civiquiz::clock::Timestamp(ms).to_rfc3339();
-    let created: serde_json::Value = client
-        .post(format!("{url}/api/v1/quizzes"))
-        .bearer_auth(&admin_token)
-        .json(&json!({"title": "Bench board", "opens_at": stamp(now - 60_000), "closes_at": stamp(now + 36_000_000), "time_limit_s": 3600,
-                      "max_attempts": 1, "rules": [{"bank": "an-toan-so", "count": 5}]}))
-        .send()
-        .await
-        .expect("quiz")
-        .json()
-        .await
-        .expect("json");
-    let quiz = created["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("quiz: {created}"))
-        .to_owned();
-    let published = client
-        .post(format!("{url}/api/v1/quizzes/{quiz}/publish"))
-        .bearer_auth(&admin_token)
-        .send()
-        .await
-        .expect("publish");
-    assert!(published.status().is_success());
 
     // Seed N participants with a finished attempt each, straight into the database.
     sqlx::any::install_default_drivers();

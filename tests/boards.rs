@@ -2,165 +2,13 @@ mod common;
 
 use std::time::Duration;
 
-use civiquiz::clock::{Clock, Timestamp};
-use common::{PASSWORD, Response, Session, TestApp};
+use civiquiz::clock::Clock;
+use common::fixture::setup;
+use common::{PASSWORD, Response, TestApp};
 use futures::StreamExt;
-use reqwest::Method;
+
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-
-const BANK: &str = include_str!("fixtures/banks/valid.toml");
-const MINUTE: i64 = 60_000;
-
-fn right_answer(question_id: &str) -> Value {
-    match question_id {
-        "an-toan-so:as-001" => json!("b"),
-        "an-toan-so:as-002" => json!(["a", "b", "d"]),
-        "an-toan-so:as-003" => json!(false),
-        "an-toan-so:as-004" => json!(["b", "c", "a", "d"]),
-        _ => json!("VNeID"),
-    }
-}
-
-struct Setup {
-    app: TestApp,
-    admin: Session,
-    organizer: Session,
-}
-
-async fn setup_on(app: TestApp) -> Setup {
-    let admin = app.admin().await;
-    let organizer = app.user_with_role(&admin, "ban.to.chuc", "organizer").await;
-    let imported = app
-        .post_raw(
-            "/api/v1/banks/import",
-            Some(&organizer.access),
-            "application/toml",
-            BANK,
-        )
-        .await;
-    assert_eq!(imported.status, 200, "{}", imported.text);
-    Setup {
-        app,
-        admin,
-        organizer,
-    }
-}
-
-async fn setup() -> Setup {
-    setup_on(TestApp::spawn().await).await
-}
-
-impl Setup {
-    async fn quiz(&self, changes: Value) -> String {
-        let now = self.app.clock.now_ms();
-        let mut body = json!({
-            "title": "Bảng xếp hạng",
-            "opens_at": Timestamp(now - MINUTE).to_rfc3339(),
-            "closes_at": Timestamp(now + 600 * MINUTE).to_rfc3339(),
-            "time_limit_s": 3600,
-            "max_attempts": 3,
-            "rules": [{"bank": "an-toan-so", "count": 5}],
-            "review": "after_submit",
-            "ranking": "best"
-        });
-        for (key, value) in changes.as_object().expect("object") {
-            body[key] = value.clone();
-        }
-        let created = self
-            .app
-            .post("/api/v1/quizzes", Some(&self.organizer.access), &body)
-            .await;
-        assert_eq!(created.status, 201, "{}", created.text);
-        let id = created.body["id"].as_str().expect("id").to_owned();
-        let published = self
-            .app
-            .post(
-                &format!("/api/v1/quizzes/{id}/publish"),
-                Some(&self.organizer.access),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(published.status, 200, "{}", published.text);
-        id
-    }
-
-    /// One attempt answering `right` questions correctly, taking `duration_ms`.
-    async fn attempt(
-        &self,
-        student: &Session,
-        quiz: &str,
-        right: usize,
-        duration_ms: i64,
-    ) -> Response {
-        let view = self
-            .app
-            .post(
-                &format!("/api/v1/quizzes/{quiz}/attempts"),
-                Some(&student.access),
-                &json!({}),
-            )
-            .await;
-        assert!(view.status == 201, "{}", view.text);
-        let id = view.body["id"].as_str().expect("id").to_owned();
-        let mut questions: Vec<String> = view.body["questions"]
-            .as_array()
-            .expect("questions")
-            .iter()
-            .map(|q| q["id"].as_str().expect("id").to_owned())
-            .collect();
-        questions.sort();
-        // as-001, as-003 and as-005 are worth 1 point each; answer them first.
-        questions.sort_by_key(|q| {
-            !matches!(
-                q.as_str(),
-                "an-toan-so:as-001" | "an-toan-so:as-003" | "an-toan-so:as-005"
-            )
-        });
-        for question in questions.iter().take(right) {
-            let saved = self
-                .app
-                .send(
-                    self.app
-                        .request(
-                            Method::PUT,
-                            &format!("/api/v1/attempts/{id}/answers/{question}"),
-                            Some(&student.access),
-                        )
-                        .json(&json!({ "response": right_answer(question) })),
-                )
-                .await;
-            assert_eq!(saved.status, 200, "{}", saved.text);
-        }
-        self.app.clock.advance_ms(duration_ms);
-        let submitted = self
-            .app
-            .post(
-                &format!("/api/v1/attempts/{id}/submit"),
-                Some(&student.access),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(submitted.status, 200, "{}", submitted.text);
-        submitted
-    }
-
-    async fn board(&self, quiz: &str, query: &str) -> Response {
-        self.app
-            .get(&format!("/api/v1/quizzes/{quiz}/leaderboard{query}"), None)
-            .await
-    }
-
-    async fn set_state(&self, quiz: &str, state: &str) -> Response {
-        self.app
-            .post(
-                &format!("/api/v1/quizzes/{quiz}/leaderboard/state"),
-                Some(&self.organizer.access),
-                &json!({ "state": state }),
-            )
-            .await
-    }
-}
 
 fn names(board: &Response) -> Vec<String> {
     board.body["items"]
@@ -174,7 +22,7 @@ fn names(board: &Response) -> Vec<String> {
 #[tokio::test]
 async fn ranks_by_score_then_time_then_earlier_finish() {
     let s = setup().await;
-    let quiz = s.quiz(json!({})).await;
+    let quiz = s.board_quiz(json!({})).await;
     let slow = s.app.register("cham").await;
     let fast = s.app.register("nhanh").await;
     let partial = s.app.register("mot.phan").await;
@@ -235,8 +83,8 @@ async fn ranks_by_score_then_time_then_earlier_finish() {
 #[tokio::test]
 async fn best_keeps_the_best_attempt_and_first_keeps_the_first() {
     let s = setup().await;
-    let best = s.quiz(json!({"ranking": "best"})).await;
-    let first = s.quiz(json!({"ranking": "first"})).await;
+    let best = s.board_quiz(json!({"ranking": "best"})).await;
+    let first = s.board_quiz(json!({"ranking": "first"})).await;
     let student = s.app.register("thu.lai").await;
     s.attempt(&student, &best, 5, 60_000).await;
     s.attempt(&student, &best, 1, 10_000).await;
@@ -287,7 +135,7 @@ async fn scopes_follow_the_org_tree_and_a_move_between_classes() {
         .app
         .register_with(json!({"username": "o.lai", "password": PASSWORD, "display_name": "Ở Lại", "org_unit_id": id_of("A")}))
         .await;
-    let quiz = s.quiz(json!({})).await;
+    let quiz = s.board_quiz(json!({})).await;
     s.attempt(&student, &quiz, 5, 60_000).await;
     s.attempt(&classmate, &quiz, 2, 60_000).await;
     for (code, expected) in [
@@ -421,7 +269,7 @@ async fn a_freeze_holds_on_every_public_endpoint_while_each_sees_her_own_result(
         )
         .await;
     let event_id = event.body["id"].as_str().expect("id").to_owned();
-    let quiz = s.quiz(json!({"event_id": event_id})).await;
+    let quiz = s.board_quiz(json!({"event_id": event_id})).await;
     let early = s.app.register("som").await;
     let late = s.app.register("muon").await;
     s.attempt(&early, &quiz, 2, 60_000).await;
@@ -488,7 +336,7 @@ async fn a_freeze_holds_on_every_public_endpoint_while_each_sees_her_own_result(
 #[tokio::test]
 async fn publication_is_immutable_and_verifiable() {
     let s = setup().await;
-    let quiz = s.quiz(json!({})).await;
+    let quiz = s.board_quiz(json!({})).await;
     for (i, right) in [5, 3, 4].iter().enumerate() {
         let student = s.app.register(&format!("hs.{i}")).await;
         s.attempt(&student, &quiz, *right, 40_000).await;
@@ -554,7 +402,7 @@ async fn publication_is_immutable_and_verifiable() {
 #[tokio::test]
 async fn a_lost_board_is_rebuilt_from_the_database() {
     let s = setup().await;
-    let quiz = s.quiz(json!({})).await;
+    let quiz = s.board_quiz(json!({})).await;
     for (i, right) in [2, 5, 4].iter().enumerate() {
         let student = s.app.register(&format!("hs.{i}")).await;
         s.attempt(&student, &quiz, *right, 40_000).await;
@@ -608,7 +456,7 @@ async fn a_stream_on_one_process_sees_a_submission_graded_on_another() {
         return;
     }
     let s = setup().await;
-    let quiz = s.quiz(json!({})).await;
+    let quiz = s.board_quiz(json!({})).await;
     let dir = tempfile::tempdir().expect("dir");
     let other = TestApp::serve(s.app.config.clone(), dir).await;
     other.clock.set_ms(s.app.clock.now_ms());

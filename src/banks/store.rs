@@ -252,25 +252,6 @@ pub fn parse_body(body: &str) -> AppResult<Question> {
         .map_err(|e| anyhow::anyhow!("stored question is not readable: {e}").into())
 }
 
-/// How many drawable questions match a rule (for publishing a quiz).
-pub async fn count_matching(
-    pool: &Pool,
-    slug: &str,
-    competence: Option<&str>,
-    difficulty: Option<i64>,
-) -> AppResult<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM questions WHERE bank_slug = $1 AND retired = 0
-           AND ($2 = '' OR competence = $2 OR competence LIKE $3) AND ($4 = 0 OR difficulty = $4)",
-    )
-    .bind(slug)
-    .bind(competence.unwrap_or(""))
-    .bind(format!("{}.%", competence.unwrap_or("")))
-    .bind(difficulty.unwrap_or(0))
-    .fetch_one(pool)
-    .await?)
-}
-
 /// Drawable questions of a rule: `(question_id, version)`, sorted so draws are reproducible.
 pub async fn matching_questions(
     pool: &Pool,
