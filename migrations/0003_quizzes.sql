@@ -69,6 +69,7 @@ CREATE TABLE attempt_questions (
     bank_slug      TEXT NOT NULL,
     question_id    TEXT NOT NULL,
     version        BIGINT NOT NULL,
+    competence     TEXT NOT NULL,             -- the version's DigComp code, for reports
     option_order   TEXT NOT NULL,             -- JSON array of option ids as shown
     points_milli   BIGINT,                    -- filled when graded
     correct        BIGINT,

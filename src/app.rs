@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::kv::Kv;
 use crate::metrics::Metrics;
-use crate::{auth, banks, boards, health, http, orgs, quizzes};
+use crate::{auth, banks, boards, health, http, orgs, quizzes, reports};
 
 pub struct Services {
     pub config: Config,
@@ -125,7 +125,8 @@ fn api() -> OpenApiRouter<AppState> {
             .merge(orgs::router())
             .merge(banks::router())
             .merge(quizzes::router())
-            .merge(boards::router()),
+            .merge(boards::router())
+            .merge(reports::router()),
     )
 }
 

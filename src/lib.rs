@@ -17,3 +17,4 @@ pub mod kv;
 pub mod metrics;
 pub mod orgs;
 pub mod quizzes;
+pub mod reports;

@@ -118,6 +118,9 @@ async fn the_openapi_document_covers_every_route() {
         "POST /api/v1/quizzes/{id}/leaderboard/state",
         "GET /api/v1/quizzes/{id}/leaderboard/published",
         "GET /api/v1/events/{id}/leaderboard",
+        "GET /api/v1/reports/quizzes/{id}/results",
+        "GET /api/v1/reports/quizzes/{id}/questions",
+        "GET /api/v1/reports/quizzes/{id}/competences",
     ] {
         assert!(
             documented.contains(route),

@@ -137,8 +137,8 @@ pub async fn create(
     .await?;
     for (position, question) in drawn.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO attempt_questions (attempt_id, position, question_key, bank_slug, question_id, version, option_order)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO attempt_questions (attempt_id, position, question_key, bank_slug, question_id, version, competence, option_order)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(attempt.id)
         .bind(position as i64)
@@ -146,6 +146,7 @@ pub async fn create(
         .bind(&question.bank_slug)
         .bind(&question.question_id)
         .bind(question.version)
+        .bind(&question.question.competence)
         .bind(serde_json::to_string(&question.option_order).unwrap_or_else(|_| "[]".into()))
         .execute(&mut *tx)
         .await?;
