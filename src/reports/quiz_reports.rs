@@ -1,7 +1,8 @@
 //! Reports on one quiz, computed with aggregate SQL on the database of record: results (one row
 //! per counted attempt), question analysis, and the DigComp competence profile. Each counted
 //! attempt is picked in SQL by the quiz's policy (`best`: the best by the ranking rule;
-//! `first`: the first finished), with a window function both engines support.
+//! `first`: the first finished), with a window function both engines support. Sums are cast
+//! to BIGINT: PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -228,9 +229,11 @@ pub async fn question_analysis(
     let sql = format!(
         "{cte}, positioned AS (
              SELECT id, ROW_NUMBER() OVER (ORDER BY score_milli DESC, duration_ms ASC, id ASC) AS position FROM counted)
-         SELECT aq.bank_slug, aq.question_id, aq.competence, COUNT(*), SUM(aq.correct),
-                SUM(CASE WHEN p.position <= $2 THEN 1 ELSE 0 END), SUM(CASE WHEN p.position <= $2 THEN aq.correct ELSE 0 END),
-                SUM(CASE WHEN p.position > $3 THEN 1 ELSE 0 END), SUM(CASE WHEN p.position > $3 THEN aq.correct ELSE 0 END)
+         SELECT aq.bank_slug, aq.question_id, aq.competence, COUNT(*), CAST(SUM(aq.correct) AS BIGINT),
+                CAST(SUM(CASE WHEN p.position <= $2 THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN p.position <= $2 THEN aq.correct ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN p.position > $3 THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN p.position > $3 THEN aq.correct ELSE 0 END) AS BIGINT)
          FROM attempt_questions aq JOIN positioned p ON p.id = aq.attempt_id
          GROUP BY aq.bank_slug, aq.question_id, aq.competence
          ORDER BY aq.bank_slug, aq.question_id"
@@ -339,7 +342,7 @@ pub async fn competence_profile(
     }
     let quiz = organizer_quiz(&state, &quiz_id).await?;
     let sql = format!(
-        "{} SELECT u.org_unit_id, aq.competence, COUNT(*), SUM(aq.correct)
+        "{} SELECT u.org_unit_id, aq.competence, COUNT(*), CAST(SUM(aq.correct) AS BIGINT)
          FROM attempt_questions aq JOIN counted c ON c.id = aq.attempt_id JOIN users u ON u.id = c.user_id
          GROUP BY u.org_unit_id, aq.competence",
         counted_cte(&quiz)
