@@ -21,7 +21,8 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::kv::Kv;
 use crate::metrics::Metrics;
-use crate::{auth, banks, health, http, orgs, quizzes};
+use crate::contests::Recordings;
+use crate::{auth, banks, contests, health, http, orgs, quizzes};
 
 pub struct Services {
     pub config: Config,
@@ -32,6 +33,7 @@ pub struct Services {
     pub passwords: Passwords,
     pub metrics: Metrics,
     pub questions: QuestionCache,
+    pub recordings: Recordings,
 }
 
 #[derive(Clone)]
@@ -54,7 +56,9 @@ impl AppState {
         if let Some(folder) = &config.banks_dir {
             banks::loader::load_folder(&db.pool, folder, clock.now_ms()).await?;
         }
+        let recordings = Recordings::new(&config.media, &config.data_dir)?;
         Ok(AppState(Arc::new(Services {
+            recordings,
             tokens: TokenKeys::new(&config.jwt_secret),
             clock,
             config,
@@ -102,7 +106,8 @@ fn api() -> OpenApiRouter<AppState> {
             .merge(auth::router())
             .merge(orgs::router())
             .merge(banks::router())
-            .merge(quizzes::router()),
+            .merge(quizzes::router())
+            .merge(contests::router()),
     )
 }
 
@@ -155,6 +160,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let grace = state.config.shutdown_grace;
     let sweeper = tokio::spawn(quizzes::sweeper::run(state.clone()));
+    let janitor = tokio::spawn(contests::janitor::run(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -165,11 +171,13 @@ pub async fn serve(
     tokio::select! {
         finished = &mut server => {
             sweeper.abort();
+            janitor.abort();
             return Ok(finished??);
         }
         _ = stopping_rx => {}
     }
     sweeper.abort();
+    janitor.abort();
     match tokio::time::timeout(grace, &mut server).await {
         Ok(finished) => Ok(finished??),
         Err(_) => {

@@ -7,6 +7,7 @@ pub mod banks;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod contests;
 pub mod db;
 pub mod error;
 pub mod health;
