@@ -3,12 +3,14 @@
 //! TEST_REDIS_URL is set, and a manual clock.
 #![allow(dead_code)]
 
+pub mod contests;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use civiquiz::app::{self, AppState};
 use civiquiz::clock::{Clock, ManualClock, SystemClock};
-use civiquiz::config::{Config, Limits, LogFormat};
+use civiquiz::config::{Config, Limits, LogFormat, MediaConfig};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sqlx::Connection;
@@ -98,6 +100,7 @@ pub fn test_config(data_dir: &std::path::Path, database_url: String) -> Config {
         sweep_interval: Duration::from_millis(200),
         banks_dir: None,
         limits: Limits::default(),
+        media: MediaConfig::default(),
     }
 }
 
