@@ -25,7 +25,8 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::kv::Kv;
 use crate::metrics::Metrics;
-use crate::{auth, banks, boards, health, http, orgs, quizzes, reports};
+use crate::contests::Recordings;
+use crate::{auth, banks, boards, contests, health, http, orgs, quizzes, reports};
 
 pub struct Services {
     pub config: Config,
@@ -42,6 +43,7 @@ pub struct Services {
     pub board_rebuilds: tokio::sync::Mutex<()>,
     pub bus: Bus,
     pub board_pages: Arc<PageCache>,
+    pub recordings: Recordings,
 }
 
 #[derive(Clone)]
@@ -71,10 +73,12 @@ impl AppState {
             board_pages.clone(),
             bus.subscribe(),
         ));
+        let recordings = Recordings::new(&config.media, &config.data_dir)?;
         Ok(AppState(Arc::new(Services {
             boards,
             bus,
             board_pages,
+            recordings,
             tokens: TokenKeys::new(&config.jwt_secret),
             clock,
             config,
@@ -126,7 +130,8 @@ fn api() -> OpenApiRouter<AppState> {
             .merge(banks::router())
             .merge(quizzes::router())
             .merge(boards::router())
-            .merge(reports::router()),
+            .merge(reports::router())
+            .merge(contests::router()),
     )
 }
 
@@ -180,6 +185,7 @@ pub async fn serve(
     let grace = state.config.shutdown_grace;
     let sweeper = tokio::spawn(quizzes::sweeper::run(state.clone()));
     tokio::spawn(boards::warm_up(state.clone()));
+    let janitor = tokio::spawn(contests::janitor::run(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -190,11 +196,13 @@ pub async fn serve(
     tokio::select! {
         finished = &mut server => {
             sweeper.abort();
+            janitor.abort();
             return Ok(finished??);
         }
         _ = stopping_rx => {}
     }
     sweeper.abort();
+    janitor.abort();
     match tokio::time::timeout(grace, &mut server).await {
         Ok(finished) => Ok(finished??),
         Err(_) => {

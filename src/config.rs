@@ -130,6 +130,20 @@ pub struct ServeArgs {
     /// Largest number of pooled database connections.
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
+    /// Where recordings go: unset for DATA_DIR/media, `file:///abs/path`, or
+    /// `s3://bucket/prefix` (credentials and region from the usual AWS_* variables).
+    #[arg(long, env = "STORAGE_URL")]
+    pub storage_url: Option<String>,
+    /// Endpoint of an S3-compatible server (e.g. http://127.0.0.1:9000); unset for AWS.
+    #[arg(long, env = "S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    /// Seconds after which an unfinished upload (temporary file or object) counts as
+    /// orphaned and the janitor removes it.
+    #[arg(long, env = "UPLOAD_ORPHAN_AGE_S", default_value_t = 6 * 3600)]
+    pub upload_orphan_age_s: u64,
+    /// Seconds an upload may stall without a byte before it is dropped.
+    #[arg(long, env = "UPLOAD_IDLE_TIMEOUT_S", default_value_t = 60)]
+    pub upload_idle_timeout_s: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -152,6 +166,71 @@ pub struct Config {
     pub banks_dir: Option<PathBuf>,
     /// Tuning knobs tests lower to exercise limits quickly.
     pub limits: Limits,
+    /// Recording storage and upload handling.
+    pub media: MediaConfig,
+}
+
+/// Where recordings are stored and how uploads are bounded.
+#[derive(Debug, Clone)]
+pub struct MediaConfig {
+    /// `None`: a folder `media` under DATA_DIR.
+    pub storage: Option<StorageUrl>,
+    pub s3_endpoint: Option<String>,
+    pub orphan_age: Duration,
+    pub janitor_interval: Duration,
+    pub upload_idle_timeout: Duration,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        Self {
+            storage: None,
+            s3_endpoint: None,
+            orphan_age: Duration::from_secs(6 * 3600),
+            janitor_interval: Duration::from_secs(600),
+            upload_idle_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A parsed `STORAGE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageUrl {
+    Local(PathBuf),
+    S3 { bucket: String, prefix: String },
+}
+
+impl StorageUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if let Some(path) = url.strip_prefix("file://") {
+            if !path.starts_with('/') {
+                return Err("file:// URLs need an absolute path (file:///srv/media)".into());
+            }
+            return Ok(StorageUrl::Local(PathBuf::from(path)));
+        }
+        let Some(rest) = url.strip_prefix("s3://") else {
+            return Err("must start with s3:// or file://".into());
+        };
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let valid_bucket = (3..=63).contains(&bucket.len())
+            && bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+        if !valid_bucket {
+            return Err(format!("`{bucket}` is not an S3 bucket name"));
+        }
+        let prefix = prefix.trim_matches('/');
+        if prefix.split('/').any(|part| part == "." || part == "..")
+            || prefix.contains("//")
+            || prefix.chars().any(char::is_control)
+        {
+            return Err("the prefix must be plain path segments".into());
+        }
+        Ok(StorageUrl::S3 {
+            bucket: bucket.to_owned(),
+            prefix: prefix.to_owned(),
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -218,6 +297,26 @@ impl ServeArgs {
         if self.db_max_connections == 0 || self.db_max_connections > 1000 {
             problems.push("DB_MAX_CONNECTIONS: must be between 1 and 1000".into());
         }
+        let storage = self
+            .storage_url
+            .as_deref()
+            .filter(|url| !url.is_empty())
+            .map(StorageUrl::parse)
+            .transpose()
+            .map_err(|e| problems.push(format!("STORAGE_URL: {e}")))
+            .ok()
+            .flatten();
+        if let Some(endpoint) = &self.s3_endpoint
+            && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+        {
+            problems.push("S3_ENDPOINT: must start with http:// or https://".into());
+        }
+        if self.upload_orphan_age_s < 60 {
+            problems.push("UPLOAD_ORPHAN_AGE_S: must be at least 60".into());
+        }
+        if !(5..=3600).contains(&self.upload_idle_timeout_s) {
+            problems.push("UPLOAD_IDLE_TIMEOUT_S: must be between 5 and 3600".into());
+        }
         let jwt_secret = match (&self.jwt_secret, self.production) {
             (Some(secret), _) if secret.len() < MIN_JWT_SECRET_BYTES => {
                 problems.push(format!(
@@ -252,6 +351,13 @@ impl ServeArgs {
                 sweep_interval: Duration::from_millis(self.sweep_interval_ms),
                 banks_dir: Some(self.banks_dir),
                 limits: Limits::default(),
+                media: MediaConfig {
+                    storage,
+                    s3_endpoint: self.s3_endpoint,
+                    orphan_age: Duration::from_secs(self.upload_orphan_age_s),
+                    janitor_interval: Duration::from_secs(600),
+                    upload_idle_timeout: Duration::from_secs(self.upload_idle_timeout_s),
+                },
             }),
             _ => Err(problems.join("\n")),
         }
@@ -312,6 +418,40 @@ mod tests {
         assert!(error.contains("BIND"), "{error}");
         assert!(error.contains("DATABASE_URL"), "{error}");
         assert!(error.contains("JWT_SECRET"), "{error}");
+    }
+
+    #[test]
+    fn storage_urls() {
+        assert_eq!(
+            StorageUrl::parse("s3://civiquiz-media/prod/v1/"),
+            Ok(StorageUrl::S3 {
+                bucket: "civiquiz-media".into(),
+                prefix: "prod/v1".into()
+            })
+        );
+        assert_eq!(
+            StorageUrl::parse("s3://bucket"),
+            Ok(StorageUrl::S3 {
+                bucket: "bucket".into(),
+                prefix: String::new()
+            })
+        );
+        assert!(StorageUrl::parse("s3://Bad_Bucket/x").is_err());
+        assert!(StorageUrl::parse("s3://bucket/../x").is_err());
+        assert!(StorageUrl::parse("file://relative").is_err());
+        assert_eq!(
+            StorageUrl::parse("file:///srv/media"),
+            Ok(StorageUrl::Local(PathBuf::from("/srv/media")))
+        );
+        let error = args(&[
+            "--storage-url",
+            "ftp://x",
+            "--jwt-secret",
+            "a secret long enough for the test of storage urls",
+        ])
+            .into_config()
+            .expect_err("bad url");
+        assert!(error.contains("STORAGE_URL"), "{error}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod bus;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod contests;
 pub mod db;
 pub mod error;
 pub mod health;

@@ -9,11 +9,19 @@ use crate::error::AppError;
 use crate::metrics::RouteLabels;
 
 /// Bounds the time to the response head; streamed bodies (SSE, downloads) are not cut.
+/// Streamed uploads are exempt: their handler bounds the wait for each chunk instead.
 pub async fn request_timeout(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
+    let streamed_upload = request
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|path| crate::contests::is_streamed_upload(request.method(), path.as_str()));
+    if streamed_upload {
+        return next.run(request).await;
+    }
     match tokio::time::timeout(state.config.request_timeout, next.run(request)).await {
         Ok(response) => response,
         Err(_) => AppError::unavailable("the request took too long").into_response(),

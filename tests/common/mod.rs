@@ -4,13 +4,14 @@
 #![allow(dead_code)]
 
 pub mod fixture;
+pub mod contests;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use civiquiz::app::{self, AppState};
 use civiquiz::clock::{Clock, ManualClock, SystemClock};
-use civiquiz::config::{Config, Limits, LogFormat};
+use civiquiz::config::{Config, Limits, LogFormat, MediaConfig};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sqlx::Connection;
@@ -100,6 +101,7 @@ pub fn test_config(data_dir: &std::path::Path, database_url: String) -> Config {
         sweep_interval: Duration::from_millis(200),
         banks_dir: None,
         limits: Limits::default(),
+        media: MediaConfig::default(),
     }
 }
 

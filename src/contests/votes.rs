@@ -1,0 +1,103 @@
+//! The audience vote: one per account per approved entry, never on one's own, only while the
+//! contest's voting window is open. The vote table is the record; counts are read from it.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::contest;
+use super::entry_store::{self as store, APPROVED, EntryRow};
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::db::Pool;
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::http::AppJson;
+
+pub async fn count(pool: &Pool, entry_id: &str) -> AppResult<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM entry_votes WHERE entry_id = $1")
+            .bind(entry_id)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VoteView {
+    pub entry_id: String,
+    /// Whether the caller's vote is counted now.
+    pub voted: bool,
+    pub votes: i64,
+}
+
+/// The approved entry the caller may vote on now.
+async fn votable(state: &AppState, caller: &AuthUser, entry_id: &str) -> AppResult<EntryRow> {
+    let entry = store::find(&state.db.pool, entry_id)
+        .await?
+        .filter(|entry| entry.status == APPROVED)
+        .ok_or_else(AppError::not_found)?;
+    if entry.user_id == caller.id() {
+        return Err(AppError::api(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "you cannot vote for your own entry",
+        ));
+    }
+    let contest = contest::require(&state.db.pool, &entry.contest_id).await?;
+    if !contest.voting_open(state.clock.now_ms()) {
+        return Err(AppError::conflict(
+            "voting_closed",
+            "voting is not open for this contest",
+        ));
+    }
+    Ok(entry)
+}
+
+/// Votes for an approved entry. Voting twice counts once.
+#[utoipa::path(post, path = "/entries/{id}/vote", tag = "voting", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = VoteView), (status = 403, body = ErrorBody, description = "one's own entry"),
+              (status = 409, body = ErrorBody, description = "voting_closed"), (status = 404, body = ErrorBody)))]
+pub async fn vote(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(entry_id): Path<String>,
+) -> AppResult<AppJson<VoteView>> {
+    let entry = votable(&state, &caller, &entry_id).await?;
+    sqlx::query(
+        "INSERT INTO entry_votes (entry_id, user_id, contest_id, voted_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (entry_id, user_id) DO NOTHING",
+    )
+    .bind(&entry.id)
+    .bind(caller.id())
+    .bind(&entry.contest_id)
+    .bind(state.clock.now_ms())
+    .execute(&state.db.pool)
+    .await?;
+    Ok(AppJson(VoteView {
+        votes: count(&state.db.pool, &entry.id).await?,
+        entry_id: entry.id,
+        voted: true,
+    }))
+}
+
+/// Withdraws the caller's vote while voting is open.
+#[utoipa::path(delete, path = "/entries/{id}/vote", tag = "voting", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = VoteView), (status = 409, body = ErrorBody, description = "voting_closed"), (status = 404, body = ErrorBody)))]
+pub async fn unvote(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(entry_id): Path<String>,
+) -> AppResult<AppJson<VoteView>> {
+    let entry = votable(&state, &caller, &entry_id).await?;
+    sqlx::query("DELETE FROM entry_votes WHERE entry_id = $1 AND user_id = $2")
+        .bind(&entry.id)
+        .bind(caller.id())
+        .execute(&state.db.pool)
+        .await?;
+    Ok(AppJson(VoteView {
+        votes: count(&state.db.pool, &entry.id).await?,
+        entry_id: entry.id,
+        voted: false,
+    }))
+}

@@ -1,0 +1,289 @@
+//! Helpers for the contest suites: a contest with an organizer, entrants, uploads, and the
+//! storage backends the media tests run on.
+
+use std::path::PathBuf;
+
+use civiquiz::clock::{Clock, Timestamp};
+use civiquiz::config::StorageUrl;
+use futures::StreamExt;
+use object_store::ObjectStore;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::{Response, Session, TestApp};
+
+pub const MINUTE: i64 = 60_000;
+
+pub fn at(ms: i64) -> String {
+    Timestamp(ms).to_rfc3339()
+}
+
+pub fn fixture_path(file: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/media")
+        .join(file)
+}
+
+pub fn fixture(file: &str) -> Vec<u8> {
+    std::fs::read(fixture_path(file)).expect("media fixture")
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// Where recordings go in a test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Local,
+    S3,
+}
+
+/// The S3-compatible server to test against, from `TEST_S3_URL` (`s3://bucket`) and
+/// `TEST_S3_ENDPOINT`; `None` (with a note) when they are not set.
+pub fn s3_settings() -> Option<(String, String)> {
+    let url = std::env::var("TEST_S3_URL").ok().filter(|v| !v.is_empty());
+    let endpoint = std::env::var("TEST_S3_ENDPOINT")
+        .ok()
+        .filter(|v| !v.is_empty());
+    match (url, endpoint) {
+        (Some(url), Some(endpoint)) => Some((url, endpoint)),
+        _ => None,
+    }
+}
+
+pub struct ContestApp {
+    pub app: TestApp,
+    pub admin: Session,
+    pub organizer: Session,
+}
+
+impl ContestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_on(Backend::Local)
+            .await
+            .expect("local storage is always there")
+    }
+
+    /// A server on `backend`; `None` when the S3 server is not configured (the test then
+    /// returns early after printing why).
+    pub async fn spawn_on(backend: Backend) -> Option<Self> {
+        let storage = match backend {
+            Backend::Local => None,
+            Backend::S3 => {
+                let Some((url, endpoint)) = s3_settings() else {
+                    eprintln!(
+                        "note: S3 storage tests skipped: set TEST_S3_URL (s3://bucket) and TEST_S3_ENDPOINT (.ci/run starts a server)"
+                    );
+                    return None;
+                };
+                let prefix = format!("t-{}", uuid::Uuid::now_v7().simple());
+                let base = url.trim_end_matches('/');
+                let storage = StorageUrl::parse(&format!("{base}/{prefix}")).expect("TEST_S3_URL");
+                Some((storage, endpoint))
+            }
+        };
+        let app = TestApp::spawn_with(|config| {
+            if let Some((storage, endpoint)) = storage {
+                config.media.storage = Some(storage);
+                config.media.s3_endpoint = Some(endpoint);
+            }
+        })
+        .await;
+        let admin = app.admin().await;
+        let organizer = app
+            .user_with_role(&admin, "ban.to.chuc", "organizer")
+            .await;
+        Some(Self {
+            app,
+            admin,
+            organizer,
+        })
+    }
+
+    pub fn now(&self) -> i64 {
+        self.app.clock.now_ms()
+    }
+
+    /// Open now for an hour: audio and video up to 10 MB and 60 s, two entries each, two
+    /// judges per entry, voting open for two hours.
+    pub fn contest_body(&self) -> Value {
+        json!({
+            "title": "Công dân số 2022",
+            "rules": "Ghi âm hoặc quay video 1 phút về an toàn trên mạng.",
+            "opens_at": at(self.now() - MINUTE),
+            "closes_at": at(self.now() + 60 * MINUTE),
+            "media": ["audio", "video"],
+            "max_bytes": 10_000_000,
+            "max_duration_s": 60,
+            "max_entries_per_user": 2,
+            "criteria": [
+                {"key": "content", "title": "Nội dung", "weight": 3, "max_points": 10},
+                {"key": "voice", "title": "Trình bày", "weight": 1, "max_points": 5}
+            ],
+            "judges_per_entry": 2,
+            "voting": {"enabled": true, "opens_at": at(self.now() - MINUTE), "closes_at": at(self.now() + 120 * MINUTE)}
+        })
+    }
+
+    pub async fn contest_with(&self, changes: Value) -> String {
+        let mut body = self.contest_body();
+        for (key, value) in changes.as_object().expect("object") {
+            body[key] = value.clone();
+        }
+        let created = self
+            .app
+            .post("/api/v1/contests", Some(&self.organizer.access), &body)
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        created.body["id"].as_str().expect("id").to_owned()
+    }
+
+    pub async fn contest(&self) -> String {
+        self.contest_with(json!({})).await
+    }
+
+    /// An adult participant (`ts.` + `name`).
+    pub async fn entrant(&self, name: &str) -> Session {
+        self.app
+            .register_with(json!({
+                "username": format!("ts.{name}"), "password": super::PASSWORD,
+                "display_name": format!("Bạn {name}"), "birth_year": 1990
+            }))
+            .await
+    }
+
+    pub async fn judge(&self, username: &str) -> Session {
+        self.app.user_with_role(&self.admin, username, "judge").await
+    }
+
+    pub async fn new_entry(&self, who: &Session, contest: &str) -> Response {
+        self.app
+            .post(
+                &format!("/api/v1/contests/{contest}/entries"),
+                Some(&who.access),
+                &json!({"title": "Bài dự thi", "description": "Một phút về mật khẩu mạnh", "consent": {"entrant": true}}),
+            )
+            .await
+    }
+
+    pub async fn entry(&self, who: &Session, contest: &str) -> String {
+        let created = self.new_entry(who, contest).await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        created.body["id"].as_str().expect("id").to_owned()
+    }
+
+    pub async fn upload(
+        &self,
+        who: &Session,
+        entry: &str,
+        bytes: Vec<u8>,
+        filename: Option<&str>,
+    ) -> Response {
+        let mut request = self
+            .app
+            .request(
+                Method::PUT,
+                &format!("/api/v1/entries/{entry}/media"),
+                Some(&who.access),
+            )
+            .header("content-type", "application/octet-stream")
+            .body(bytes);
+        if let Some(name) = filename {
+            request = request.query(&[("filename", name)]);
+        }
+        self.app.send(request).await
+    }
+
+    /// Uploads `file` from the fixtures; returns the media id.
+    pub async fn upload_fixture(&self, who: &Session, entry: &str, file: &str) -> String {
+        let uploaded = self.upload(who, entry, fixture(file), Some(file)).await;
+        assert_eq!(uploaded.status, 201, "{file}: {}", uploaded.text);
+        uploaded.body["media_id"].as_str().expect("media id").to_owned()
+    }
+
+    pub async fn submit(&self, who: &Session, entry: &str) -> Response {
+        self.app
+            .post(
+                &format!("/api/v1/entries/{entry}/submit"),
+                Some(&who.access),
+                &json!({}),
+            )
+            .await
+    }
+
+    pub async fn moderate(&self, entry: &str, decision: &str, reason: &str) -> Response {
+        self.app
+            .post(
+                &format!("/api/v1/entries/{entry}/moderation"),
+                Some(&self.organizer.access),
+                &json!({"decision": decision, "reason": reason}),
+            )
+            .await
+    }
+
+    /// An entry by `who` with a recording, submitted and approved.
+    pub async fn approved_entry(&self, who: &Session, contest: &str) -> String {
+        let entry = self.entry(who, contest).await;
+        self.upload_fixture(who, &entry, "webm_opus_mediarecorder.webm")
+            .await;
+        let submitted = self.submit(who, &entry).await;
+        assert_eq!(submitted.status, 200, "{}", submitted.text);
+        let approved = self.moderate(&entry, "approve", "").await;
+        assert_eq!(approved.status, 200, "{}", approved.text);
+        entry
+    }
+
+    pub async fn add_judge(&self, contest: &str, judge: &Session) -> Response {
+        self.app
+            .post(
+                &format!("/api/v1/contests/{contest}/judges"),
+                Some(&self.organizer.access),
+                &json!({"user_id": judge.user_id}),
+            )
+            .await
+    }
+
+    /// Keys of the objects in storage (recordings only; not half-written parts).
+    pub async fn object_keys(&self) -> Vec<String> {
+        let store = self.app.state.recordings.store.store.clone();
+        let mut keys = Vec::new();
+        let mut listing = store.list(None);
+        while let Some(meta) = listing.next().await {
+            keys.push(meta.expect("listing").location.to_string());
+        }
+        keys
+    }
+
+    /// Files in the staging folder, and the local backend's half-written (`#`) files.
+    pub fn leftover_files(&self) -> Vec<PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>, only_staging_parts: bool) {
+            let Ok(listing) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for item in listing.flatten() {
+                let path = item.path();
+                if path.is_dir() {
+                    walk(&path, out, only_staging_parts);
+                } else if !only_staging_parts || item.file_name().to_string_lossy().contains('#')
+                {
+                    out.push(path);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.app.state.recordings.staging_dir, &mut out, false);
+        if let Some(root) = &self.app.state.recordings.store.local_root {
+            walk(root, &mut out, true);
+        }
+        out
+    }
+
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+            .fetch_one(&self.app.state.db.pool)
+            .await
+            .expect("count")
+    }
+}

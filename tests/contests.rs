@@ -1,0 +1,601 @@
+//! Contests over HTTP: definitions, entries with consent, entry limits under concurrency,
+//! moderation and the gallery, judging (assignment balance, blindness, scores), voting and
+//! results states. Recordings themselves are in tests/contest_media.rs.
+
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
+
+use common::Session;
+use common::contests::{ContestApp, MINUTE, at, sha256_hex};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn contests_are_defined_by_organizers_and_read_by_anyone() {
+    let c = ContestApp::spawn().await;
+    let an = c.entrant("an").await;
+    let forbidden = c
+        .app
+        .post("/api/v1/contests", Some(&an.access), &c.contest_body())
+        .await;
+    assert_eq!(forbidden.status, 403);
+
+    let mut bad = c.contest_body();
+    bad["closes_at"] = json!(at(c.now() - 2 * MINUTE));
+    bad["media"] = json!([]);
+    bad["max_bytes"] = json!(10);
+    bad["criteria"] = json!([{"key": "Nội dung", "title": "", "weight": 0, "max_points": -1}]);
+    bad["judges_per_entry"] = json!(0);
+    bad["voting"] = json!({"enabled": true});
+    let refused = c
+        .app
+        .post("/api/v1/contests", Some(&c.organizer.access), &bad)
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let fields = refused.body["error"]["details"]["fields"]
+        .as_object()
+        .expect("fields");
+    for field in [
+        "closes_at",
+        "media",
+        "max_bytes",
+        "criteria[0].key",
+        "criteria[0].title",
+        "criteria[0].weight",
+        "criteria[0].max_points",
+        "judges_per_entry",
+        "voting.opens_at",
+    ] {
+        assert!(fields.contains_key(field), "{field} missing in {fields:?}");
+    }
+    let unknown = c
+        .app
+        .post(
+            "/api/v1/contests",
+            Some(&c.organizer.access),
+            &json!({"title": "x", "colour": "red"}),
+        )
+        .await;
+    assert_eq!(unknown.status, 422);
+
+    let id = c.contest().await;
+    let public = c.app.get(&format!("/api/v1/contests/{id}"), None).await;
+    assert_eq!(public.status, 200);
+    assert_eq!(public.body["state"], "open");
+    assert_eq!(public.body["voting_open"], true);
+    assert_eq!(public.body["results_state"], "hidden");
+    assert_eq!(public.body["criteria"][0]["title"], "Nội dung");
+    let listed = c.app.get("/api/v1/contests", None).await;
+    assert_eq!(listed.body["total"], 1);
+
+    let edited = c
+        .app
+        .patch(
+            &format!("/api/v1/contests/{id}"),
+            Some(&c.organizer.access),
+            &json!({"max_duration_s": 90, "title": "Công dân số — vòng 2"}),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.text);
+    assert_eq!(edited.body["max_duration_s"], 90);
+    assert_eq!(edited.body["media"], json!(["audio", "video"]));
+    let missing = c
+        .app
+        .get("/api/v1/contests/00000000-0000-0000-0000-000000000000", None)
+        .await;
+    assert_eq!(missing.status, 404);
+}
+
+#[tokio::test]
+async fn minors_need_a_guardian_and_everyone_consents() {
+    let c = ContestApp::spawn().await;
+    let contest = c.contest().await;
+    let path = format!("/api/v1/contests/{contest}/entries");
+    let child = c
+        .app
+        .register_with(json!({"username": "be.lan", "password": common::PASSWORD, "display_name": "Lan", "birth_year": 2014}))
+        .await;
+    let refused = c
+        .app
+        .post(
+            &path,
+            Some(&child.access),
+            &json!({"title": "Bài của Lan", "consent": {"entrant": true}}),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let fields = &refused.body["error"]["details"]["fields"];
+    assert!(fields["consent.guardian_name"].is_string(), "{fields}");
+    assert!(fields["consent.guardian_consent"].is_string(), "{fields}");
+    let half = c
+        .app
+        .post(
+            &path,
+            Some(&child.access),
+            &json!({"title": "Bài của Lan", "consent": {"entrant": true, "guardian_name": "Nguyễn Văn Hùng"}}),
+        )
+        .await;
+    assert_eq!(half.status, 422);
+    assert!(half.body["error"]["details"]["fields"]["consent.guardian_consent"].is_string());
+    let accepted = c
+        .app
+        .post(
+            &path,
+            Some(&child.access),
+            &json!({"title": "Bài của Lan", "consent": {"entrant": true, "guardian_name": "Nguye\u{0302}\u{0303}n Văn Hùng", "guardian_consent": true}}),
+        )
+        .await;
+    assert_eq!(accepted.status, 201, "{}", accepted.text);
+    assert_eq!(accepted.body["status"], "draft");
+    assert_eq!(accepted.body["consent"]["guardian_name"], "Nguyễn Văn Hùng");
+
+    let adult = c.entrant("an").await;
+    let no_consent = c
+        .app
+        .post(
+            &path,
+            Some(&adult.access),
+            &json!({"title": "Bài", "consent": {"entrant": false}}),
+        )
+        .await;
+    assert_eq!(no_consent.status, 422);
+    assert!(no_consent.body["error"]["details"]["fields"]["consent.entrant"].is_string());
+    assert_eq!(c.new_entry(&adult, &contest).await.status, 201);
+    // Organizers and judges do not enter.
+    assert_eq!(c.new_entry(&c.organizer, &contest).await.status, 403);
+}
+
+#[tokio::test]
+async fn the_entry_limit_holds_under_concurrency() {
+    let c = ContestApp::spawn().await;
+    let contest = c.contest_with(json!({"max_entries_per_user": 2})).await;
+    let an = c.entrant("an").await;
+    let attempts = (0..10).map(|_| c.new_entry(&an, &contest));
+    let results = futures::future::join_all(attempts).await;
+    let created = results.iter().filter(|r| r.status == 201).count();
+    let refused: Vec<&str> = results
+        .iter()
+        .filter(|r| r.status != 201)
+        .map(|r| r.code())
+        .collect();
+    assert_eq!(created, 2, "{refused:?}");
+    assert!(refused.iter().all(|code| *code == "entries_exhausted"), "{refused:?}");
+    let numbers: BTreeSet<i64> = results
+        .iter()
+        .filter_map(|r| r.body["number"].as_i64())
+        .collect();
+    assert_eq!(numbers, BTreeSet::from([1, 2]));
+}
+
+#[tokio::test]
+async fn entries_open_and_close_with_the_contest() {
+    let c = ContestApp::spawn().await;
+    let later = c
+        .contest_with(json!({"opens_at": at(c.now() + MINUTE), "closes_at": at(c.now() + 10 * MINUTE)}))
+        .await;
+    let an = c.entrant("an").await;
+    assert_eq!(c.new_entry(&an, &later).await.code(), "contest_not_open");
+    c.app.clock.advance_ms(2 * MINUTE);
+    let entry = c.entry(&an, &later).await;
+    // Submitting needs a recording.
+    assert_eq!(c.submit(&an, &entry).await.status, 409);
+    c.upload_fixture(&an, &entry, "ogg_opus.opus").await;
+    let submitted = c.submit(&an, &entry).await;
+    assert_eq!(submitted.status, 200);
+    assert_eq!(submitted.body["status"], "submitted");
+    // Repeating it is harmless.
+    assert_eq!(c.submit(&an, &entry).await.body["status"], "submitted");
+    c.app.clock.advance_ms(10 * MINUTE);
+    assert_eq!(c.new_entry(&an, &later).await.code(), "contest_closed");
+}
+
+#[tokio::test]
+async fn moderation_decides_what_the_gallery_shows() {
+    let c = ContestApp::spawn().await;
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let binh = c.entrant("binh").await;
+    let draft = c.entry(&an, &contest).await;
+    assert_eq!(c.moderate(&draft, "approve", "").await.status, 409);
+    let good = c.entry(&binh, &contest).await;
+    c.upload_fixture(&binh, &good, "mp3_cbr.mp3").await;
+    c.submit(&binh, &good).await;
+    let bad = c.entry(&an, &contest).await;
+    c.upload_fixture(&an, &bad, "wav_pcm16.wav").await;
+    c.submit(&an, &bad).await;
+
+    let participant_try = c
+        .app
+        .post(
+            &format!("/api/v1/entries/{good}/moderation"),
+            Some(&an.access),
+            &json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(participant_try.status, 403);
+    let no_reason = c.moderate(&bad, "reject", "  ").await;
+    assert_eq!(no_reason.status, 422);
+    assert!(no_reason.body["error"]["details"]["fields"]["reason"].is_string());
+    assert_eq!(c.moderate(&good, "approve", "").await.body["status"], "approved");
+    let rejected = c.moderate(&bad, "reject", "Không đúng chủ đề").await;
+    assert_eq!(rejected.body["status"], "rejected");
+    // The entrant sees why.
+    let own = c.app.get(&format!("/api/v1/entries/{bad}"), Some(&an.access)).await;
+    assert_eq!(own.body["moderation"]["reason"], "Không đúng chủ đề");
+
+    let gallery_path = format!("/api/v1/contests/{contest}/entries");
+    let public = c.app.get(&gallery_path, None).await;
+    assert_eq!(public.body["total"], 1, "{}", public.text);
+    assert_eq!(public.body["items"][0]["id"], good);
+    assert_eq!(public.body["items"][0]["author"]["display_name"], "Bạn binh");
+    // Asking for other statuses changes nothing for the public.
+    let sneaky = c
+        .app
+        .get(&format!("{gallery_path}?status=rejected"), Some(&an.access))
+        .await;
+    assert_eq!(sneaky.body["total"], 1);
+    assert_eq!(sneaky.body["items"][0]["id"], good);
+    let all = c.app.get(&gallery_path, Some(&c.organizer.access)).await;
+    assert_eq!(all.body["total"], 3);
+    let rejected_only = c
+        .app
+        .get(&format!("{gallery_path}?status=rejected"), Some(&c.organizer.access))
+        .await;
+    assert_eq!(rejected_only.body["total"], 1);
+    assert_eq!(rejected_only.body["items"][0]["id"], bad);
+    let invalid = c
+        .app
+        .get(&format!("{gallery_path}?status=secret"), Some(&c.organizer.access))
+        .await;
+    assert_eq!(invalid.status, 422);
+}
+
+async fn judge_loads(c: &ContestApp, contest: &str) -> HashMap<String, i64> {
+    let listed = c
+        .app
+        .get(
+            &format!("/api/v1/contests/{contest}/judges"),
+            Some(&c.organizer.access),
+        )
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    listed.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|j| {
+            (
+                j["user_id"].as_str().expect("id").to_owned(),
+                j["assigned"].as_i64().expect("assigned"),
+            )
+        })
+        .collect()
+}
+
+async fn queue(c: &ContestApp, judge: &Session) -> Value {
+    let queue = c.app.get("/api/v1/judging/queue", Some(&judge.access)).await;
+    assert_eq!(queue.status, 200, "{}", queue.text);
+    queue.body
+}
+
+#[tokio::test]
+async fn judging_is_balanced_blind_and_never_self_judging() {
+    let c = ContestApp::spawn().await;
+    let contest = c.contest_with(json!({"judges_per_entry": 2})).await;
+    let judges = [
+        c.judge("gk.mot").await,
+        c.judge("gk.hai").await,
+        c.judge("gk.ba").await,
+    ];
+    for judge in &judges {
+        assert_eq!(c.add_judge(&contest, judge).await.status, 201);
+    }
+    let mut entrants = Vec::new();
+    let mut entries = Vec::new();
+    for i in 0..9 {
+        let entrant = c.entrant(&format!("thi.sinh{i}")).await;
+        entries.push(c.approved_entry(&entrant, &contest).await);
+        entrants.push(entrant);
+    }
+    let loads = judge_loads(&c, &contest).await;
+    assert_eq!(loads.values().sum::<i64>(), 18);
+    assert!(loads.values().all(|&n| n == 6), "{loads:?}");
+
+    // Blind: nothing in the queue or the entry view names the entrant.
+    let body = queue(&c, &judges[0]).await;
+    assert_eq!(body["total"], 6);
+    let text = body.to_string();
+    for entrant in &entrants {
+        assert!(!text.contains(&entrant.user_id), "queue leaks an entrant id");
+        assert!(!text.contains(&entrant.username), "queue leaks a username");
+    }
+    assert!(!text.contains("Bạn thi.sinh"), "queue leaks a display name");
+    let first = body["items"][0]["entry_id"].as_str().expect("entry").to_owned();
+    let view = c.app.get(&format!("/api/v1/entries/{first}"), Some(&judges[0].access)).await;
+    assert!(view.body.get("author").is_none(), "{}", view.text);
+    assert!(!view.text.contains("thi.sinh"));
+    assert!(body["items"][0]["media"]["media_id"].is_string());
+    assert!(body["items"][0]["criteria"].is_array());
+
+    // A fourth judge takes over unscored work: loads within one of each other.
+    let late = c.judge("gk.bon").await;
+    c.add_judge(&contest, &late).await;
+    let loads = judge_loads(&c, &contest).await;
+    assert_eq!(loads.values().sum::<i64>(), 18);
+    let (min, max) = (loads.values().min().unwrap(), loads.values().max().unwrap());
+    assert!(max - min <= 1, "{loads:?}");
+
+    // An entrant who later becomes a judge is never given her own entry.
+    let entrant_judge = &entrants[0];
+    let promoted = c
+        .app
+        .patch(
+            &format!("/api/v1/admin/users/{}", entrant_judge.user_id),
+            Some(&c.admin.access),
+            &json!({"role": "judge"}),
+        )
+        .await;
+    assert_eq!(promoted.status, 200);
+    assert_eq!(c.add_judge(&contest, entrant_judge).await.status, 201);
+    let own = queue(&c, entrant_judge).await;
+    assert!(
+        own["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|item| item["entry_id"] != entries[0].as_str()),
+        "{own}"
+    );
+    assert!(own["total"].as_i64().expect("total") >= 2);
+    // Participants cannot be made judges.
+    let participant = c.entrant("khong.phai.gk").await;
+    assert_eq!(c.add_judge(&contest, &participant).await.status, 422);
+}
+
+#[tokio::test]
+async fn scores_are_bounded_weighted_and_rank_at_quorum() {
+    let c = ContestApp::spawn().await;
+    let contest = c.contest_with(json!({"judges_per_entry": 2})).await;
+    let (j1, j2) = (c.judge("gk.mot").await, c.judge("gk.hai").await);
+    c.add_judge(&contest, &j1).await;
+    c.add_judge(&contest, &j2).await;
+    let an = c.entrant("an").await;
+    let binh = c.entrant("binh").await;
+    let entry_a = c.approved_entry(&an, &contest).await;
+    let entry_b = c.approved_entry(&binh, &contest).await;
+    let score = |judge: &Session, entry: &str, body: Value| {
+        let path = format!("/api/v1/entries/{entry}/scores");
+        let token = judge.access.clone();
+        let app = &c.app;
+        async move {
+            app.send(app.request(reqwest::Method::PUT, &path, Some(&token)).json(&body))
+                .await
+        }
+    };
+    let over = score(&j1, &entry_a, json!({"scores": {"content": 11, "voice": 5}})).await;
+    assert_eq!(over.status, 422);
+    assert!(over.body["error"]["details"]["fields"]["scores.content"].is_string());
+    let missing = score(&j1, &entry_a, json!({"scores": {"content": 5}})).await;
+    assert!(missing.body["error"]["details"]["fields"]["scores.voice"].is_string());
+    let unknown = score(&j1, &entry_a, json!({"scores": {"content": 5, "voice": 1, "style": 2}})).await;
+    assert!(unknown.body["error"]["details"]["fields"]["scores.style"].is_string());
+    let negative = score(&j1, &entry_a, json!({"scores": {"content": -1, "voice": 1}})).await;
+    assert_eq!(negative.status, 422);
+    // Someone not assigned: not found.
+    assert_eq!(
+        score(&an, &entry_b, json!({"scores": {"content": 5, "voice": 5}})).await.status,
+        404
+    );
+
+    // content weight 3 of 10 points, voice weight 1 of 5: (3·0.8 + 1·1.0)/4 = 85 %.
+    let first = score(&j1, &entry_a, json!({"scores": {"content": 8, "voice": 5}, "comment": "Rõ ràng"})).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert!((first.body["percent"].as_f64().unwrap() - 85.0).abs() < 1e-9);
+    c.app
+        .post(
+            &format!("/api/v1/contests/{contest}/results/state"),
+            Some(&c.organizer.access),
+            &json!({"state": "live"}),
+        )
+        .await;
+    let board = c.app.get(&format!("/api/v1/contests/{contest}/leaderboard"), None).await;
+    assert_eq!(board.body["state"], "live");
+    // One judge of two: not ranked yet.
+    let a = board.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["entry_id"] == entry_a.as_str())
+        .cloned()
+        .expect("entry a listed");
+    assert!(a["rank"].is_null() && a["score"].is_null(), "{a}");
+    assert_eq!(a["judged_by"], 1);
+
+    // 100 % from the second judge: mean 92.5.
+    score(&j2, &entry_a, json!({"scores": {"content": 10, "voice": 5}})).await;
+    score(&j1, &entry_b, json!({"scores": {"content": 10, "voice": 5}})).await;
+    score(&j2, &entry_b, json!({"scores": {"content": 10, "voice": 5}})).await;
+    let board = c.app.get(&format!("/api/v1/contests/{contest}/leaderboard"), None).await;
+    let items = board.body["items"].as_array().unwrap();
+    assert_eq!(items[0]["entry_id"], entry_b.as_str());
+    assert_eq!(items[0]["rank"], 1);
+    assert_eq!(items[0]["score"], 100.0);
+    assert_eq!(items[1]["entry_id"], entry_a.as_str());
+    assert_eq!(items[1]["rank"], 2);
+    assert_eq!(items[1]["score"], 92.5);
+    assert_eq!(items[1]["judged_by"], 2);
+    // The queue shows the judge's own scores.
+    let mine = queue(&c, &j1).await;
+    let scored: Vec<&Value> = mine["items"].as_array().unwrap().iter().filter(|i| i["scored_at"].is_string()).collect();
+    assert_eq!(scored.len(), 2);
+    // The rubric is locked once scored.
+    let locked = c
+        .app
+        .patch(
+            &format!("/api/v1/contests/{contest}"),
+            Some(&c.organizer.access),
+            &json!({"criteria": [{"key": "x", "title": "X", "weight": 1, "max_points": 1}]}),
+        )
+        .await;
+    assert_eq!(locked.status, 409);
+}
+
+#[tokio::test]
+async fn one_vote_per_account_per_entry_while_voting_is_open() {
+    let c = ContestApp::spawn().await;
+    let contest = c
+        .contest_with(json!({"voting": {"enabled": true, "opens_at": at(c.now() + MINUTE), "closes_at": at(c.now() + 10 * MINUTE)}}))
+        .await;
+    let an = c.entrant("an").await;
+    let binh = c.entrant("binh").await;
+    let chi = c.entrant("chi").await;
+    let entry = c.approved_entry(&an, &contest).await;
+    let vote = |who: &Session| {
+        let path = format!("/api/v1/entries/{entry}/vote");
+        let token = who.access.clone();
+        let app = &c.app;
+        async move { app.post(&path, Some(&token), &json!({})).await }
+    };
+    assert_eq!(vote(&binh).await.code(), "voting_closed");
+    c.app.clock.advance_ms(2 * MINUTE);
+    assert_eq!(vote(&an).await.status, 403);
+    let first = vote(&binh).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.body["votes"], 1);
+    assert_eq!(vote(&binh).await.body["votes"], 1);
+    // Concurrent double clicks count once.
+    let (x, y) = futures::join!(vote(&chi), vote(&chi));
+    assert_eq!((x.status, y.status), (200, 200));
+    let entry_view = c.app.get(&format!("/api/v1/entries/{entry}"), None).await;
+    assert_eq!(entry_view.body["votes"], 2);
+    let withdrawn = c
+        .app
+        .send(c.app.request(reqwest::Method::DELETE, &format!("/api/v1/entries/{entry}/vote"), Some(&chi.access)))
+        .await;
+    assert_eq!(withdrawn.body["votes"], 1);
+    assert_eq!(withdrawn.body["voted"], false);
+    // Unapproved entries take no votes; anonymous callers cannot vote.
+    let draft = c.entry(&binh, &contest).await;
+    assert_eq!(
+        c.app
+            .post(&format!("/api/v1/entries/{draft}/vote"), Some(&chi.access), &json!({}))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        c.app.post(&format!("/api/v1/entries/{entry}/vote"), None, &json!({})).await.status,
+        401
+    );
+    c.app.clock.advance_ms(10 * MINUTE);
+    assert_eq!(vote(&chi).await.code(), "voting_closed");
+    // The counts come from the vote table.
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM entry_votes WHERE entry_id = $1")
+        .bind(&entry)
+        .fetch_one(&c.app.state.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(rows, 1);
+}
+
+fn canonical(value: &Value) -> String {
+    civiquiz::contests::results::canonical_json(value)
+}
+
+#[tokio::test]
+async fn results_go_hidden_live_frozen_published() {
+    let c = ContestApp::spawn().await;
+    let contest = c.contest_with(json!({"judges_per_entry": 1})).await;
+    let judge = c.judge("gk.nhat").await;
+    c.add_judge(&contest, &judge).await;
+    let an = c.entrant("an").await;
+    let binh = c.entrant("binh").await;
+    let voter = c.entrant("voter").await;
+    let a = c.approved_entry(&an, &contest).await;
+    let b = c.approved_entry(&binh, &contest).await;
+    for (entry, points) in [(&a, 6), (&b, 9)] {
+        let scored = c
+            .app
+            .send(
+                c.app
+                    .request(reqwest::Method::PUT, &format!("/api/v1/entries/{entry}/scores"), Some(&judge.access))
+                    .json(&json!({"scores": {"content": points, "voice": 5}})),
+            )
+            .await;
+        assert_eq!(scored.status, 200, "{}", scored.text);
+    }
+    let board_path = format!("/api/v1/contests/{contest}/leaderboard");
+    let state_path = format!("/api/v1/contests/{contest}/results/state");
+    let set = |state: &str| {
+        let body = json!({ "state": state });
+        let path = state_path.clone();
+        let token = c.organizer.access.clone();
+        let app = &c.app;
+        async move { app.post(&path, Some(&token), &body).await }
+    };
+
+    let hidden = c.app.get(&board_path, None).await;
+    assert_eq!(hidden.body["state"], "hidden");
+    assert_eq!(hidden.body["items"], json!([]));
+    let organizer_view = c.app.get(&board_path, Some(&c.organizer.access)).await;
+    assert_eq!(organizer_view.body["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        c.app.post(&state_path, Some(&an.access), &json!({"state": "live"})).await.status,
+        403
+    );
+
+    assert_eq!(set("live").await.status, 200);
+    let live = c.app.get(&board_path, None).await;
+    assert_eq!(live.body["items"][0]["entry_id"], b.as_str());
+    assert_eq!(live.body["items"][0]["title"], "Bài dự thi");
+    assert_eq!(live.body["items"][0]["votes"], 0);
+
+    let frozen = set("frozen").await;
+    assert_eq!(frozen.status, 200);
+    // After the freeze: a vote changes the live board only.
+    c.app
+        .post(&format!("/api/v1/entries/{a}/vote"), Some(&voter.access), &json!({}))
+        .await;
+    let public = c.app.get(&board_path, None).await;
+    assert_eq!(public.body["state"], "frozen");
+    assert!(public.body["frozen_at"].is_string());
+    assert_eq!(public.body["items"][1]["votes"], 0, "{}", public.text);
+    let organizer_view = c.app.get(&board_path, Some(&c.organizer.access)).await;
+    assert_eq!(organizer_view.body["items"][1]["votes"], 1);
+    // Scores are locked while frozen.
+    let late = c
+        .app
+        .send(
+            c.app
+                .request(reqwest::Method::PUT, &format!("/api/v1/entries/{a}/scores"), Some(&judge.access))
+                .json(&json!({"scores": {"content": 10, "voice": 5}})),
+        )
+        .await;
+    assert_eq!(late.status, 409);
+
+    let published = set("published").await;
+    assert_eq!(published.status, 200, "{}", published.text);
+    let snapshot = c
+        .app
+        .get(&format!("/api/v1/contests/{contest}/leaderboard/published"), None)
+        .await;
+    assert_eq!(snapshot.status, 200);
+    let sha = snapshot.body["sha256"].as_str().expect("sha");
+    assert_eq!(sha, sha256_hex(canonical(&snapshot.body["items"]).as_bytes()));
+    assert_eq!(snapshot.body["items"][1]["votes"], 1);
+    let public = c.app.get(&board_path, None).await;
+    assert_eq!(public.body["state"], "published");
+    assert_eq!(public.body["sha256"], sha);
+    // Immutable: no state change, no new votes in it.
+    for state in ["live", "hidden", "frozen", "published"] {
+        assert_eq!(set(state).await.status, 409, "{state}");
+    }
+    c.app
+        .post(&format!("/api/v1/entries/{b}/vote"), Some(&voter.access), &json!({}))
+        .await;
+    let again = c
+        .app
+        .get(&format!("/api/v1/contests/{contest}/leaderboard/published"), None)
+        .await;
+    assert_eq!(again.body, snapshot.body);
+}
