@@ -18,10 +18,10 @@ use crate::auth::tokens::TokenKeys;
 use crate::banks::cache::QuestionCache;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
+use crate::contests::Recordings;
 use crate::db::{self, Db};
 use crate::kv::Kv;
 use crate::metrics::Metrics;
-use crate::contests::Recordings;
 use crate::{auth, banks, contests, health, http, orgs, quizzes};
 
 pub struct Services {
