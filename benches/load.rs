@@ -53,6 +53,37 @@ enum Scenario {
         #[arg(long)]
         admin_password: String,
     },
+    /// Recordings: one large upload (throughput, server memory growth), many concurrent
+    /// uploads (throughput, p99), and range reads of a video.
+    Media {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        /// The server's process id, to read its VmRSS/VmHWM from /proc.
+        #[arg(long)]
+        server_pid: u32,
+        #[arg(long)]
+        admin: String,
+        #[arg(long)]
+        admin_password: String,
+        /// Size of the large upload, MiB.
+        #[arg(long, default_value_t = 1024)]
+        big_mib: u64,
+        #[arg(long, default_value_t = 50)]
+        uploads: usize,
+        /// Size of each concurrent upload, MB.
+        #[arg(long, default_value_t = 20)]
+        upload_mb: u64,
+        /// Size of the video read with ranges, MB.
+        #[arg(long, default_value_t = 100)]
+        video_mb: u64,
+        #[arg(long, default_value_t = 16)]
+        range_concurrency: usize,
+        #[arg(long, default_value_t = 10)]
+        range_seconds: u64,
+        /// Bytes per range request (a player's read-ahead).
+        #[arg(long, default_value_t = 256 * 1024)]
+        range_bytes: u64,
+    },
     /// N students each start an attempt, autosave 20 answers and submit.
     Quiz {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
@@ -697,6 +728,356 @@ async fn board(
     }
 }
 
+/// A WAV header for `data_len` bytes of 48 kHz stereo 16-bit PCM (silence follows).
+fn wav_header(data_len: u64) -> Vec<u8> {
+    let mut header = b"RIFF".to_vec();
+    header.extend(
+        u32::try_from(data_len + 36)
+            .unwrap_or(u32::MAX)
+            .to_le_bytes(),
+    );
+    header.extend(b"WAVEfmt ");
+    header.extend(16u32.to_le_bytes());
+    header.extend(1u16.to_le_bytes()); // PCM
+    header.extend(2u16.to_le_bytes()); // channels
+    header.extend(48_000u32.to_le_bytes());
+    header.extend(192_000u32.to_le_bytes()); // byte rate
+    header.extend(4u16.to_le_bytes()); // block align
+    header.extend(16u16.to_le_bytes());
+    header.extend(b"data");
+    header.extend(u32::try_from(data_len).unwrap_or(u32::MAX).to_le_bytes());
+    header
+}
+
+/// A body of `total` bytes: `head`, then zeros, generated 1 MiB at a time (never held whole).
+fn generated_body(head: Vec<u8>, total: u64) -> reqwest::Body {
+    const CHUNK: u64 = 1 << 20;
+    let zeros = bytes::Bytes::from(vec![0u8; CHUNK as usize]);
+    let rest = total - head.len() as u64;
+    let chunks = std::iter::once(bytes::Bytes::from(head)).chain(
+        (0..rest.div_ceil(CHUNK))
+            .map(move |i| zeros.slice(..(rest - i * CHUNK).min(CHUNK) as usize)),
+    );
+    reqwest::Body::wrap_stream(futures::stream::iter(chunks.map(Ok::<_, std::io::Error>)))
+}
+
+fn ebml_element(id: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut out = id.to_vec();
+    out.extend(((payload.len() as u64) | (1 << 56)).to_be_bytes());
+    out.extend(payload);
+    out
+}
+
+/// A WebM video of about `total` bytes: VP8 track, one cluster per second, 40 ms blocks.
+fn synthetic_webm(total: u64) -> Vec<u8> {
+    let mut out = ebml_element(
+        &[0x1A, 0x45, 0xDF, 0xA3],
+        &ebml_element(&[0x42, 0x82], b"webm"),
+    );
+    out.extend([
+        0x18, 0x53, 0x80, 0x67, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    ]);
+    out.extend(ebml_element(
+        &[0x15, 0x49, 0xA9, 0x66],
+        &ebml_element(&[0x2A, 0xD7, 0xB1], &1_000_000u64.to_be_bytes()),
+    ));
+    let track = [
+        ebml_element(&[0xD7], &1u64.to_be_bytes()),
+        ebml_element(&[0x83], &1u64.to_be_bytes()),
+        ebml_element(&[0x86], b"V_VP8"),
+    ]
+    .concat();
+    out.extend(ebml_element(
+        &[0x16, 0x54, 0xAE, 0x6B],
+        &ebml_element(&[0xAE], &track),
+    ));
+    let block_payload = 64 * 1024;
+    let mut second = 0u64;
+    while (out.len() as u64) < total {
+        out.extend([
+            0x1F, 0x43, 0xB6, 0x75, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        ]);
+        out.extend(ebml_element(&[0xE7], &(second * 1000).to_be_bytes()));
+        for block in 0..25i16 {
+            let mut simple = vec![0x81];
+            simple.extend((block * 40).to_be_bytes());
+            simple.push(0x80);
+            simple.resize(simple.len() + block_payload, 0x5A);
+            out.extend(ebml_element(&[0xA3], &simple));
+        }
+        second += 1;
+    }
+    out
+}
+
+fn proc_status_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+struct MediaArgs {
+    url: String,
+    server_pid: u32,
+    admin: String,
+    admin_password: String,
+    big_mib: u64,
+    uploads: usize,
+    upload_mb: u64,
+    video_mb: u64,
+    range_concurrency: usize,
+    range_seconds: u64,
+    range_bytes: u64,
+}
+
+async fn media(args: MediaArgs) {
+    let url = args.url.clone();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.uploads.max(args.range_concurrency))
+        .build()
+        .expect("client");
+    let admin = login_token(&client, &url, &args.admin, &args.admin_password).await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as i64;
+    let stamp = |ms: i64| civiquiz::clock::Timestamp(ms).to_rfc3339();
+    let contest: serde_json::Value = client
+        .post(format!("{url}/api/v1/contests"))
+        .bearer_auth(&admin)
+        .json(&json!({"title": "Bench", "opens_at": stamp(now - 60_000), "closes_at": stamp(now + 3_600_000),
+                      "media": ["audio", "video"], "max_bytes": 2u64 << 30, "max_duration_s": 14_400,
+                      "max_entries_per_user": 20, "judges_per_entry": 1,
+                      "criteria": [{"key": "c", "title": "C", "weight": 1, "max_points": 10}]}))
+        .send()
+        .await
+        .expect("create contest")
+        .json()
+        .await
+        .expect("json");
+    let contest_id = contest["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("contest: {contest}"))
+        .to_owned();
+    let run = uuid_like();
+    let entrants = args.uploads.div_ceil(20) + 1;
+    let mut tokens = Vec::new();
+    for i in 0..entrants {
+        let body: serde_json::Value = client
+            .post(format!("{url}/api/v1/auth/register"))
+            .json(
+                &json!({"username": format!("m{run}-{i}"), "password": "benchmark password 2022",
+                          "display_name": "Người dự thi", "birth_year": 1990}),
+            )
+            .send()
+            .await
+            .expect("register")
+            .json()
+            .await
+            .expect("json");
+        tokens.push(body["access_token"].as_str().expect("token").to_owned());
+    }
+    let new_entry = |token: String| {
+        let (client, url, contest_id) = (client.clone(), url.clone(), contest_id.clone());
+        async move {
+            let body: serde_json::Value = client
+                .post(format!("{url}/api/v1/contests/{contest_id}/entries"))
+                .bearer_auth(&token)
+                .json(&json!({"title": "Bench", "consent": {"entrant": true}}))
+                .send()
+                .await
+                .expect("entry")
+                .json()
+                .await
+                .expect("json");
+            body["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("entry: {body}"))
+                .to_owned()
+        }
+    };
+    let put = |token: String, entry: String, body: reqwest::Body, len: u64| {
+        let (client, url) = (client.clone(), url.clone());
+        async move {
+            let response = client
+                .put(format!("{url}/api/v1/entries/{entry}/media"))
+                .bearer_auth(&token)
+                .header("content-length", len)
+                .body(body)
+                .send()
+                .await;
+            match response {
+                Ok(r) if r.status().as_u16() == 201 => {
+                    Ok(r.json::<serde_json::Value>().await.unwrap_or_default())
+                }
+                Ok(r) => Err(format!(
+                    "{} {}",
+                    r.status(),
+                    r.text().await.unwrap_or_default()
+                )),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+    };
+
+    // 1. One large upload, with the server's memory watched.
+    let big = args.big_mib << 20;
+    let entry = new_entry(tokens[0].clone()).await;
+    let pid = args.server_pid;
+    let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5"); // resets VmHWM
+    let rss_before = proc_status_kib(pid, "VmRSS:");
+    let hwm_reset = proc_status_kib(pid, "VmHWM:");
+    let started = Instant::now();
+    let result = put(
+        tokens[0].clone(),
+        entry,
+        generated_body(wav_header(big - 44), big),
+        big,
+    )
+    .await;
+    let elapsed = started.elapsed();
+    let hwm_after = proc_status_kib(pid, "VmHWM:");
+    let rss_after = proc_status_kib(pid, "VmRSS:");
+    match result {
+        Ok(view) => println!(
+            "large upload: {} MiB in {:.1}s = {:.1} MiB/s (duration {} ms, sha256 {}…)",
+            args.big_mib,
+            elapsed.as_secs_f64(),
+            args.big_mib as f64 / elapsed.as_secs_f64(),
+            view["duration_ms"],
+            view["sha256"]
+                .as_str()
+                .unwrap_or("")
+                .get(..12)
+                .unwrap_or("")
+        ),
+        Err(error) => println!("large upload failed: {error}"),
+    }
+    println!(
+        "server memory: VmRSS before {} MiB, VmHWM reset to {} MiB, VmHWM after {} MiB, VmRSS after {} MiB: peak growth {:.1} MiB",
+        rss_before / 1024,
+        hwm_reset / 1024,
+        hwm_after / 1024,
+        rss_after / 1024,
+        hwm_after.saturating_sub(rss_before) as f64 / 1024.0
+    );
+
+    // 2. Concurrent uploads.
+    let size = args.upload_mb * 1_000_000;
+    let mut entries = Vec::new();
+    for i in 0..args.uploads {
+        let token = tokens[1 + i / 20].clone();
+        entries.push((token.clone(), new_entry(token).await));
+    }
+    let started = Instant::now();
+    let results: Vec<(Duration, Result<serde_json::Value, String>)> =
+        futures::future::join_all(entries.into_iter().map(|(token, entry)| {
+            let upload = put(
+                token,
+                entry,
+                generated_body(wav_header(size - 44), size),
+                size,
+            );
+            async move {
+                let t = Instant::now();
+                let result = upload.await;
+                (t.elapsed(), result)
+            }
+        }))
+        .await;
+    let elapsed = started.elapsed();
+    let mut latencies = Latencies::default();
+    let mut errors = Vec::new();
+    for (latency, result) in results {
+        match result {
+            Ok(_) => latencies.0.push(latency),
+            Err(error) => errors.push(error),
+        }
+    }
+    println!(
+        "{} concurrent uploads of {} MB: {:.1} MB/s overall",
+        args.uploads,
+        args.upload_mb,
+        (latencies.0.len() as u64 * args.upload_mb) as f64 / elapsed.as_secs_f64()
+    );
+    latencies.report("upload", elapsed);
+    println!("upload errors: {}", errors.len());
+    for error in errors.iter().take(3) {
+        println!("  {error}");
+    }
+
+    // 3. Range reads of a video, as players seeking through it.
+    let video = synthetic_webm(args.video_mb * 1_000_000);
+    let video_len = video.len() as u64;
+    let entry = new_entry(tokens[0].clone()).await;
+    let uploaded = put(
+        tokens[0].clone(),
+        entry.clone(),
+        reqwest::Body::from(video),
+        video_len,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("video upload: {e}"));
+    let media_id = uploaded["media_id"].as_str().expect("media id").to_owned();
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let mut readers = Vec::new();
+    for i in 0..args.range_concurrency {
+        let (client, url, stop, token) =
+            (client.clone(), url.clone(), stop.clone(), tokens[0].clone());
+        let path = format!("{url}/api/v1/entries/{entry}/media/{media_id}");
+        let span = args.range_bytes;
+        readers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            let mut state = 0x9E37_79B9_7F4A_7C15u64 ^ i as u64;
+            while !stop.load(Ordering::Relaxed) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let start = state % (video_len - span);
+                let t = Instant::now();
+                let response = client
+                    .get(&path)
+                    .bearer_auth(&token)
+                    .header("range", format!("bytes={start}-{}", start + span - 1))
+                    .send()
+                    .await;
+                match response {
+                    Ok(r) if r.status().as_u16() == 206 => match r.bytes().await {
+                        Ok(body) if body.len() as u64 == span => latencies.push(t.elapsed()),
+                        _ => errors += 1,
+                    },
+                    _ => errors += 1,
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(args.range_seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut ranges = Latencies::default();
+    let mut errors = 0;
+    for reader in readers {
+        let (latencies, failed) = reader.await.expect("reader");
+        ranges.0.extend(latencies);
+        errors += failed;
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "range reads of a {:.0} MB video, {} KiB each, {} clients: {:.1} MB/s",
+        video_len as f64 / 1e6,
+        args.range_bytes / 1024,
+        args.range_concurrency,
+        (ranges.0.len() as u64 * args.range_bytes) as f64 / 1e6 / elapsed.as_secs_f64()
+    );
+    ranges.report("range", elapsed);
+    println!("range errors: {errors}");
+}
+
 fn uuid_like() -> String {
     format!(
         "{:x}",
@@ -741,6 +1122,31 @@ fn main() {
             admin,
             admin_password,
         )),
+        Scenario::Media {
+            url,
+            server_pid,
+            admin,
+            admin_password,
+            big_mib,
+            uploads,
+            upload_mb,
+            video_mb,
+            range_concurrency,
+            range_seconds,
+            range_bytes,
+        } => runtime.block_on(media(MediaArgs {
+            url,
+            server_pid,
+            admin,
+            admin_password,
+            big_mib,
+            uploads,
+            upload_mb,
+            video_mb,
+            range_concurrency,
+            range_seconds,
+            range_bytes,
+        })),
         Scenario::Quiz {
             url,
             students,

@@ -22,10 +22,10 @@ use crate::boards::store::Boards;
 use crate::bus::Bus;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
+use crate::contests::Recordings;
 use crate::db::{self, Db};
 use crate::kv::Kv;
 use crate::metrics::Metrics;
-use crate::contests::Recordings;
 use crate::{auth, banks, boards, contests, health, http, orgs, quizzes, reports};
 
 pub struct Services {

@@ -449,8 +449,8 @@ mod tests {
             "--jwt-secret",
             "a secret long enough for the test of storage urls",
         ])
-            .into_config()
-            .expect_err("bad url");
+        .into_config()
+        .expect_err("bad url");
         assert!(error.contains("STORAGE_URL"), "{error}");
     }
 

@@ -129,7 +129,10 @@ async fn recordings_from_browsers_and_phones_are_accepted_and_replayed(backend: 
             played.headers()["etag"].to_str().expect("etag"),
             format!("\"{}\"", sha256_hex(&bytes))
         );
-        assert_eq!(played.bytes().await.expect("body").as_ref(), bytes.as_slice());
+        assert_eq!(
+            played.bytes().await.expect("body").as_ref(),
+            bytes.as_slice()
+        );
 
         // Replacing the recording deletes the old object; its id is gone.
         assert_clean(&c, 1).await;
@@ -144,9 +147,15 @@ async fn recordings_from_browsers_and_phones_are_accepted_and_replayed(backend: 
             assert_eq!(gone.status, 404);
         }
     }
-    let view = c.app.get(&format!("/api/v1/entries/{entry}"), Some(&an.access)).await;
+    let view = c
+        .app
+        .get(&format!("/api/v1/entries/{entry}"), Some(&an.access))
+        .await;
     assert_eq!(view.body["media"]["content_type"], "audio/wav");
-    assert_eq!(view.body["media"]["display_name"], "Bài dự thi của tôi - wav_pcm16.wav");
+    assert_eq!(
+        view.body["media"]["display_name"],
+        "Bài dự thi của tôi - wav_pcm16.wav"
+    );
 }
 
 async fn ffmpeg_recordings_are_checked_for_duration(backend: Backend) {
@@ -191,7 +200,12 @@ async fn ffmpeg_recordings_are_checked_for_duration(backend: Backend) {
     let audio_only = c.contest_with(json!({"media": ["audio"]})).await;
     let entry = c.entry(&an, &audio_only).await;
     let refused = c
-        .upload(&an, &entry, fixture("webm_vp8_opus_mediarecorder.webm"), None)
+        .upload(
+            &an,
+            &entry,
+            fixture("webm_vp8_opus_mediarecorder.webm"),
+            None,
+        )
         .await;
     assert_eq!(refused.status, 415, "{}", refused.text);
     assert_clean(&c, 1).await;
@@ -220,12 +234,19 @@ async fn hostile_files_leave_nothing_behind(backend: Backend) {
     }
     // A WebM cut inside its headers is damaged; one cut later plays what it has.
     let webm = fixture("webm_vp8_opus_mediarecorder.webm");
-    let refused = c.upload(&an, &entry, webm[..200].to_vec(), Some("cut.webm")).await;
+    let refused = c
+        .upload(&an, &entry, webm[..200].to_vec(), Some("cut.webm"))
+        .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert_eq!(refused.code(), "media_malformed");
     assert_clean(&c, 0).await;
     let half = c
-        .upload(&an, &entry, webm[..webm.len() / 2].to_vec(), Some("half.webm"))
+        .upload(
+            &an,
+            &entry,
+            webm[..webm.len() / 2].to_vec(),
+            Some("half.webm"),
+        )
         .await;
     assert_eq!(half.status, 201, "{}", half.text);
     assert!(half.body["duration_ms"].as_i64().expect("ms") < 1000);
@@ -237,7 +258,10 @@ async fn hostile_files_leave_nothing_behind(backend: Backend) {
     assert_eq!(named.body["display_name"], "passwd.webm");
     let keys = c.object_keys().await;
     assert_eq!(keys.len(), 1);
-    assert!(!keys[0].contains("passwd") && !keys[0].contains(".."), "{keys:?}");
+    assert!(
+        !keys[0].contains("passwd") && !keys[0].contains(".."),
+        "{keys:?}"
+    );
     assert_clean(&c, 1).await;
 }
 
@@ -334,7 +358,10 @@ async fn oversized_and_interrupted_uploads_leave_nothing_behind(backend: Backend
     assert!(result.is_err(), "the client gives up");
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_clean(&c, 0).await;
-    let view = c.app.get(&format!("/api/v1/entries/{entry}"), Some(&an.access)).await;
+    let view = c
+        .app
+        .get(&format!("/api/v1/entries/{entry}"), Some(&an.access))
+        .await;
     assert!(view.body["media"].is_null(), "{}", view.text);
 
     // After all that, a good upload still works.
@@ -374,14 +401,26 @@ async fn ranges_etags_and_headers(backend: Backend) {
     let full = get(None).await.expect("get");
     assert_eq!(full.status(), 200);
     let disposition = header(&full, "content-disposition").expect("disposition");
-    assert!(disposition.starts_with("inline; filename=\""), "{disposition}");
-    assert!(!disposition.contains('/') && !disposition.contains("\r"), "{disposition}");
-    assert!(disposition.contains("filename*=UTF-8''Quay%20l%C3%A9n.mp4"), "{disposition}");
+    assert!(
+        disposition.starts_with("inline; filename=\""),
+        "{disposition}"
+    );
+    assert!(
+        !disposition.contains('/') && !disposition.contains("\r"),
+        "{disposition}"
+    );
+    assert!(
+        disposition.contains("filename*=UTF-8''Quay%20l%C3%A9n.mp4"),
+        "{disposition}"
+    );
     let etag = header(&full, "etag").expect("etag");
 
     let first = get(Some("bytes=0-0")).await.expect("get");
     assert_eq!(first.status(), 206);
-    assert_eq!(header(&first, "content-range"), Some(format!("bytes 0-0/{len}")));
+    assert_eq!(
+        header(&first, "content-range"),
+        Some(format!("bytes 0-0/{len}"))
+    );
     assert_eq!(header(&first, "content-length"), Some("1".into()));
     assert_eq!(first.bytes().await.expect("body").as_ref(), &bytes[..1]);
 
@@ -391,21 +430,37 @@ async fn ranges_etags_and_headers(backend: Backend) {
         header(&suffix, "content-range"),
         Some(format!("bytes {}-{}/{len}", len - 100, len - 1))
     );
-    assert_eq!(suffix.bytes().await.expect("body").as_ref(), &bytes[len - 100..]);
+    assert_eq!(
+        suffix.bytes().await.expect("body").as_ref(),
+        &bytes[len - 100..]
+    );
 
     let middle = get(Some("bytes=1000-1999")).await.expect("get");
     assert_eq!(middle.status(), 206);
-    assert_eq!(middle.bytes().await.expect("body").as_ref(), &bytes[1000..2000]);
+    assert_eq!(
+        middle.bytes().await.expect("body").as_ref(),
+        &bytes[1000..2000]
+    );
 
-    let open = get(Some(&format!("bytes={}-", len - 10))).await.expect("get");
+    let open = get(Some(&format!("bytes={}-", len - 10)))
+        .await
+        .expect("get");
     assert_eq!(open.status(), 206);
-    assert_eq!(open.bytes().await.expect("body").as_ref(), &bytes[len - 10..]);
+    assert_eq!(
+        open.bytes().await.expect("body").as_ref(),
+        &bytes[len - 10..]
+    );
 
     let past = get(Some(&format!("bytes={len}-"))).await.expect("get");
     assert_eq!(past.status(), 416);
-    assert_eq!(header(&past, "content-range"), Some(format!("bytes */{len}")));
+    assert_eq!(
+        header(&past, "content-range"),
+        Some(format!("bytes */{len}"))
+    );
 
-    let over = get(Some(&format!("bytes=10-{}", len + 5000))).await.expect("get");
+    let over = get(Some(&format!("bytes=10-{}", len + 5000)))
+        .await
+        .expect("get");
     assert_eq!(over.status(), 206);
     assert_eq!(over.bytes().await.expect("body").len(), len - 10);
 
@@ -464,13 +519,19 @@ async fn who_may_play_a_recording(backend: Backend) {
     // Draft: the owner and organizers only.
     for path in [&entry_path, &media_path] {
         assert_eq!(status(path.clone(), Some(an.access.clone())).await, 200);
-        assert_eq!(status(path.clone(), Some(c.organizer.access.clone())).await, 200);
+        assert_eq!(
+            status(path.clone(), Some(c.organizer.access.clone())).await,
+            200
+        );
         assert_eq!(status(path.clone(), Some(binh.access.clone())).await, 404);
         assert_eq!(status(path.clone(), Some(judge.access.clone())).await, 404);
         assert_eq!(status(path.clone(), None).await, 404);
     }
     // A bad token is refused, not treated as anonymous.
-    assert_eq!(status(media_path.clone(), Some("garbage".into())).await, 401);
+    assert_eq!(
+        status(media_path.clone(), Some("garbage".into())).await,
+        401
+    );
     // Another entry's id with this media id: not found.
     let binh_entry = c.entry(&binh, &contest).await;
     assert_eq!(
@@ -500,11 +561,17 @@ async fn who_may_play_a_recording(backend: Backend) {
         assert_eq!(status(path.clone(), Some(binh.access.clone())).await, 200);
     }
     // Disqualified: the public loses it, the assigned judge keeps it, blind.
-    assert_eq!(c.moderate(&entry, "disqualify", "Sao chép").await.status, 200);
+    assert_eq!(
+        c.moderate(&entry, "disqualify", "Sao chép").await.status,
+        200
+    );
     for path in [&entry_path, &media_path] {
         assert_eq!(status(path.clone(), None).await, 404);
         assert_eq!(status(path.clone(), Some(binh.access.clone())).await, 404);
-        assert_eq!(status(path.clone(), Some(other_judge.access.clone())).await, 404);
+        assert_eq!(
+            status(path.clone(), Some(other_judge.access.clone())).await,
+            404
+        );
         assert_eq!(status(path.clone(), Some(judge.access.clone())).await, 200);
     }
     let blind = c.app.get(&entry_path, Some(&judge.access)).await;
@@ -525,12 +592,14 @@ async fn the_janitor_removes_orphans(backend: Backend) {
         .put(&key.into(), PutPayload::from_static(b"half a recording"))
         .await
         .expect("put");
-    sqlx::query("INSERT INTO media_uploads (object_key, entry_id, started_at) VALUES ($1, 'y', $2)")
-        .bind(key)
-        .bind(c.now())
-        .execute(&c.app.state.db.pool)
-        .await
-        .expect("note the upload");
+    sqlx::query(
+        "INSERT INTO media_uploads (object_key, entry_id, started_at) VALUES ($1, 'y', $2)",
+    )
+    .bind(key)
+    .bind(c.now())
+    .execute(&c.app.state.db.pool)
+    .await
+    .expect("note the upload");
     let staging = c.app.state.recordings.staging_dir.join("crashed.part");
     std::fs::write(&staging, b"partial").expect("staging file");
     let part = c

@@ -81,7 +81,10 @@ async fn contests_are_defined_by_organizers_and_read_by_anyone() {
     assert_eq!(edited.body["media"], json!(["audio", "video"]));
     let missing = c
         .app
-        .get("/api/v1/contests/00000000-0000-0000-0000-000000000000", None)
+        .get(
+            "/api/v1/contests/00000000-0000-0000-0000-000000000000",
+            None,
+        )
         .await;
     assert_eq!(missing.status, 404);
 }
@@ -159,7 +162,10 @@ async fn the_entry_limit_holds_under_concurrency() {
         .map(|r| r.code())
         .collect();
     assert_eq!(created, 2, "{refused:?}");
-    assert!(refused.iter().all(|code| *code == "entries_exhausted"), "{refused:?}");
+    assert!(
+        refused.iter().all(|code| *code == "entries_exhausted"),
+        "{refused:?}"
+    );
     let numbers: BTreeSet<i64> = results
         .iter()
         .filter_map(|r| r.body["number"].as_i64())
@@ -171,7 +177,9 @@ async fn the_entry_limit_holds_under_concurrency() {
 async fn entries_open_and_close_with_the_contest() {
     let c = ContestApp::spawn().await;
     let later = c
-        .contest_with(json!({"opens_at": at(c.now() + MINUTE), "closes_at": at(c.now() + 10 * MINUTE)}))
+        .contest_with(
+            json!({"opens_at": at(c.now() + MINUTE), "closes_at": at(c.now() + 10 * MINUTE)}),
+        )
         .await;
     let an = c.entrant("an").await;
     assert_eq!(c.new_entry(&an, &later).await.code(), "contest_not_open");
@@ -216,18 +224,27 @@ async fn moderation_decides_what_the_gallery_shows() {
     let no_reason = c.moderate(&bad, "reject", "  ").await;
     assert_eq!(no_reason.status, 422);
     assert!(no_reason.body["error"]["details"]["fields"]["reason"].is_string());
-    assert_eq!(c.moderate(&good, "approve", "").await.body["status"], "approved");
+    assert_eq!(
+        c.moderate(&good, "approve", "").await.body["status"],
+        "approved"
+    );
     let rejected = c.moderate(&bad, "reject", "Không đúng chủ đề").await;
     assert_eq!(rejected.body["status"], "rejected");
     // The entrant sees why.
-    let own = c.app.get(&format!("/api/v1/entries/{bad}"), Some(&an.access)).await;
+    let own = c
+        .app
+        .get(&format!("/api/v1/entries/{bad}"), Some(&an.access))
+        .await;
     assert_eq!(own.body["moderation"]["reason"], "Không đúng chủ đề");
 
     let gallery_path = format!("/api/v1/contests/{contest}/entries");
     let public = c.app.get(&gallery_path, None).await;
     assert_eq!(public.body["total"], 1, "{}", public.text);
     assert_eq!(public.body["items"][0]["id"], good);
-    assert_eq!(public.body["items"][0]["author"]["display_name"], "Bạn binh");
+    assert_eq!(
+        public.body["items"][0]["author"]["display_name"],
+        "Bạn binh"
+    );
     // Asking for other statuses changes nothing for the public.
     let sneaky = c
         .app
@@ -239,13 +256,19 @@ async fn moderation_decides_what_the_gallery_shows() {
     assert_eq!(all.body["total"], 3);
     let rejected_only = c
         .app
-        .get(&format!("{gallery_path}?status=rejected"), Some(&c.organizer.access))
+        .get(
+            &format!("{gallery_path}?status=rejected"),
+            Some(&c.organizer.access),
+        )
         .await;
     assert_eq!(rejected_only.body["total"], 1);
     assert_eq!(rejected_only.body["items"][0]["id"], bad);
     let invalid = c
         .app
-        .get(&format!("{gallery_path}?status=secret"), Some(&c.organizer.access))
+        .get(
+            &format!("{gallery_path}?status=secret"),
+            Some(&c.organizer.access),
+        )
         .await;
     assert_eq!(invalid.status, 422);
 }
@@ -273,7 +296,10 @@ async fn judge_loads(c: &ContestApp, contest: &str) -> HashMap<String, i64> {
 }
 
 async fn queue(c: &ContestApp, judge: &Session) -> Value {
-    let queue = c.app.get("/api/v1/judging/queue", Some(&judge.access)).await;
+    let queue = c
+        .app
+        .get("/api/v1/judging/queue", Some(&judge.access))
+        .await;
     assert_eq!(queue.status, 200, "{}", queue.text);
     queue.body
 }
@@ -306,12 +332,21 @@ async fn judging_is_balanced_blind_and_never_self_judging() {
     assert_eq!(body["total"], 6);
     let text = body.to_string();
     for entrant in &entrants {
-        assert!(!text.contains(&entrant.user_id), "queue leaks an entrant id");
+        assert!(
+            !text.contains(&entrant.user_id),
+            "queue leaks an entrant id"
+        );
         assert!(!text.contains(&entrant.username), "queue leaks a username");
     }
     assert!(!text.contains("Bạn thi.sinh"), "queue leaks a display name");
-    let first = body["items"][0]["entry_id"].as_str().expect("entry").to_owned();
-    let view = c.app.get(&format!("/api/v1/entries/{first}"), Some(&judges[0].access)).await;
+    let first = body["items"][0]["entry_id"]
+        .as_str()
+        .expect("entry")
+        .to_owned();
+    let view = c
+        .app
+        .get(&format!("/api/v1/entries/{first}"), Some(&judges[0].access))
+        .await;
     assert!(view.body.get("author").is_none(), "{}", view.text);
     assert!(!view.text.contains("thi.sinh"));
     assert!(body["items"][0]["media"]["media_id"].is_string());
@@ -322,7 +357,10 @@ async fn judging_is_balanced_blind_and_never_self_judging() {
     c.add_judge(&contest, &late).await;
     let loads = judge_loads(&c, &contest).await;
     assert_eq!(loads.values().sum::<i64>(), 18);
-    let (min, max) = (loads.values().min().unwrap(), loads.values().max().unwrap());
+    let (min, max) = (
+        loads.values().min().expect("present"),
+        loads.values().max().expect("present"),
+    );
     assert!(max - min <= 1, "{loads:?}");
 
     // An entrant who later becomes a judge is never given her own entry.
@@ -368,29 +406,54 @@ async fn scores_are_bounded_weighted_and_rank_at_quorum() {
         let token = judge.access.clone();
         let app = &c.app;
         async move {
-            app.send(app.request(reqwest::Method::PUT, &path, Some(&token)).json(&body))
-                .await
+            app.send(
+                app.request(reqwest::Method::PUT, &path, Some(&token))
+                    .json(&body),
+            )
+            .await
         }
     };
-    let over = score(&j1, &entry_a, json!({"scores": {"content": 11, "voice": 5}})).await;
+    let over = score(
+        &j1,
+        &entry_a,
+        json!({"scores": {"content": 11, "voice": 5}}),
+    )
+    .await;
     assert_eq!(over.status, 422);
     assert!(over.body["error"]["details"]["fields"]["scores.content"].is_string());
     let missing = score(&j1, &entry_a, json!({"scores": {"content": 5}})).await;
     assert!(missing.body["error"]["details"]["fields"]["scores.voice"].is_string());
-    let unknown = score(&j1, &entry_a, json!({"scores": {"content": 5, "voice": 1, "style": 2}})).await;
+    let unknown = score(
+        &j1,
+        &entry_a,
+        json!({"scores": {"content": 5, "voice": 1, "style": 2}}),
+    )
+    .await;
     assert!(unknown.body["error"]["details"]["fields"]["scores.style"].is_string());
-    let negative = score(&j1, &entry_a, json!({"scores": {"content": -1, "voice": 1}})).await;
+    let negative = score(
+        &j1,
+        &entry_a,
+        json!({"scores": {"content": -1, "voice": 1}}),
+    )
+    .await;
     assert_eq!(negative.status, 422);
     // Someone not assigned: not found.
     assert_eq!(
-        score(&an, &entry_b, json!({"scores": {"content": 5, "voice": 5}})).await.status,
+        score(&an, &entry_b, json!({"scores": {"content": 5, "voice": 5}}))
+            .await
+            .status,
         404
     );
 
     // content weight 3 of 10 points, voice weight 1 of 5: (3·0.8 + 1·1.0)/4 = 85 %.
-    let first = score(&j1, &entry_a, json!({"scores": {"content": 8, "voice": 5}, "comment": "Rõ ràng"})).await;
+    let first = score(
+        &j1,
+        &entry_a,
+        json!({"scores": {"content": 8, "voice": 5}, "comment": "Rõ ràng"}),
+    )
+    .await;
     assert_eq!(first.status, 200, "{}", first.text);
-    assert!((first.body["percent"].as_f64().unwrap() - 85.0).abs() < 1e-9);
+    assert!((first.body["percent"].as_f64().expect("present") - 85.0).abs() < 1e-9);
     c.app
         .post(
             &format!("/api/v1/contests/{contest}/results/state"),
@@ -398,12 +461,15 @@ async fn scores_are_bounded_weighted_and_rank_at_quorum() {
             &json!({"state": "live"}),
         )
         .await;
-    let board = c.app.get(&format!("/api/v1/contests/{contest}/leaderboard"), None).await;
+    let board = c
+        .app
+        .get(&format!("/api/v1/contests/{contest}/leaderboard"), None)
+        .await;
     assert_eq!(board.body["state"], "live");
     // One judge of two: not ranked yet.
     let a = board.body["items"]
         .as_array()
-        .unwrap()
+        .expect("present")
         .iter()
         .find(|i| i["entry_id"] == entry_a.as_str())
         .cloned()
@@ -412,11 +478,29 @@ async fn scores_are_bounded_weighted_and_rank_at_quorum() {
     assert_eq!(a["judged_by"], 1);
 
     // 100 % from the second judge: mean 92.5.
-    score(&j2, &entry_a, json!({"scores": {"content": 10, "voice": 5}})).await;
-    score(&j1, &entry_b, json!({"scores": {"content": 10, "voice": 5}})).await;
-    score(&j2, &entry_b, json!({"scores": {"content": 10, "voice": 5}})).await;
-    let board = c.app.get(&format!("/api/v1/contests/{contest}/leaderboard"), None).await;
-    let items = board.body["items"].as_array().unwrap();
+    score(
+        &j2,
+        &entry_a,
+        json!({"scores": {"content": 10, "voice": 5}}),
+    )
+    .await;
+    score(
+        &j1,
+        &entry_b,
+        json!({"scores": {"content": 10, "voice": 5}}),
+    )
+    .await;
+    score(
+        &j2,
+        &entry_b,
+        json!({"scores": {"content": 10, "voice": 5}}),
+    )
+    .await;
+    let board = c
+        .app
+        .get(&format!("/api/v1/contests/{contest}/leaderboard"), None)
+        .await;
+    let items = board.body["items"].as_array().expect("present");
     assert_eq!(items[0]["entry_id"], entry_b.as_str());
     assert_eq!(items[0]["rank"], 1);
     assert_eq!(items[0]["score"], 100.0);
@@ -426,7 +510,12 @@ async fn scores_are_bounded_weighted_and_rank_at_quorum() {
     assert_eq!(items[1]["judged_by"], 2);
     // The queue shows the judge's own scores.
     let mine = queue(&c, &j1).await;
-    let scored: Vec<&Value> = mine["items"].as_array().unwrap().iter().filter(|i| i["scored_at"].is_string()).collect();
+    let scored: Vec<&Value> = mine["items"]
+        .as_array()
+        .expect("present")
+        .iter()
+        .filter(|i| i["scored_at"].is_string())
+        .collect();
     assert_eq!(scored.len(), 2);
     // The rubric is locked once scored.
     let locked = c
@@ -470,7 +559,11 @@ async fn one_vote_per_account_per_entry_while_voting_is_open() {
     assert_eq!(entry_view.body["votes"], 2);
     let withdrawn = c
         .app
-        .send(c.app.request(reqwest::Method::DELETE, &format!("/api/v1/entries/{entry}/vote"), Some(&chi.access)))
+        .send(c.app.request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/entries/{entry}/vote"),
+            Some(&chi.access),
+        ))
         .await;
     assert_eq!(withdrawn.body["votes"], 1);
     assert_eq!(withdrawn.body["voted"], false);
@@ -478,13 +571,20 @@ async fn one_vote_per_account_per_entry_while_voting_is_open() {
     let draft = c.entry(&binh, &contest).await;
     assert_eq!(
         c.app
-            .post(&format!("/api/v1/entries/{draft}/vote"), Some(&chi.access), &json!({}))
+            .post(
+                &format!("/api/v1/entries/{draft}/vote"),
+                Some(&chi.access),
+                &json!({})
+            )
             .await
             .status,
         404
     );
     assert_eq!(
-        c.app.post(&format!("/api/v1/entries/{entry}/vote"), None, &json!({})).await.status,
+        c.app
+            .post(&format!("/api/v1/entries/{entry}/vote"), None, &json!({}))
+            .await
+            .status,
         401
     );
     c.app.clock.advance_ms(10 * MINUTE);
@@ -518,7 +618,11 @@ async fn results_go_hidden_live_frozen_published() {
             .app
             .send(
                 c.app
-                    .request(reqwest::Method::PUT, &format!("/api/v1/entries/{entry}/scores"), Some(&judge.access))
+                    .request(
+                        reqwest::Method::PUT,
+                        &format!("/api/v1/entries/{entry}/scores"),
+                        Some(&judge.access),
+                    )
                     .json(&json!({"scores": {"content": points, "voice": 5}})),
             )
             .await;
@@ -538,9 +642,18 @@ async fn results_go_hidden_live_frozen_published() {
     assert_eq!(hidden.body["state"], "hidden");
     assert_eq!(hidden.body["items"], json!([]));
     let organizer_view = c.app.get(&board_path, Some(&c.organizer.access)).await;
-    assert_eq!(organizer_view.body["items"].as_array().unwrap().len(), 2);
     assert_eq!(
-        c.app.post(&state_path, Some(&an.access), &json!({"state": "live"})).await.status,
+        organizer_view.body["items"]
+            .as_array()
+            .expect("present")
+            .len(),
+        2
+    );
+    assert_eq!(
+        c.app
+            .post(&state_path, Some(&an.access), &json!({"state": "live"}))
+            .await
+            .status,
         403
     );
 
@@ -554,7 +667,11 @@ async fn results_go_hidden_live_frozen_published() {
     assert_eq!(frozen.status, 200);
     // After the freeze: a vote changes the live board only.
     c.app
-        .post(&format!("/api/v1/entries/{a}/vote"), Some(&voter.access), &json!({}))
+        .post(
+            &format!("/api/v1/entries/{a}/vote"),
+            Some(&voter.access),
+            &json!({}),
+        )
         .await;
     let public = c.app.get(&board_path, None).await;
     assert_eq!(public.body["state"], "frozen");
@@ -567,7 +684,11 @@ async fn results_go_hidden_live_frozen_published() {
         .app
         .send(
             c.app
-                .request(reqwest::Method::PUT, &format!("/api/v1/entries/{a}/scores"), Some(&judge.access))
+                .request(
+                    reqwest::Method::PUT,
+                    &format!("/api/v1/entries/{a}/scores"),
+                    Some(&judge.access),
+                )
                 .json(&json!({"scores": {"content": 10, "voice": 5}})),
         )
         .await;
@@ -577,11 +698,17 @@ async fn results_go_hidden_live_frozen_published() {
     assert_eq!(published.status, 200, "{}", published.text);
     let snapshot = c
         .app
-        .get(&format!("/api/v1/contests/{contest}/leaderboard/published"), None)
+        .get(
+            &format!("/api/v1/contests/{contest}/leaderboard/published"),
+            None,
+        )
         .await;
     assert_eq!(snapshot.status, 200);
     let sha = snapshot.body["sha256"].as_str().expect("sha");
-    assert_eq!(sha, sha256_hex(canonical(&snapshot.body["items"]).as_bytes()));
+    assert_eq!(
+        sha,
+        sha256_hex(canonical(&snapshot.body["items"]).as_bytes())
+    );
     assert_eq!(snapshot.body["items"][1]["votes"], 1);
     let public = c.app.get(&board_path, None).await;
     assert_eq!(public.body["state"], "published");
@@ -591,11 +718,18 @@ async fn results_go_hidden_live_frozen_published() {
         assert_eq!(set(state).await.status, 409, "{state}");
     }
     c.app
-        .post(&format!("/api/v1/entries/{b}/vote"), Some(&voter.access), &json!({}))
+        .post(
+            &format!("/api/v1/entries/{b}/vote"),
+            Some(&voter.access),
+            &json!({}),
+        )
         .await;
     let again = c
         .app
-        .get(&format!("/api/v1/contests/{contest}/leaderboard/published"), None)
+        .get(
+            &format!("/api/v1/contests/{contest}/leaderboard/published"),
+            None,
+        )
         .await;
     assert_eq!(again.body, snapshot.body);
 }

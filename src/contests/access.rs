@@ -86,7 +86,11 @@ pub async fn visible_entry(
 }
 
 /// The caller's own entry, or "not found".
-pub async fn owned_entry(state: &AppState, caller: &AuthUser, entry_id: &str) -> AppResult<EntryRow> {
+pub async fn owned_entry(
+    state: &AppState,
+    caller: &AuthUser,
+    entry_id: &str,
+) -> AppResult<EntryRow> {
     entry_store::find(&state.db.pool, entry_id)
         .await?
         .filter(|entry| entry.user_id == caller.id())

@@ -287,7 +287,10 @@ impl ContestInput {
             errors.add("media", "must not repeat a kind");
         }
         if !(1024..=MAX_BYTES_CAP).contains(&contest.max_bytes) {
-            errors.add("max_bytes", format!("must be between 1024 and {MAX_BYTES_CAP}"));
+            errors.add(
+                "max_bytes",
+                format!("must be between 1024 and {MAX_BYTES_CAP}"),
+            );
         }
         if !(1..=MAX_DURATION_CAP_S).contains(&contest.max_duration_s) {
             errors.add(
@@ -337,8 +340,7 @@ fn validate_criteria(criteria: &[Criterion], errors: &mut FieldErrors) {
         if let Err(reason) = text_field(&criterion.title, 1, 200) {
             errors.add(format!("criteria[{index}].title"), reason);
         }
-        if !(criterion.weight.is_finite() && criterion.weight > 0.0 && criterion.weight <= 1000.0)
-        {
+        if !(criterion.weight.is_finite() && criterion.weight > 0.0 && criterion.weight <= 1000.0) {
             errors.add(
                 format!("criteria[{index}].weight"),
                 "must be above 0 and at most 1000",
@@ -438,7 +440,12 @@ fn map_reference_error(error: sqlx::Error) -> AppError {
     }
 }
 
-pub async fn insert(pool: &Pool, contest: &Contest, created_by: &str, now_ms: i64) -> AppResult<()> {
+pub async fn insert(
+    pool: &Pool,
+    contest: &Contest,
+    created_by: &str,
+    now_ms: i64,
+) -> AppResult<()> {
     sqlx::query(
         "INSERT INTO contests (id, event_id, title, rules, opens_at, closes_at, media, max_bytes, max_duration_s,
              max_entries_per_user, criteria, judges_per_entry, voting_enabled, voting_opens_at, voting_closes_at,

@@ -113,7 +113,11 @@ pub struct EntryView {
     pub submitted_at: Option<Timestamp>,
 }
 
-pub async fn entry_view(state: &AppState, entry: &EntryRow, viewer: Viewer) -> AppResult<EntryView> {
+pub async fn entry_view(
+    state: &AppState,
+    entry: &EntryRow,
+    viewer: Viewer,
+) -> AppResult<EntryView> {
     let media = match &entry.media_id {
         Some(id) => store::find_media(&state.db.pool, id).await?,
         None => None,
@@ -195,7 +199,9 @@ pub async fn create_entry(
         errors.add("consent.entrant", "the entrant's consent is required");
     }
     let guardian_name = match body.consent.guardian_name.as_deref().map(str::trim) {
-        Some(name) if !name.is_empty() => errors.take("consent.guardian_name", text_field(name, 1, 200)),
+        Some(name) if !name.is_empty() => {
+            errors.take("consent.guardian_name", text_field(name, 1, 200))
+        }
         _ => None,
     };
     if may_be_minor(caller.user.birth_year, now) {

@@ -229,7 +229,12 @@ pub async fn find_media(pool: &Pool, media_id: &str) -> AppResult<Option<MediaRo
 }
 
 /// Notes an object about to be written, so a crash mid-upload leaves a trace for the janitor.
-pub async fn begin_upload(pool: &Pool, object_key: &str, entry_id: &str, now_ms: i64) -> AppResult<()> {
+pub async fn begin_upload(
+    pool: &Pool,
+    object_key: &str,
+    entry_id: &str,
+    now_ms: i64,
+) -> AppResult<()> {
     sqlx::query("INSERT INTO media_uploads (object_key, entry_id, started_at) VALUES ($1, $2, $3)")
         .bind(object_key)
         .bind(entry_id)
@@ -259,18 +264,14 @@ pub async fn stale_uploads(pool: &Pool, before_ms: i64) -> AppResult<Vec<String>
 
 pub enum Attached {
     /// The entry now plays this recording; the one it replaced (if any) is to be deleted.
-    Done { replaced: Option<MediaRow> },
+    Done { replaced: Option<Box<MediaRow>> },
     /// The entry left the draft state meanwhile: the new object is to be deleted.
     NotDraft,
 }
 
 /// Makes `media` the entry's recording if the entry is still a draft and still has the
 /// recording `previous` it had when the upload began; retried by the caller otherwise.
-pub async fn attach_media(
-    pool: &Pool,
-    media: &MediaRow,
-    now_ms: i64,
-) -> AppResult<Attached> {
+pub async fn attach_media(pool: &Pool, media: &MediaRow, now_ms: i64) -> AppResult<Attached> {
     for _ in 0..10 {
         let Some(entry) = find(pool, &media.entry_id).await? else {
             return Ok(Attached::NotDraft);
@@ -343,7 +344,9 @@ pub async fn attach_media(
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        return Ok(Attached::Done { replaced: previous });
+        return Ok(Attached::Done {
+            replaced: previous.map(Box::new),
+        });
     }
     Err(anyhow::anyhow!("the entry's recording kept changing under the upload").into())
 }

@@ -29,7 +29,9 @@ pub async fn sweep_once(state: &AppState) -> AppResult<Swept> {
                 store::end_upload(&state.db.pool, &key).await?;
                 swept.objects += 1;
             }
-            Err(error) => tracing::warn!(%error, key, "janitor could not delete an orphaned object"),
+            Err(error) => {
+                tracing::warn!(%error, key, "janitor could not delete an orphaned object")
+            }
         }
     }
     let staging = state.recordings.staging_dir.clone();

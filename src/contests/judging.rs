@@ -171,7 +171,9 @@ pub fn plan(
         } else {
             result.remove.push(pair);
         }
-        result.add.push((assignment.entry_id.clone(), receiver.clone()));
+        result
+            .add
+            .push((assignment.entry_id.clone(), receiver.clone()));
         current.push(Assignment {
             entry_id: assignment.entry_id,
             judge_id: receiver,
@@ -362,6 +364,18 @@ pub struct Queue {
     pub total: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct QueueRow {
+    entry_id: String,
+    contest_id: String,
+    title: String,
+    description: String,
+    media_id: Option<String>,
+    scores: Option<String>,
+    comment: Option<String>,
+    scored_at: Option<i64>,
+}
+
 /// The caller's assigned, approved entries, unscored first.
 #[utoipa::path(get, path = "/judging/queue", tag = "judging", security(("bearer" = [])), params(Paging),
     responses((status = 200, body = Queue), (status = 403, body = ErrorBody)))]
@@ -379,9 +393,9 @@ pub async fn judging_queue(
     .bind(caller.id())
     .fetch_one(pool)
     .await?;
-    let rows: Vec<(String, String, String, String, Option<String>, Option<String>, Option<String>, Option<i64>)> =
+    let rows: Vec<QueueRow> =
         sqlx::query_as(
-            "SELECT e.id, e.contest_id, e.title, e.description, e.media_id, ej.scores, ej.comment, ej.scored_at
+            "SELECT e.id AS entry_id, e.contest_id, e.title, e.description, e.media_id, ej.scores, ej.comment, ej.scored_at
              FROM entry_judges ej JOIN entries e ON e.id = ej.entry_id
              WHERE ej.judge_id = $1 AND e.status = 'approved'
              ORDER BY ej.scored_at IS NOT NULL, ej.assigned_at, e.id
@@ -394,7 +408,17 @@ pub async fn judging_queue(
         .await?;
     let mut contests: HashMap<String, Contest> = HashMap::new();
     let mut items = Vec::with_capacity(rows.len());
-    for (entry_id, contest_id, title, description, media_id, scores, comment, scored_at) in rows {
+    for QueueRow {
+        entry_id,
+        contest_id,
+        title,
+        description,
+        media_id,
+        scores,
+        comment,
+        scored_at,
+    } in rows
+    {
         if !contests.contains_key(&contest_id) {
             let contest = contest::require(pool, &contest_id).await?;
             contests.insert(contest_id.clone(), contest);
@@ -449,7 +473,10 @@ pub fn check_scores(
     let mut errors = FieldErrors::new();
     for key in sent.keys() {
         if !criteria.iter().any(|c| &c.key == key) {
-            errors.add(format!("scores.{key}"), "is not a criterion of this contest");
+            errors.add(
+                format!("scores.{key}"),
+                "is not a criterion of this contest",
+            );
         }
     }
     let mut points = BTreeMap::new();
@@ -562,10 +589,18 @@ mod tests {
         let plan = plan(&entries, &judges, &[], 2);
         assert_eq!(plan.add.len(), 20);
         let loads = loads(&plan, &judges);
-        assert!(loads.iter().max().unwrap() - loads.iter().min().unwrap() <= 1, "{loads:?}");
+        assert!(
+            loads.iter().max().expect("present") - loads.iter().min().expect("present") <= 1,
+            "{loads:?}"
+        );
         assert!(!plan.add.contains(&("e00".into(), "j00".into())));
         for (entry, _) in &entries {
-            let judges: HashSet<_> = plan.add.iter().filter(|(e, _)| e == entry).map(|(_, j)| j).collect();
+            let judges: HashSet<_> = plan
+                .add
+                .iter()
+                .filter(|(e, _)| e == entry)
+                .map(|(_, j)| j)
+                .collect();
             assert_eq!(judges.len(), 2, "{entry}");
         }
     }
@@ -598,21 +633,41 @@ mod tests {
         }
         assert_eq!(load.get("j02"), Some(&2), "{second:?}");
         // The scored assignment never moves.
-        assert!(!second.remove.contains(&(existing[0].entry_id.clone(), existing[0].judge_id.clone())));
+        assert!(
+            !second
+                .remove
+                .contains(&(existing[0].entry_id.clone(), existing[0].judge_id.clone()))
+        );
     }
 
     #[test]
     fn weighted_percentages() {
         let criteria = vec![
-            Criterion { key: "content".into(), title: "Nội dung".into(), weight: 3.0, max_points: 10.0 },
-            Criterion { key: "voice".into(), title: "Giọng".into(), weight: 1.0, max_points: 5.0 },
+            Criterion {
+                key: "content".into(),
+                title: "Nội dung".into(),
+                weight: 3.0,
+                max_points: 10.0,
+            },
+            Criterion {
+                key: "voice".into(),
+                title: "Giọng".into(),
+                weight: 1.0,
+                max_points: 5.0,
+            },
         ];
-        let sent: BTreeMap<String, Value> =
-            [("content".to_owned(), Value::from(8)), ("voice".to_owned(), Value::from(5))].into();
-        let (_, percent) = check_scores(&criteria, &sent).unwrap();
+        let sent: BTreeMap<String, Value> = [
+            ("content".to_owned(), Value::from(8)),
+            ("voice".to_owned(), Value::from(5)),
+        ]
+        .into();
+        let (_, percent) = check_scores(&criteria, &sent).expect("present");
         assert!((percent - 85.0).abs() < 1e-9);
-        let over: BTreeMap<String, Value> =
-            [("content".to_owned(), Value::from(11)), ("voice".to_owned(), Value::from(5))].into();
+        let over: BTreeMap<String, Value> = [
+            ("content".to_owned(), Value::from(11)),
+            ("voice".to_owned(), Value::from(5)),
+        ]
+        .into();
         assert!(check_scores(&criteria, &over).is_err());
         let missing: BTreeMap<String, Value> = [("content".to_owned(), Value::from(1))].into();
         assert!(check_scores(&criteria, &missing).is_err());

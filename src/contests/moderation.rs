@@ -60,8 +60,9 @@ pub async fn moderate_entry(
     AppJson(body): AppJson<ModerationRequest>,
 ) -> AppResult<AppJson<EntryView>> {
     let reason = match body.reason.as_deref().map(str::trim) {
-        Some(reason) if !reason.is_empty() => text_field(reason, 1, 2000)
-            .map_err(|problem| FieldErrors::single("reason", problem))?,
+        Some(reason) if !reason.is_empty() => {
+            text_field(reason, 1, 2000).map_err(|problem| FieldErrors::single("reason", problem))?
+        }
         _ if body.decision != Decision::Approve => {
             return Err(FieldErrors::single(
                 "reason",
@@ -97,5 +98,7 @@ pub async fn moderate_entry(
     let entry = store::find(&state.db.pool, &entry_id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    Ok(AppJson(entry_view(&state, &entry, Viewer::Organizer).await?))
+    Ok(AppJson(
+        entry_view(&state, &entry, Viewer::Organizer).await?,
+    ))
 }

@@ -205,7 +205,9 @@ pub async fn play_media(
         .get_opts(&location, options)
         .await
         .map_err(|e| AppError::Internal(anyhow::Error::from(e).context("reading a recording")))?;
-    let stream = result.into_stream().map(|chunk| chunk.map_err(std::io::Error::other));
+    let stream = result
+        .into_stream()
+        .map(|chunk| chunk.map_err(std::io::Error::other));
     let body = Body::from_stream(stream);
     let mut response = Response::new(body);
     *response.headers_mut() = common;
@@ -215,7 +217,11 @@ pub async fn play_media(
             put(
                 response.headers_mut(),
                 header::CONTENT_RANGE,
-                &format!("bytes {}-{}/{len}", range.start, range.end.saturating_sub(1)),
+                &format!(
+                    "bytes {}-{}/{len}",
+                    range.start,
+                    range.end.saturating_sub(1)
+                ),
             );
             put(
                 response.headers_mut(),
@@ -224,7 +230,11 @@ pub async fn play_media(
             );
         }
         None => {
-            put(response.headers_mut(), header::CONTENT_LENGTH, &len.to_string());
+            put(
+                response.headers_mut(),
+                header::CONTENT_LENGTH,
+                &len.to_string(),
+            );
         }
     }
     Ok(response)
@@ -259,7 +269,13 @@ mod tests {
     fn dispositions_quote_nothing_dangerous() {
         let value = content_disposition("Bài thi \"x\".webm");
         let text = value.to_str().expect("ascii header");
-        assert!(text.starts_with("inline; filename=\"B_i thi _x_.webm\""), "{text}");
-        assert!(text.contains("filename*=UTF-8''B%C3%A0i%20thi%20%22x%22.webm"), "{text}");
+        assert!(
+            text.starts_with("inline; filename=\"B_i thi _x_.webm\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("filename*=UTF-8''B%C3%A0i%20thi%20%22x%22.webm"),
+            "{text}"
+        );
     }
 }

@@ -37,14 +37,25 @@ pub struct Standing {
     pub votes: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct StandingRow {
+    id: String,
+    title: String,
+    display_name: String,
+    submitted_at: Option<i64>,
+    mean: Option<f64>,
+    judged: i64,
+    votes: i64,
+}
+
 /// The contest's standings now: ranked entries by score, then votes, then earlier
 /// submission, then id; entries still waiting for judges after them, unranked.
 pub async fn standings(pool: &Pool, contest: &Contest) -> AppResult<Vec<Standing>> {
-    let rows: Vec<(String, String, String, Option<i64>, Option<f64>, i64, i64)> = sqlx::query_as(
+    let rows: Vec<StandingRow> = sqlx::query_as(
         "SELECT e.id, e.title, u.display_name, e.submitted_at,
-                (SELECT AVG(j.percent) FROM entry_judges j WHERE j.entry_id = e.id AND j.scored_at IS NOT NULL),
-                (SELECT COUNT(*) FROM entry_judges j WHERE j.entry_id = e.id AND j.scored_at IS NOT NULL),
-                (SELECT COUNT(*) FROM entry_votes v WHERE v.entry_id = e.id)
+                (SELECT AVG(j.percent) FROM entry_judges j WHERE j.entry_id = e.id AND j.scored_at IS NOT NULL) AS mean,
+                (SELECT COUNT(*) FROM entry_judges j WHERE j.entry_id = e.id AND j.scored_at IS NOT NULL) AS judged,
+                (SELECT COUNT(*) FROM entry_votes v WHERE v.entry_id = e.id) AS votes
          FROM entries e JOIN users u ON u.id = e.user_id
          WHERE e.contest_id = $1 AND e.status = 'approved'",
     )
@@ -54,11 +65,28 @@ pub async fn standings(pool: &Pool, contest: &Contest) -> AppResult<Vec<Standing
     let quorum = contest.judges_per_entry;
     let mut rows: Vec<_> = rows
         .into_iter()
-        .map(|(id, title, name, submitted, mean, judged, votes)| {
+        .map(|row| {
+            let StandingRow {
+                id,
+                title,
+                display_name: name,
+                submitted_at: submitted,
+                mean,
+                judged,
+                votes,
+            } = row;
             let score = mean
                 .filter(|_| judged >= quorum)
                 .map(|m| (m * 100.0).round() / 100.0);
-            (id, title, name, submitted.unwrap_or(i64::MAX), score, judged, votes)
+            (
+                id,
+                title,
+                name,
+                submitted.unwrap_or(i64::MAX),
+                score,
+                judged,
+                votes,
+            )
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -76,21 +104,23 @@ pub async fn standings(pool: &Pool, contest: &Contest) -> AppResult<Vec<Standing
     let mut next_rank = 0;
     Ok(rows
         .into_iter()
-        .map(|(entry_id, title, display_name, _, score, judged_by, votes)| {
-            let rank = score.map(|_| {
-                next_rank += 1;
-                next_rank
-            });
-            Standing {
-                rank,
-                entry_id,
-                title,
-                display_name,
-                score,
-                judged_by,
-                votes,
-            }
-        })
+        .map(
+            |(entry_id, title, display_name, _, score, judged_by, votes)| {
+                let rank = score.map(|_| {
+                    next_rank += 1;
+                    next_rank
+                });
+                Standing {
+                    rank,
+                    entry_id,
+                    title,
+                    display_name,
+                    score,
+                    judged_by,
+                    votes,
+                }
+            },
+        )
         .collect())
 }
 
@@ -305,12 +335,7 @@ pub async fn change_results_state(
         })?;
     }
     tx.commit().await?;
-    leaderboard(
-        State(state),
-        MaybeUser(Some(organizer.0)),
-        Path(contest_id),
-    )
-    .await
+    leaderboard(State(state), MaybeUser(Some(organizer.0)), Path(contest_id)).await
 }
 
 #[cfg(test)]

@@ -192,9 +192,9 @@ async fn stage(state: &AppState, body: Body, limit: u64) -> AppResult<Staged> {
     };
     let mut out = tokio::io::BufWriter::with_capacity(
         STAGING_BUFFER,
-        tokio::fs::File::create(&file.path)
-            .await
-            .map_err(|e| AppError::Internal(anyhow::Error::from(e).context("creating a staging file")))?,
+        tokio::fs::File::create(&file.path).await.map_err(|e| {
+            AppError::Internal(anyhow::Error::from(e).context("creating a staging file"))
+        })?,
     );
     let mut hasher = Sha256::new();
     let mut head: Vec<u8> = Vec::with_capacity(SNIFF_LEN);
@@ -205,7 +205,13 @@ async fn stage(state: &AppState, body: Body, limit: u64) -> AppResult<Staged> {
     loop {
         let next = tokio::time::timeout(idle, stream.next())
             .await
-            .map_err(|_| AppError::api(StatusCode::REQUEST_TIMEOUT, "upload_stalled", "no data arrived for too long"))?;
+            .map_err(|_| {
+                AppError::api(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "upload_stalled",
+                    "no data arrived for too long",
+                )
+            })?;
         let Some(chunk) = next else { break };
         let chunk = chunk.map_err(|_| {
             AppError::bad_request("the upload was interrupted before the end of the body")
@@ -223,16 +229,16 @@ async fn stage(state: &AppState, body: Body, limit: u64) -> AppResult<Staged> {
             }
         }
         hasher.update(&chunk);
-        out.write_all(&chunk)
-            .await
-            .map_err(|e| AppError::Internal(anyhow::Error::from(e).context("writing a staging file")))?;
+        out.write_all(&chunk).await.map_err(|e| {
+            AppError::Internal(anyhow::Error::from(e).context("writing a staging file"))
+        })?;
     }
     if !sniffed {
         refuse_unless_media(&head)?;
     }
-    out.flush()
-        .await
-        .map_err(|e| AppError::Internal(anyhow::Error::from(e).context("writing a staging file")))?;
+    out.flush().await.map_err(|e| {
+        AppError::Internal(anyhow::Error::from(e).context("writing a staging file"))
+    })?;
     drop(out);
     Ok(Staged {
         file,
@@ -299,7 +305,9 @@ async fn push(state: &AppState, path: &FsPath, key: &str) -> AppResult<()> {
         .store
         .put_multipart(&location)
         .await
-        .map_err(|e| AppError::Internal(anyhow::Error::from(e).context("starting an upload to storage")))?;
+        .map_err(|e| {
+            AppError::Internal(anyhow::Error::from(e).context("starting an upload to storage"))
+        })?;
     let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_LEN);
     let copied = async {
         let mut file = tokio::fs::File::open(path).await?;
@@ -317,15 +325,18 @@ async fn push(state: &AppState, path: &FsPath, key: &str) -> AppResult<()> {
     .await;
     match copied {
         Ok(()) => {
-            writer
-                .finish()
-                .await
-                .map_err(|e| AppError::Internal(anyhow::Error::from(e).context("completing an upload to storage")))?;
+            writer.finish().await.map_err(|e| {
+                AppError::Internal(
+                    anyhow::Error::from(e).context("completing an upload to storage"),
+                )
+            })?;
             Ok(())
         }
         Err(error) => {
             let _ = writer.abort().await;
-            Err(AppError::Internal(error.context("copying an upload to storage")))
+            Err(AppError::Internal(
+                error.context("copying an upload to storage"),
+            ))
         }
     }
 }

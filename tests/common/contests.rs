@@ -92,9 +92,7 @@ impl ContestApp {
         })
         .await;
         let admin = app.admin().await;
-        let organizer = app
-            .user_with_role(&admin, "ban.to.chuc", "organizer")
-            .await;
+        let organizer = app.user_with_role(&admin, "ban.to.chuc", "organizer").await;
         Some(Self {
             app,
             admin,
@@ -155,7 +153,9 @@ impl ContestApp {
     }
 
     pub async fn judge(&self, username: &str) -> Session {
-        self.app.user_with_role(&self.admin, username, "judge").await
+        self.app
+            .user_with_role(&self.admin, username, "judge")
+            .await
     }
 
     pub async fn new_entry(&self, who: &Session, contest: &str) -> Response {
@@ -200,7 +200,10 @@ impl ContestApp {
     pub async fn upload_fixture(&self, who: &Session, entry: &str, file: &str) -> String {
         let uploaded = self.upload(who, entry, fixture(file), Some(file)).await;
         assert_eq!(uploaded.status, 201, "{file}: {}", uploaded.text);
-        uploaded.body["media_id"].as_str().expect("media id").to_owned()
+        uploaded.body["media_id"]
+            .as_str()
+            .expect("media id")
+            .to_owned()
     }
 
     pub async fn submit(&self, who: &Session, entry: &str) -> Response {
@@ -266,8 +269,7 @@ impl ContestApp {
                 let path = item.path();
                 if path.is_dir() {
                     walk(&path, out, only_staging_parts);
-                } else if !only_staging_parts || item.file_name().to_string_lossy().contains('#')
-                {
+                } else if !only_staging_parts || item.file_name().to_string_lossy().contains('#') {
                     out.push(path);
                 }
             }

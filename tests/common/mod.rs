@@ -3,8 +3,8 @@
 //! TEST_REDIS_URL is set, and a manual clock.
 #![allow(dead_code)]
 
-pub mod fixture;
 pub mod contests;
+pub mod fixture;
 
 use std::sync::Arc;
 use std::time::Duration;

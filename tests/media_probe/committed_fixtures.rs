@@ -3,8 +3,8 @@
 
 use crate::common;
 
-use common::{COMMITTED, assert_matches, committed_dir, committed_path, recipe};
 use civiquiz::contests::probe::{Budget, probe_file, sniff};
+use common::{COMMITTED, assert_matches, committed_dir, committed_path, recipe};
 
 fn recorded_duration_ms(file: &str) -> u64 {
     let table =

@@ -6,8 +6,8 @@ use crate::common;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use common::{COMMITTED, committed_path, write_scratch};
 use civiquiz::contests::probe::{Budget, ProbeError, probe_file, sniff};
+use common::{COMMITTED, committed_path, write_scratch};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;

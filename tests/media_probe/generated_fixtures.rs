@@ -3,8 +3,8 @@
 
 use crate::common;
 
-use common::{RECIPES, assert_matches, ffprobe_duration_ms, generate_scratch, recipe};
 use civiquiz::contests::probe::{Budget, probe_file, sniff};
+use common::{RECIPES, assert_matches, ffprobe_duration_ms, generate_scratch, recipe};
 
 fn check_recipe(name: &str) {
     let recipe = recipe(name);

@@ -6,11 +6,11 @@ use crate::common;
 
 use std::time::{Duration, Instant};
 
+use civiquiz::contests::probe::{Budget, ProbeError, probe_file, sniff};
 use common::{
     COMMITTED, TOLERANCE_MS, committed_path, find, generate_scratch, probe_bytes, recipe,
     webm_cluster, webm_head,
 };
-use civiquiz::contests::probe::{Budget, ProbeError, probe_file, sniff};
 
 fn committed(name: &str) -> Vec<u8> {
     std::fs::read(committed_path(name)).expect("committed fixture")

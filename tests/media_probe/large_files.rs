@@ -7,8 +7,8 @@ use crate::common;
 use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
 
-use common::{ebml_element, scratch_path, webm_head};
 use civiquiz::contests::probe::{Budget, MediaKind, probe_file};
+use common::{ebml_element, scratch_path, webm_head};
 
 const FILE_LEN: u64 = 200 * 1024 * 1024;
 

@@ -3,8 +3,8 @@
 
 use crate::common;
 
-use common::{TOLERANCE_MS, find, fragment, fragmented_moov, mp3_frames, probe_bytes};
 use civiquiz::contests::probe::MediaKind;
+use common::{TOLERANCE_MS, find, fragment, fragmented_moov, mp3_frames, probe_bytes};
 
 /// 47 AAC frames of 1024 samples at 48 kHz per fragment.
 const SAMPLES: u32 = 47;
