@@ -166,6 +166,9 @@ fn assert_half_is_shorter(name: &str, bytes: &[u8]) {
 
 #[test]
 fn streams_cut_in_half_report_what_is_there() {
+    if crate::common::skip_without_ffmpeg() {
+        return;
+    }
     for name in [
         "webm_opus_mediarecorder",
         "webm_vp8_opus_mediarecorder",
@@ -192,6 +195,9 @@ fn streams_cut_in_half_report_what_is_there() {
 
 #[test]
 fn a_webm_whose_duration_lies_reports_its_clusters() {
+    if crate::common::skip_without_ffmpeg() {
+        return;
+    }
     let path = generate_scratch(recipe("webm_vp9_opus"), 7.5);
     let mut bytes = std::fs::read(&path).expect("read");
     let walked = common::packet_span_ms(&path);
@@ -229,6 +235,9 @@ fn write_u32(bytes: &mut [u8], at: usize, value: u32) {
 
 #[test]
 fn an_mp4_whose_headers_lie_reports_its_samples() {
+    if crate::common::skip_without_ffmpeg() {
+        return;
+    }
     let path = generate_scratch(recipe("mp4_h264_aac"), 7.5);
     let reference = common::ffprobe_duration_ms(&path);
     let mut bytes = std::fs::read(&path).expect("read");
@@ -271,6 +280,9 @@ fn an_mp4_whose_headers_lie_reports_its_samples() {
 
 #[test]
 fn an_mp3_whose_xing_header_lies_is_walked() {
+    if crate::common::skip_without_ffmpeg() {
+        return;
+    }
     let path = generate_scratch(recipe("mp3_vbr_xing"), 7.5);
     let reference = common::ffprobe_duration_ms(&path);
     let mut bytes = std::fs::read(&path).expect("read");
@@ -556,6 +568,9 @@ fn ogg_with_granules(granule_of: impl Fn(usize, u64) -> u64) -> (Vec<u8>, u64) {
 
 #[test]
 fn ogg_opus_with_understated_granules_counts_its_packets() {
+    if crate::common::skip_without_ffmpeg() {
+        return;
+    }
     // Every audio page claims to end 1 ms after the previous one.
     let (bytes, reference) = ogg_with_granules(|index, granule| {
         if index < 2 {
@@ -574,6 +589,9 @@ fn ogg_opus_with_understated_granules_counts_its_packets() {
 
 #[test]
 fn ogg_with_a_forged_last_page_or_a_chain_is_malformed() {
+    if crate::common::skip_without_ffmpeg() {
+        return;
+    }
     // A valid, checksummed last page whose granule goes back to 1 s.
     let (bytes, _) = ogg_with_granules(|_, granule| granule);
     let pages = common::ogg_pages(&bytes);
