@@ -358,20 +358,8 @@ fn validate_criteria(criteria: &[Criterion], errors: &mut FieldErrors) {
     }
 }
 
-pub fn text_field(raw: &str, min: usize, max: usize) -> Result<String, String> {
-    let text = nfc(raw.trim());
-    let length = text.chars().count();
-    if length < min || length > max {
-        return Err(format!("must be {min} to {max} characters"));
-    }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err("must not contain control characters".into());
-    }
-    Ok(text)
-}
+/// Titles, rules and reasons follow the same rules as quiz texts.
+pub use crate::quizzes::quiz::text_field;
 
 #[derive(FromRow)]
 struct ContestRow {

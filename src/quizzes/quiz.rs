@@ -279,7 +279,9 @@ impl QuizInput {
     }
 }
 
-fn text_field(raw: &str, min: usize, max: usize) -> Result<String, String> {
+/// Free text in NFC, trimmed, `min` to `max` characters, no control characters but line breaks
+/// and tabs.
+pub fn text_field(raw: &str, min: usize, max: usize) -> Result<String, String> {
     let text = nfc(raw.trim());
     let length = text.chars().count();
     if length < min || length > max {
