@@ -107,26 +107,7 @@ async fn best_keeps_the_best_attempt_and_first_keeps_the_first() {
 async fn scopes_follow_the_org_tree_and_a_move_between_classes() {
     let s = setup().await;
     let units = "code,name,kind,parent_code\nQ,Quận Đống Đa,district,\nP,Phường Kim Liên,ward,Q\nT,Trường THCS Kim Liên,school,P\nA,Lớp 8A,class,T\nB,Lớp 8B,class,T\n";
-    let tree = s
-        .app
-        .post_raw(
-            "/api/v1/org-units/import",
-            Some(&s.admin.access),
-            "text/csv",
-            units,
-        )
-        .await;
-    let id_of = |code: &str| {
-        tree.body["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|u| u["code"] == code)
-            .expect("unit")["id"]
-            .as_str()
-            .expect("id")
-            .to_owned()
-    };
+    let id_of = s.org_tree(units).await;
     let student = s
         .app
         .register_with(json!({"username": "chuyen.lop", "password": PASSWORD, "display_name": "Chuyển Lớp", "org_unit_id": id_of("A")}))

@@ -181,27 +181,7 @@ async fn events_group_quizzes() {
 async fn students_see_the_quizzes_of_their_units_with_state_and_attempts_left() {
     let s = setup().await;
     let units = "code,name,kind,parent_code\nQ,Quận,district,\nP1,Phường Một,ward,Q\nP2,Phường Hai,ward,Q\nS1,Trường Một,school,P1\nC1,Lớp 8A,class,S1\n";
-    let tree = s
-        .app
-        .post_raw(
-            "/api/v1/org-units/import",
-            Some(&s.admin.access),
-            "text/csv",
-            units,
-        )
-        .await;
-    assert_eq!(tree.status, 201, "{}", tree.text);
-    let id_of = |code: &str| {
-        tree.body["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|u| u["code"] == code)
-            .expect("unit")["id"]
-            .as_str()
-            .expect("id")
-            .to_owned()
-    };
+    let id_of = s.org_tree(units).await;
     let student = s
         .app
         .register_with(json!({"username": "lop.8a", "password": common::PASSWORD, "display_name": "An", "org_unit_id": id_of("C1")}))

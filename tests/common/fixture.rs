@@ -141,6 +141,33 @@ impl Setup {
             .await
     }
 
+    /// Imports an org tree from CSV (`code,name,kind,parent_code`) and returns the id of the
+    /// unit with `code`, as a lookup.
+    pub async fn org_tree(&self, csv: &str) -> impl Fn(&str) -> String + use<> {
+        let tree = self
+            .app
+            .post_raw(
+                "/api/v1/org-units/import",
+                Some(&self.admin.access),
+                "text/csv",
+                csv.to_owned(),
+            )
+            .await;
+        assert_eq!(tree.status, 201, "{}", tree.text);
+        let ids: std::collections::HashMap<String, String> = tree.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|u| {
+                (
+                    u["code"].as_str().expect("code").to_owned(),
+                    u["id"].as_str().expect("id").to_owned(),
+                )
+            })
+            .collect();
+        move |code: &str| ids.get(code).cloned().expect("unit")
+    }
+
     /// A quiz for board tests: open for ten hours, an hour per attempt, three attempts.
     pub async fn board_quiz(&self, changes: Value) -> String {
         let mut merged = json!({"closes_at": at(self.now() + 600 * MINUTE), "time_limit_s": 3600, "max_attempts": 3});
