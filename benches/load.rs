@@ -3,6 +3,11 @@
 //! cargo bench --bench load -- logins --url http://127.0.0.1:8080 --concurrency 64 --seconds 20
 //! cargo bench --bench load -- quiz --url http://127.0.0.1:8080 --students 1000 --concurrency 64 \
 //!     --admin benchadmin --admin-password '…'
+//! cargo bench --bench load -- reports --url http://127.0.0.1:8080 --database-url … \
+//!     --participants 10000 --quizzes 5 --admin benchadmin --admin-password '…'
+
+#[path = "load/reports.rs"]
+mod reports;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -83,6 +88,25 @@ enum Scenario {
         /// Bytes per range request (a player's read-ahead).
         #[arg(long, default_value_t = 256 * 1024)]
         range_bytes: u64,
+    },
+    /// The organizer reports on an event with participants × quizzes finished attempts
+    /// (seeded straight into the database), each report timed over `runs` requests.
+    Reports {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        /// The server's database, for seeding.
+        #[arg(long)]
+        database_url: String,
+        #[arg(long)]
+        admin: String,
+        #[arg(long)]
+        admin_password: String,
+        #[arg(long, default_value_t = 10_000)]
+        participants: u64,
+        #[arg(long, default_value_t = 5)]
+        quizzes: u64,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
     },
     /// N students each start an attempt, autosave 20 answers and submit.
     Quiz {
@@ -270,7 +294,19 @@ async fn quiz(
         .build()
         .expect("client");
     let admin_token = login_token(&client, &url, &admin, &admin_password).await;
-    let quiz_id = published_quiz(&client, &url, &admin_token, "Bench", &bank, 20, 3600).await;
+    let quiz_id = published_quiz(
+        &client,
+        &url,
+        &admin_token,
+        QuizSpec {
+            title: "Bench",
+            bank: &bank,
+            count: 20,
+            open_s: 3600,
+            event_id: None,
+        },
+    )
+    .await;
 
     // Accounts first (argon2 bound, not what this measures).
     let run = uuid_like();
@@ -401,15 +437,28 @@ async fn quiz(
 }
 
 /// Creates and publishes a one-attempt quiz of `count` questions from `bank`, open `open_s` seconds.
+/// A quiz for a scenario: `count` questions of `bank`, open for `open_s` seconds.
+struct QuizSpec<'a> {
+    title: &'a str,
+    bank: &'a str,
+    count: u32,
+    open_s: i64,
+    event_id: Option<&'a str>,
+}
+
 async fn published_quiz(
     client: &reqwest::Client,
     url: &str,
     token: &str,
-    title: &str,
-    bank: &str,
-    count: u32,
-    open_s: i64,
+    spec: QuizSpec<'_>,
 ) -> String {
+    let QuizSpec {
+        title,
+        bank,
+        count,
+        open_s,
+        event_id,
+    } = spec;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default()
@@ -419,7 +468,8 @@ async fn published_quiz(
         .post(format!("{url}/api/v1/quizzes"))
         .bearer_auth(token)
         .json(&json!({"title": title, "opens_at": stamp(now - 60_000), "closes_at": stamp(now + open_s * 1000), "time_limit_s": 3000,
-                      "max_attempts": 1, "rules": [{"bank": bank, "count": count}], "review": "after_submit"}))
+                      "max_attempts": 1, "rules": [{"bank": bank, "count": count}], "review": "after_submit",
+                      "event_id": event_id}))
         .send()
         .await
         .expect("create quiz")
@@ -555,10 +605,13 @@ async fn board(
         &client,
         &url,
         &admin_token,
-        "Bench board",
-        "an-toan-so",
-        5,
-        36_000,
+        QuizSpec {
+            title: "Bench board",
+            bank: "an-toan-so",
+            count: 5,
+            open_s: 36_000,
+            event_id: None,
+        },
     )
     .await;
     let now = std::time::SystemTime::now()
@@ -1146,6 +1199,23 @@ fn main() {
             range_concurrency,
             range_seconds,
             range_bytes,
+        })),
+        Scenario::Reports {
+            url,
+            database_url,
+            admin,
+            admin_password,
+            participants,
+            quizzes,
+            runs,
+        } => runtime.block_on(reports::reports(reports::ReportsArgs {
+            url,
+            database_url,
+            admin,
+            admin_password,
+            participants,
+            quizzes,
+            runs,
         })),
         Scenario::Quiz {
             url,

@@ -121,6 +121,8 @@ async fn the_openapi_document_covers_every_route() {
         "GET /api/v1/reports/quizzes/{id}/results",
         "GET /api/v1/reports/quizzes/{id}/questions",
         "GET /api/v1/reports/quizzes/{id}/competences",
+        "GET /api/v1/reports/events/{id}/participation",
+        "GET /api/v1/reports/events/{id}/workbook",
         "POST /api/v1/contests",
         "GET /api/v1/contests",
         "PATCH /api/v1/contests/{id}",

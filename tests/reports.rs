@@ -1,7 +1,8 @@
 mod common;
 
-use common::fixture::setup;
-use common::{PASSWORD, TestApp};
+use common::contests::fixture;
+use common::fixture::{MINUTE, Setup, at, setup};
+use common::{PASSWORD, Session, TestApp};
 use serde_json::{Value, json};
 
 async fn csv_rows(app: &TestApp, path: &str, token: &str) -> (Vec<String>, Vec<Vec<String>>) {
@@ -239,4 +240,463 @@ async fn reports_are_for_organizers_only() {
             .status,
         401
     );
+}
+
+/// An entry by `who` in `contest` with a recording, submitted, then moderated with
+/// `decision` when one is given.
+async fn contest_entry(s: &Setup, who: &Session, contest: &str, decision: Option<&str>) {
+    let created = s
+        .app
+        .post(
+            &format!("/api/v1/contests/{contest}/entries"),
+            Some(&who.access),
+            &json!({"title": "Mật khẩu mạnh", "description": "", "consent": {"entrant": true}}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let entry = created.body["id"].as_str().expect("id").to_owned();
+    let uploaded = s
+        .app
+        .send(
+            s.app
+                .request(
+                    reqwest::Method::PUT,
+                    &format!("/api/v1/entries/{entry}/media"),
+                    Some(&who.access),
+                )
+                .header("content-type", "audio/webm")
+                .body(fixture("webm_opus_mediarecorder.webm")),
+        )
+        .await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.text);
+    let submitted = s
+        .app
+        .post(
+            &format!("/api/v1/entries/{entry}/submit"),
+            Some(&who.access),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(submitted.status, 200, "{}", submitted.text);
+    if let Some(decision) = decision {
+        let moderated = s
+            .app
+            .post(
+                &format!("/api/v1/entries/{entry}/moderation"),
+                Some(&s.organizer.access),
+                &json!({"decision": decision, "reason": "đã xem"}),
+            )
+            .await;
+        assert_eq!(moderated.status, 200, "{}", moderated.text);
+    }
+}
+
+async fn event(s: &Setup, title: &str) -> String {
+    let created = s
+        .app
+        .post(
+            "/api/v1/events",
+            Some(&s.organizer.access),
+            &json!({"title": title, "starts_at": at(s.now() - MINUTE), "ends_at": at(s.now() + 600 * MINUTE)}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    created.body["id"].as_str().expect("id").to_owned()
+}
+
+/// The rows of a participation report by `row` kind and unit code (`""` for the outside row
+/// and the total).
+fn participation_rows(body: &Value) -> Vec<Value> {
+    body["items"].as_array().expect("items").clone()
+}
+
+fn row_of<'a>(rows: &'a [Value], code: &str, row: &str) -> &'a Value {
+    rows.iter()
+        .find(|r| r["row"] == row && (row != "unit" || r["code"] == code))
+        .unwrap_or_else(|| panic!("no {row} row {code}"))
+}
+
+/// The figures of a row in report order: registered, participants, completed, attempts
+/// finished, participation and completion shares, mean and median score, entries submitted
+/// and approved.
+fn figures(row: &Value) -> Value {
+    json!([
+        row["registered"],
+        row["participants"],
+        row["completed"],
+        row["attempts_finished"],
+        row["participation_share"],
+        row["completion_share"],
+        row["mean_score"],
+        row["median_score"],
+        row["entries_submitted"],
+        row["entries_approved"]
+    ])
+}
+
+const TREE: &str = "code,name,kind,parent_code
+Q,Quận Hoàn Kiếm,district,
+P1,\"Phường Hàng Bạc, \"\"cũ\"\"\",ward,Q
+P2,Phường Tràng Tiền,ward,Q
+P3,Phường Chương Dương,ward,Q
+S1,Trường THCS Hàng Bạc,school,P1
+S2,Trường THCS Tràng Tiền,school,P2
+C1,Lớp 8A,class,S1
+C2,Lớp 8B,class,S1
+C3,Lớp 9A,class,S2
+";
+
+/// The seeded event of the participation tests, with every figure computed by hand below.
+///
+/// | who | unit | quiz 1 (best) | quiz 2 (first) | contest entry |
+/// |---|---|---|---|---|
+/// | a | C1 | 3 then 8 points → 100 % | 1 → 12.5 % | approved |
+/// | b | C1 | 1 → 12.5 % | 3 then 8 → 37.5 % | rejected |
+/// | c | C2 | started, not finished | | |
+/// | d | C3 | 3 → 37.5 % | | pending |
+/// | g | C3 | | | pending |
+/// | e | P2 | 8 → 100 % | | draft (not counted) |
+/// | f | none | 1 → 12.5 % | | |
+/// | h | P3 | | | |
+/// | i | C1, disabled | | | |
+///
+/// Also an attempt by a at a quiz outside the event, which no figure counts.
+async fn seeded_event(s: &Setup) -> String {
+    let unit = s.org_tree(TREE).await;
+    let mut people = std::collections::HashMap::new();
+    for (who, name, code) in [
+        ("a", "Nguyễn Văn \"An\", lớp 8A", Some("C1")),
+        ("b", "=HYPERLINK(\"x\")", Some("C1")),
+        ("c", "Trần Thị Cúc; lớp 8B", Some("C2")),
+        ("d", "Lê Đức", Some("C3")),
+        ("g", "Phạm Giang", Some("C3")),
+        ("e", "Vũ Em", Some("P2")),
+        ("f", "Đỗ Phúc", None),
+        ("h", "Hoàng Hà", Some("P3")),
+        ("i", "Bùi Ích", Some("C1")),
+    ] {
+        let mut body = json!({"username": format!("hs.{who}"), "password": PASSWORD, "display_name": name, "birth_year": 2000});
+        if let Some(code) = code {
+            body["org_unit_id"] = json!(unit(code));
+        }
+        people.insert(who, s.app.register_with(body).await);
+    }
+    let disabled = s
+        .app
+        .patch(
+            &format!("/api/v1/admin/users/{}", people["i"].user_id),
+            Some(&s.admin.access),
+            &json!({"disabled": true}),
+        )
+        .await;
+    assert_eq!(disabled.status, 200, "{}", disabled.text);
+
+    let event_id = event(s, "Tuần lễ học tập suốt đời").await;
+    let best = s.board_quiz(json!({"event_id": event_id})).await;
+    let first = s
+        .board_quiz(json!({"event_id": event_id, "ranking": "first"}))
+        .await;
+    let elsewhere = s.board_quiz(json!({})).await;
+    for (who, quiz, right) in [
+        ("a", &best, 3),
+        ("a", &best, 5),
+        ("a", &first, 1),
+        ("b", &best, 1),
+        ("b", &first, 3),
+        ("b", &first, 5),
+        ("d", &best, 3),
+        ("e", &best, 5),
+        ("f", &best, 1),
+        ("a", &elsewhere, 5),
+    ] {
+        s.attempt(&people[who], quiz, right, 10_000).await;
+    }
+    assert_eq!(s.start(&people["c"], &best).await.status, 201);
+
+    let contest = s
+        .app
+        .post(
+            "/api/v1/contests",
+            Some(&s.organizer.access),
+            &json!({
+                "event_id": event_id, "title": "Công dân số", "rules": "Một phút về an toàn mạng.",
+                "opens_at": at(s.now() - MINUTE), "closes_at": at(s.now() + 60 * MINUTE),
+                "media": ["audio"], "max_bytes": 1_000_000, "max_duration_s": 60, "max_entries_per_user": 1,
+                "criteria": [{"key": "content", "title": "Nội dung", "weight": 1, "max_points": 10}],
+                "judges_per_entry": 1, "voting": {"enabled": false}
+            }),
+        )
+        .await;
+    assert_eq!(contest.status, 201, "{}", contest.text);
+    let contest = contest.body["id"].as_str().expect("id").to_owned();
+    contest_entry(s, &people["a"], &contest, Some("approve")).await;
+    contest_entry(s, &people["b"], &contest, Some("reject")).await;
+    contest_entry(s, &people["d"], &contest, None).await;
+    contest_entry(s, &people["g"], &contest, None).await;
+    let draft = s
+        .app
+        .post(
+            &format!("/api/v1/contests/{contest}/entries"),
+            Some(&people["e"].access),
+            &json!({"title": "Nháp", "description": "", "consent": {"entrant": true}}),
+        )
+        .await;
+    assert_eq!(draft.status, 201, "{}", draft.text);
+    event_id
+}
+
+#[tokio::test]
+async fn participation_by_ward_school_and_class_has_hand_computed_figures() {
+    let s = setup().await;
+    let event_id = seeded_event(&s).await;
+    let token = &s.organizer.access;
+    let report = |group_by: &'static str| {
+        let path = format!("/api/v1/reports/events/{event_id}/participation?group_by={group_by}");
+        let app = &s.app;
+        async move {
+            let response = app.get(&path, Some(token)).await;
+            assert_eq!(response.status, 200, "{}", response.text);
+            assert_eq!(response.body["score_scale"], "percent");
+            participation_rows(&response.body)
+        }
+    };
+
+    let wards = report("ward").await;
+    assert_eq!(
+        wards
+            .iter()
+            .map(|r| (r["row"].as_str(), r["code"].as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (Some("unit"), Some("P3")),
+            (Some("unit"), Some("P1")),
+            (Some("unit"), Some("P2")),
+            (Some("outside"), Some("")),
+            (Some("total"), Some("")),
+        ],
+        "every ward in path order, the one without participants too, then the rest and the total"
+    );
+    assert_eq!(
+        figures(row_of(&wards, "P1", "unit")),
+        json!([3, 3, 2, 6, 1.0, 0.6667, 40.63, 25.0, 2, 1])
+    );
+    assert_eq!(
+        figures(row_of(&wards, "P2", "unit")),
+        json!([3, 3, 2, 2, 1.0, 0.6667, 68.75, 68.75, 2, 0])
+    );
+    assert_eq!(
+        figures(row_of(&wards, "P3", "unit")),
+        json!([1, 0, 0, 0, 0.0, 0.0, null, null, 0, 0])
+    );
+    assert_eq!(
+        figures(row_of(&wards, "", "outside")),
+        json!([1, 1, 1, 1, 1.0, 1.0, 12.5, 12.5, 0, 0])
+    );
+    assert_eq!(
+        figures(row_of(&wards, "", "total")),
+        json!([8, 7, 5, 9, 0.875, 0.625, 44.64, 37.5, 4, 1])
+    );
+    assert_eq!(
+        row_of(&wards, "P1", "unit")["path"],
+        "Quận Hoàn Kiếm / Phường Hàng Bạc, \"cũ\""
+    );
+
+    let schools = report("school").await;
+    assert_eq!(
+        figures(row_of(&schools, "S1", "unit")),
+        json!([3, 3, 2, 6, 1.0, 0.6667, 40.63, 25.0, 2, 1])
+    );
+    assert_eq!(
+        figures(row_of(&schools, "S2", "unit")),
+        json!([2, 2, 1, 1, 1.0, 0.5, 37.5, 37.5, 2, 0])
+    );
+    assert_eq!(
+        figures(row_of(&schools, "", "outside")),
+        json!([3, 2, 2, 2, 0.6667, 0.6667, 56.25, 56.25, 0, 0]),
+        "e sits in a ward above any school, f in no unit, h in a ward"
+    );
+
+    let classes = report("class").await;
+    assert_eq!(
+        figures(row_of(&classes, "C1", "unit")),
+        json!([2, 2, 2, 6, 1.0, 1.0, 40.63, 25.0, 2, 1])
+    );
+    assert_eq!(
+        figures(row_of(&classes, "C2", "unit")),
+        json!([1, 1, 0, 0, 1.0, 0.0, null, null, 0, 0]),
+        "an attempt in progress makes a participant, not a completion"
+    );
+    assert_eq!(
+        figures(row_of(&classes, "", "total")),
+        figures(row_of(&wards, "", "total")),
+        "the total does not depend on the grouping"
+    );
+
+    // The CSV carries the same rows, parsed back by a CSV library.
+    let (header, rows) = csv_rows(
+        &s.app,
+        &format!("/api/v1/reports/events/{event_id}/participation?group_by=ward&format=csv"),
+        token,
+    )
+    .await;
+    assert_eq!(rows.len(), 5);
+    let p1 = rows
+        .iter()
+        .find(|r| column(&header, r, "code") == "P1")
+        .expect("P1");
+    assert_eq!(column(&header, p1, "org_unit"), "Phường Hàng Bạc, \"cũ\"");
+    assert_eq!(column(&header, p1, "mean_score"), "40.63");
+    assert_eq!(column(&header, &rows[4], "org_unit"), "Tổng cộng / Total");
+    assert_eq!(column(&header, &rows[4], "registered"), "8");
+    assert!(
+        !header
+            .iter()
+            .any(|h| h.contains("birth") || h.contains("password"))
+    );
+
+    for bad in ["group_by=province", "format=pdf"] {
+        let refused = s
+            .app
+            .get(
+                &format!("/api/v1/reports/events/{event_id}/participation?{bad}"),
+                Some(token),
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{bad}: {}", refused.text);
+    }
+    assert_eq!(
+        s.app
+            .get("/api/v1/reports/events/nope/participation", Some(token))
+            .await
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn an_empty_event_lists_every_unit_with_zeros() {
+    let s = setup().await;
+    let _units = s.org_tree(TREE).await;
+    let event_id = event(&s, "Chưa bắt đầu").await;
+    let response = s
+        .app
+        .get(
+            &format!("/api/v1/reports/events/{event_id}/participation?group_by=school"),
+            Some(&s.organizer.access),
+        )
+        .await;
+    assert_eq!(response.status, 200, "{}", response.text);
+    let rows = participation_rows(&response.body);
+    assert_eq!(rows.len(), 3, "two schools and the total: {rows:?}");
+    for row in &rows {
+        assert_eq!(
+            figures(row),
+            json!([0, 0, 0, 0, null, null, null, null, 0, 0])
+        );
+    }
+    let workbook = s
+        .app
+        .get(
+            &format!("/api/v1/reports/events/{event_id}/workbook"),
+            Some(&s.organizer.access),
+        )
+        .await;
+    assert_eq!(workbook.status, 200);
+}
+
+/// The workbook as Excel would read it: `(sheet name, rows of cells as text)`.
+fn read_workbook(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<String>>)> {
+    use calamine::{Reader, Xlsx};
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx file");
+    let names = workbook.sheet_names();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = workbook.worksheet_range(&name).expect("sheet");
+            let rows = range
+                .rows()
+                .map(|row| row.iter().map(|cell| cell.to_string()).collect())
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_event_workbook_has_a_sheet_per_view_with_the_same_figures() {
+    let s = setup().await;
+    let event_id = seeded_event(&s).await;
+    let response = s
+        .app
+        .send(s.app.request(
+            reqwest::Method::GET,
+            &format!("/api/v1/reports/events/{event_id}/workbook"),
+            Some(&s.organizer.access),
+        ))
+        .await;
+    assert_eq!(response.status, 200);
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    let sheets = read_workbook(response.bytes.clone());
+    assert_eq!(
+        sheets
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "Tham gia (phường)",
+            "Tham gia (trường)",
+            "Tham gia (lớp)",
+            "Kết quả",
+            "Câu hỏi",
+            "Năng lực"
+        ]
+    );
+    let wards = &sheets[0].1;
+    let header = &wards[0];
+    let p1 = wards
+        .iter()
+        .find(|r| column(header, r, "code") == "P1")
+        .expect("P1");
+    assert_eq!(column(header, p1, "org_unit"), "Phường Hàng Bạc, \"cũ\"");
+    assert_eq!(column(header, p1, "registered"), "3");
+    assert_eq!(column(header, p1, "mean_score"), "40.63");
+    assert_eq!(column(header, p1, "completion_share"), "0.6667");
+
+    let results = &sheets[3].1;
+    assert_eq!(
+        results.len(),
+        1 + 7,
+        "a header and the counted attempts of both quizzes: 5 + 2"
+    );
+    let names: Vec<&str> = results[1..]
+        .iter()
+        .map(|r| column(&results[0], r, "display_name"))
+        .collect();
+    assert!(
+        names.contains(&"=HYPERLINK(\"x\")"),
+        "a formula-like name stays text: {names:?}"
+    );
+    assert!(names.contains(&"Nguyễn Văn \"An\", lớp 8A"));
+    assert_eq!(&results[0][..2], ["quiz_id", "quiz"]);
+    assert!(results[0].iter().all(|h| !h.contains("birth")));
+    assert!(sheets[4].1.len() > 1 && sheets[5].1.len() > 1);
+}
+
+#[tokio::test]
+async fn event_reports_are_for_organizers_only() {
+    let s = setup().await;
+    let event_id = event(&s, "Tuần lễ").await;
+    let participant = s.app.register("to.mo").await;
+    let judge = s.app.user_with_role(&s.admin, "giam.khao", "judge").await;
+    for report in ["participation", "workbook"] {
+        let path = format!("/api/v1/reports/events/{event_id}/{report}");
+        for token in [&participant.access, &judge.access] {
+            assert_eq!(s.app.get(&path, Some(token)).await.status, 403, "{report}");
+        }
+        assert_eq!(s.app.get(&path, None).await.status, 401, "{report}");
+    }
 }

@@ -10,6 +10,7 @@ use super::rebuild::counted_entries;
 use super::state::Visibility;
 use crate::app::AppState;
 use crate::error::AppResult;
+use crate::orgs::units::Units;
 use crate::quizzes::quiz::Quiz;
 
 #[derive(Serialize, ToSchema)]
@@ -28,52 +29,6 @@ pub struct UnitStanding {
     pub completion: f64,
 }
 
-struct Unit {
-    code: String,
-    name: String,
-    kind: String,
-    parent: Option<String>,
-}
-
-async fn units(state: &AppState) -> AppResult<HashMap<String, Unit>> {
-    let rows: Vec<(String, String, String, String, Option<String>)> =
-        sqlx::query_as("SELECT id, code, name, kind, parent_id FROM org_units")
-            .fetch_all(&state.db.pool)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, code, name, kind, parent)| {
-            (
-                id,
-                Unit {
-                    code,
-                    name,
-                    kind,
-                    parent,
-                },
-            )
-        })
-        .collect())
-}
-
-/// The unit itself or the nearest unit above it of `kind`.
-fn ancestor_of_kind<'a>(
-    units: &'a HashMap<String, Unit>,
-    start: &'a str,
-    kind: &str,
-) -> Option<&'a str> {
-    let mut current = Some(start);
-    for _ in 0..32 {
-        let id = current?;
-        let unit = units.get(id)?;
-        if unit.kind == kind {
-            return Some(id);
-        }
-        current = unit.parent.as_deref();
-    }
-    None
-}
-
 /// Units of `kind` ranked by participants, then mean score, then name; units without
 /// participants are listed too.
 pub async fn unit_standings(
@@ -82,15 +37,11 @@ pub async fn unit_standings(
     cutoff: Option<i64>,
     kind: &str,
 ) -> AppResult<Vec<UnitStanding>> {
-    let units = units(state).await?;
+    let units = Units::load(&state.db.pool).await?;
     let entries = counted_entries(&state.db.pool, &quiz.id, quiz.ranking, cutoff).await?;
-    let mut totals: HashMap<&str, (u64, i64)> = HashMap::new();
+    let mut totals: HashMap<String, (u64, i64)> = HashMap::new();
     for (entry, _) in &entries {
-        if let Some(unit) = entry
-            .org_unit_id
-            .as_deref()
-            .and_then(|id| ancestor_of_kind(&units, id, kind))
-        {
+        if let Some(unit) = units.ancestor_of_kind(entry.org_unit_id.as_deref(), kind) {
             let total = totals.entry(unit).or_default();
             total.0 += 1;
             total.1 += entry.score_milli;
@@ -100,27 +51,24 @@ pub async fn unit_standings(
         sqlx::query_as("SELECT org_unit_id, COUNT(*) FROM users WHERE role = 'participant' AND disabled = 0 GROUP BY org_unit_id")
             .fetch_all(&state.db.pool)
             .await?;
-    let mut registered: HashMap<&str, u64> = HashMap::new();
+    let mut registered: HashMap<String, u64> = HashMap::new();
     for (unit, count) in &registered_rows {
-        if let Some(ancestor) = unit
-            .as_deref()
-            .and_then(|id| ancestor_of_kind(&units, id, kind))
-        {
+        if let Some(ancestor) = units.ancestor_of_kind(unit.as_deref(), kind) {
             *registered.entry(ancestor).or_default() += u64::try_from(*count).unwrap_or(0);
         }
     }
     let mut standings: Vec<UnitStanding> = units
-        .iter()
-        .filter(|(_, unit)| unit.kind == kind)
-        .map(|(id, unit)| {
-            let (participants, sum) = totals.get(id.as_str()).copied().unwrap_or_default();
-            let registered = registered.get(id.as_str()).copied().unwrap_or(0);
+        .of_kind(kind)
+        .into_iter()
+        .map(|id| {
+            let (participants, sum) = totals.get(&id).copied().unwrap_or_default();
+            let registered = registered.get(&id).copied().unwrap_or(0);
             UnitStanding {
                 rank: 0,
-                org_unit_id: id.clone(),
-                code: unit.code.clone(),
-                name: unit.name.clone(),
-                kind: unit.kind.clone(),
+                code: units.code(&id),
+                name: units.name(&id),
+                kind: kind.to_owned(),
+                org_unit_id: id,
                 participants,
                 registered,
                 mean_score: if participants == 0 {

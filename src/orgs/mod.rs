@@ -2,6 +2,7 @@
 
 pub mod routes;
 pub mod store;
+pub mod units;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -4,7 +4,7 @@
 //! `first`: the first finished), with a window function both engines support. Sums are cast
 //! to BIGINT: PostgreSQL sums BIGINT into NUMERIC, which the Any driver cannot read.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -19,18 +19,32 @@ use crate::banks::competence_name;
 use crate::clock::Timestamp;
 use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
 use crate::http::AppQuery;
-use crate::quizzes::quiz::{self, Quiz, Ranking};
+use crate::orgs::units::Units;
+use crate::quizzes::quiz::{self, Quiz};
 
-/// `WITH counted AS (…)`: each participant's counted attempt of quiz `$1`.
-fn counted_cte(quiz: &Quiz) -> String {
-    let order = match quiz.ranking {
-        Ranking::Best => "score_milli DESC, duration_ms ASC, finished_at ASC, id ASC",
-        Ranking::First => "number ASC",
+/// Which finished attempts a report reads: one quiz's, or those of every quiz of an event.
+#[derive(Clone, Copy)]
+pub enum Counted {
+    Quiz,
+    Event,
+}
+
+/// `finished AS (…), counted AS (…)`, for a `WITH`: each participant's counted attempt of each
+/// quiz of `param` (a quiz id or an event id), by that quiz's policy (`best`: the best by the
+/// ranking rule; `first`: the first finished).
+pub fn counted_ctes(scope: Counted, param: &str) -> String {
+    let filter = match scope {
+        Counted::Quiz => format!("a.quiz_id = {param}"),
+        Counted::Event => format!("q.event_id = {param}"),
     };
     format!(
-        "WITH finished AS (
-             SELECT a.*, ROW_NUMBER() OVER (PARTITION BY a.user_id ORDER BY {order}) AS pick
-             FROM attempts a WHERE a.quiz_id = $1 AND a.status <> 'in_progress'),
+        "finished AS (
+             SELECT a.*, ROW_NUMBER() OVER (
+                 PARTITION BY a.quiz_id, a.user_id
+                 ORDER BY CASE WHEN q.ranking = 'first' THEN a.number ELSE 0 END,
+                          a.score_milli DESC, a.duration_ms ASC, a.finished_at ASC, a.id ASC) AS pick
+             FROM attempts a JOIN quizzes q ON q.id = a.quiz_id
+             WHERE {filter} AND a.status <> 'in_progress'),
          counted AS (SELECT * FROM finished WHERE pick = 1)"
     )
 }
@@ -39,75 +53,6 @@ async fn organizer_quiz(state: &AppState, quiz_id: &str) -> AppResult<Quiz> {
     quiz::find(&state.db.pool, quiz_id)
         .await?
         .ok_or_else(AppError::not_found)
-}
-
-/// Unit paths (`Quận … / Phường … / Trường … / Lớp …`) and kinds, from the tree in memory.
-pub struct Units {
-    units: HashMap<String, (String, String, Option<String>)>,
-}
-
-impl Units {
-    pub async fn load(state: &AppState) -> AppResult<Self> {
-        let rows: Vec<(String, String, String, Option<String>)> =
-            sqlx::query_as("SELECT id, name, kind, parent_id FROM org_units")
-                .fetch_all(&state.db.pool)
-                .await?;
-        Ok(Self {
-            units: rows
-                .into_iter()
-                .map(|(id, name, kind, parent)| (id, (name, kind, parent)))
-                .collect(),
-        })
-    }
-
-    pub fn path(&self, unit: Option<&str>) -> String {
-        let mut names = Vec::new();
-        let mut current = unit.map(str::to_owned);
-        while let Some(id) = current {
-            let Some((name, _, parent)) = self.units.get(&id) else {
-                break;
-            };
-            if names.len() > 32 {
-                break;
-            }
-            names.push(name.clone());
-            current = parent.clone();
-        }
-        names.reverse();
-        names.join(" / ")
-    }
-
-    /// The unit or the nearest one above it of `kind`.
-    pub fn ancestor_of_kind(&self, unit: Option<&str>, kind: &str) -> Option<String> {
-        let mut current = unit.map(str::to_owned);
-        for _ in 0..32 {
-            let id = current?;
-            let (_, unit_kind, parent) = self.units.get(&id)?;
-            if unit_kind == kind {
-                return Some(id);
-            }
-            current = parent.clone();
-        }
-        None
-    }
-
-    pub fn name(&self, unit: &str) -> String {
-        self.units
-            .get(unit)
-            .map(|(name, _, _)| name.clone())
-            .unwrap_or_default()
-    }
-
-    pub fn of_kind(&self, kind: &str) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .units
-            .iter()
-            .filter(|(_, (_, k, _))| k == kind)
-            .map(|(id, _)| id.clone())
-            .collect();
-        ids.sort_by_key(|id| self.name(id));
-        ids
-    }
 }
 
 fn points(milli: i64) -> Value {
@@ -140,18 +85,30 @@ pub async fn quiz_results(
 ) -> AppResult<Response> {
     let format = query.format()?;
     let quiz = organizer_quiz(&state, &quiz_id).await?;
+    let table = results(&state, &quiz).await?;
+    table.respond(format, &format!("ket-qua-{}", quiz.id), quiz_field(&quiz))
+}
+
+/// `{"quiz_id": …}`, the field every quiz report's JSON carries besides its rows.
+fn quiz_field(quiz: &Quiz) -> Map<String, Value> {
+    let mut extra = Map::new();
+    extra.insert("quiz_id".into(), json!(quiz.id));
+    extra
+}
+
+pub async fn results(state: &AppState, quiz: &Quiz) -> AppResult<Table> {
     let sql = format!(
-        "{} SELECT u.display_name, u.username, u.org_unit_id, c.score_milli, c.max_score_milli, c.correct_count, c.question_count,
+        "WITH {} SELECT u.display_name, u.username, u.org_unit_id, c.score_milli, c.max_score_milli, c.correct_count, c.question_count,
                 c.duration_ms, c.started_at, c.finished_at, c.status
          FROM counted c JOIN users u ON u.id = c.user_id
          ORDER BY c.score_milli DESC, c.duration_ms ASC, c.finished_at ASC, c.id ASC",
-        counted_cte(&quiz)
+        counted_ctes(Counted::Quiz, "$1")
     );
     let rows: Vec<ResultRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(&quiz.id)
         .fetch_all(&state.db.pool)
         .await?;
-    let units = Units::load(&state).await?;
+    let units = Units::load(&state.db.pool).await?;
     let mut table = Table::new(vec![
         "rank",
         "display_name",
@@ -198,9 +155,7 @@ pub async fn quiz_results(
             json!(status),
         ]);
     }
-    let mut extra = Map::new();
-    extra.insert("quiz_id".into(), json!(quiz.id));
-    table.respond(format, &format!("ket-qua-{}", quiz.id), extra)
+    Ok(table)
 }
 
 type QuestionRow = (String, String, String, i64, i64, i64, i64, i64, i64);
@@ -218,8 +173,17 @@ pub async fn question_analysis(
 ) -> AppResult<Response> {
     let format = query.format()?;
     let quiz = organizer_quiz(&state, &quiz_id).await?;
-    let cte = counted_cte(&quiz);
-    let count_sql = format!("{cte} SELECT COUNT(*) FROM counted");
+    let (table, counted, group) = questions(&state, &quiz).await?;
+    let mut extra = quiz_field(&quiz);
+    extra.insert("counted_attempts".into(), json!(counted));
+    extra.insert("group_size".into(), json!(group));
+    table.respond(format, &format!("cau-hoi-{}", quiz.id), extra)
+}
+
+/// The question table, the number of counted attempts and the size of each 27 % group.
+pub async fn questions(state: &AppState, quiz: &Quiz) -> AppResult<(Table, i64, i64)> {
+    let cte = counted_ctes(Counted::Quiz, "$1");
+    let count_sql = format!("WITH {cte} SELECT COUNT(*) FROM counted");
     let counted: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
         .bind(&quiz.id)
         .fetch_one(&state.db.pool)
@@ -227,7 +191,7 @@ pub async fn question_analysis(
     // The 27 % groups, at least one attempt each when there are any.
     let group = (counted * 27 + 99) / 100;
     let sql = format!(
-        "{cte}, positioned AS (
+        "WITH {cte}, positioned AS (
              SELECT id, ROW_NUMBER() OVER (ORDER BY score_milli DESC, duration_ms ASC, id ASC) AS position FROM counted)
          SELECT aq.bank_slug, aq.question_id, aq.competence, COUNT(*), CAST(SUM(aq.correct) AS BIGINT),
                 CAST(SUM(CASE WHEN p.position <= $2 THEN 1 ELSE 0 END) AS BIGINT),
@@ -302,14 +266,10 @@ pub async fn question_analysis(
             json!(flag),
         ]);
     }
-    let mut extra = Map::new();
-    extra.insert("quiz_id".into(), json!(quiz.id));
-    extra.insert("counted_attempts".into(), json!(counted));
-    extra.insert("group_size".into(), json!(group));
-    table.respond(format, &format!("cau-hoi-{}", quiz.id), extra)
+    Ok((table, counted, group))
 }
 
-fn round4(value: f64) -> f64 {
+pub fn round4(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0
 }
 
@@ -341,23 +301,33 @@ pub async fn competence_profile(
             .map_err(|reason| FieldErrors::single("group_by", reason))?;
     }
     let quiz = organizer_quiz(&state, &quiz_id).await?;
+    let table = competences(&state, &quiz, query.group_by.as_deref()).await?;
+    table.respond(format, &format!("nang-luc-{}", quiz.id), quiz_field(&quiz))
+}
+
+/// The competence table, overall and per org unit of `group_by` (a valid kind) when given.
+pub async fn competences(
+    state: &AppState,
+    quiz: &Quiz,
+    group_by: Option<&str>,
+) -> AppResult<Table> {
     let sql = format!(
-        "{} SELECT u.org_unit_id, aq.competence, COUNT(*), CAST(SUM(aq.correct) AS BIGINT)
+        "WITH {} SELECT u.org_unit_id, aq.competence, COUNT(*), CAST(SUM(aq.correct) AS BIGINT)
          FROM attempt_questions aq JOIN counted c ON c.id = aq.attempt_id JOIN users u ON u.id = c.user_id
          GROUP BY u.org_unit_id, aq.competence",
-        counted_cte(&quiz)
+        counted_ctes(Counted::Quiz, "$1")
     );
     let rows: Vec<(Option<String>, String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(&quiz.id)
         .fetch_all(&state.db.pool)
         .await?;
-    let units = Units::load(&state).await?;
+    let units = Units::load(&state.db.pool).await?;
     // (unit or "" for overall, code) -> (answered, correct); codes are competences and areas.
     let mut totals: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
     for (unit, competence, answered, correct) in rows {
         let area = competence.split('.').next().unwrap_or("").to_owned();
         let mut scopes = vec![String::new()];
-        if let Some(kind) = &query.group_by
+        if let Some(kind) = group_by
             && let Some(ancestor) = units.ancestor_of_kind(unit.as_deref(), kind)
         {
             scopes.push(ancestor);
@@ -418,7 +388,5 @@ pub async fn competence_profile(
             },
         ]);
     }
-    let mut extra = Map::new();
-    extra.insert("quiz_id".into(), json!(quiz.id));
-    table.respond(format, &format!("nang-luc-{}", quiz.id), extra)
+    Ok(table)
 }

@@ -31,6 +31,8 @@ pub struct Response {
     pub headers: reqwest::header::HeaderMap,
     pub body: Value,
     pub text: String,
+    /// The body as sent, for binary responses (`text` is its lossy UTF-8).
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -154,13 +156,15 @@ impl TestApp {
         let response = request.send().await.expect("request reaches the server");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let text = response.text().await.expect("body");
+        let bytes = response.bytes().await.expect("body").to_vec();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Response {
             status,
             headers,
             body,
             text,
+            bytes,
         }
     }
 
