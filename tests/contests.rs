@@ -1142,3 +1142,54 @@ async fn the_results_stream_follows_votes_scores_and_states() {
         .await;
     assert_eq!(missing.status, 404);
 }
+
+#[tokio::test]
+async fn a_renamed_entrant_is_renamed_on_the_board() {
+    let c = ContestApp::spawn().await;
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let entry = c.approved_entry(&an, &contest).await;
+    assert_eq!(
+        live_board(&c, &contest).await["items"][0]["display_name"],
+        "Bạn an"
+    );
+    let renamed = c
+        .app
+        .patch(
+            &format!("/api/v1/admin/users/{}", an.user_id),
+            Some(&c.admin.access),
+            &json!({"display_name": "Nguyễn Thị An"}),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    let board = live_board(&c, &contest).await;
+    assert_eq!(board["items"][0]["entry_id"], entry.as_str());
+    assert_eq!(board["items"][0]["display_name"], "Nguyễn Thị An");
+}
+
+#[tokio::test]
+async fn a_results_stream_on_one_process_hears_a_vote_cast_on_another() {
+    if std::env::var("TEST_REDIS_URL").is_err() {
+        eprintln!(
+            "skipped: two processes share boards and live updates through Redis (TEST_REDIS_URL)"
+        );
+        return;
+    }
+    let c = ContestApp::spawn().await;
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let voter = c.entrant("khan.gia").await;
+    let entry = c.approved_entry(&an, &contest).await;
+    set_results(&c, &contest, "live").await;
+    let dir = tempfile::tempdir().expect("dir");
+    let other = common::TestApp::serve(c.app.config.clone(), dir).await;
+    other.clock.set_ms(c.now());
+    let path = format!("/api/v1/contests/{contest}/leaderboard/stream");
+    let mut stream = common::sse::open(&other, &path, None, None).await;
+    let (_, first) = common::sse::wait_for_event(&mut stream, |_| true).await;
+    assert_eq!(first["items"][0]["votes"], 0);
+    cast(&c, &voter, &entry).await;
+    let (_, update) =
+        common::sse::wait_for_event(&mut stream, |v| v["items"][0]["votes"] == 1).await;
+    assert_eq!(update["items"][0]["entry_id"], entry.as_str());
+}

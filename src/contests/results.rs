@@ -111,36 +111,36 @@ pub async fn board_for(
         total: 0,
         items: Vec::new(),
     };
-    let mut items = match contest.results_state {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let snapshot_page = |items: Vec<Standing>| {
+        let total = items.len() as i64;
+        (items.into_iter().take(limit).collect(), total)
+    };
+    (board.items, board.total) = match contest.results_state {
         ResultsState::Published => {
             let published = snapshot(pool, &contest.id, "published")
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("published results without a snapshot"))?;
             board.published_at = Some(Timestamp(published.taken_at));
             board.sha256 = Some(published.sha256.clone());
-            snapshot_items(&published)?
+            snapshot_page(snapshot_items(&published)?)
         }
         ResultsState::Frozen if !organizes => match snapshot(pool, &contest.id, "frozen").await? {
             Some(frozen) => {
                 board.frozen_at = Some(Timestamp(frozen.taken_at));
-                snapshot_items(&frozen)?
+                snapshot_page(snapshot_items(&frozen)?)
             }
-            None => Vec::new(),
+            None => (Vec::new(), 0),
         },
-        ResultsState::Hidden if !organizes => Vec::new(),
+        ResultsState::Hidden if !organizes => (Vec::new(), 0),
         _ => {
             if contest.results_state == ResultsState::Frozen {
                 board.frozen_at = contest.results_changed_at.map(Timestamp);
             }
-            let (items, total) = standings::live(state, &contest.id, 0, limit).await?;
-            board.total = i64::try_from(total).unwrap_or(i64::MAX);
-            board.items = items;
-            return Ok(board);
+            let (items, total) = standings::live(state, &contest.id, 0, limit as u64).await?;
+            (items, i64::try_from(total).unwrap_or(i64::MAX))
         }
     };
-    board.total = items.len() as i64;
-    items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    board.items = items;
     Ok(board)
 }
 

@@ -323,9 +323,14 @@ impl RedisBoards {
     ) -> anyhow::Result<Option<ContestPage>> {
         let keys = self.contest_keys(contest_id, "");
         let mut conn = self.conn.clone();
+        let clamp = |n: u64| isize::try_from(n).unwrap_or(isize::MAX);
         let (exists, members, total): (bool, Vec<String>, u64) = redis::pipe()
             .exists(&keys.generation)
-            .zrange(&keys.order, offset as isize, (offset + limit) as isize - 1)
+            .zrange(
+                &keys.order,
+                clamp(offset),
+                clamp(offset.saturating_add(limit)) - 1,
+            )
             .zcard(&keys.order)
             .query_async(&mut conn)
             .await?;
