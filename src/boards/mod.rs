@@ -3,7 +3,8 @@
 //!
 //! The database is the record. Boards are an index built from it: a board that is missing
 //! (never built, Redis flushed) or marked stale is rebuilt from the attempts table and swapped
-//! in whole.
+//! in whole. Contest results and vote counts live behind the same seam (`store/contests.rs`,
+//! `contest_line.rs`), built by the contest slice from its tables with the same rebuild task.
 
 pub mod aggregates;
 pub mod contest_line;
@@ -40,25 +41,25 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// A board kept in the backend and rebuilt from the database of record: a view of a quiz
 /// board here, a contest's results in the contest slice.
 pub trait Rebuildable: Clone + Send + Sync + 'static {
-    /// Whether the board is in the backend now.
+    /// Whether the board is in the backend now, fit to read.
     fn is_built(&self, state: &AppState) -> impl Future<Output = AppResult<bool>> + Send;
     /// Reads the board from the database and swaps it in whole.
     fn rebuild_now(&self, state: &AppState) -> impl Future<Output = AppResult<()>> + Send;
 }
 
 /// Rebuilds a board as its own task, one rebuild at a time per process: a reader that gives
-/// up (a request timeout on a large board) does not cancel it. With `only_if_missing` (a
+/// up (a request timeout on a large board) does not cancel it. With `only_if_needed` (a
 /// reader found the board missing), it is skipped when another reader's rebuild, which this
 /// one waited for, already built the board.
 pub async fn rebuild_task<B: Rebuildable>(
     state: &AppState,
     board: &B,
-    only_if_missing: bool,
+    only_if_needed: bool,
 ) -> AppResult<()> {
     let (state, board) = (state.clone(), board.clone());
     tokio::spawn(async move {
         let _one_at_a_time = state.board_rebuilds.lock().await;
-        if only_if_missing && board.is_built(&state).await? {
+        if only_if_needed && board.is_built(&state).await? {
             return Ok(());
         }
         board.rebuild_now(&state).await

@@ -557,11 +557,14 @@ pub async fn score_entry(
     .bind(caller.id())
     .execute(&mut *tx)
     .await?;
-    if scored.rows_affected() == 1 {
+    let scored = scored.rows_affected() == 1;
+    if scored {
         store::bump_board_rev(&mut *tx, &entry.id).await?;
     }
     tx.commit().await?;
-    standings::entry_changed(&state, &entry.contest_id, &entry.id).await;
+    if scored {
+        standings::entry_changed(&state, &entry.contest_id, &entry.id).await;
+    }
     Ok(AppJson(ScoreView {
         entry_id: entry.id,
         scores: points,

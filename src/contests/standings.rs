@@ -143,12 +143,14 @@ struct ContestBoard {
 }
 
 impl Rebuildable for ContestBoard {
+    /// Built and not stale: readers queued behind a rebuild then skip theirs.
     async fn is_built(&self, state: &AppState) -> AppResult<bool> {
-        Ok(state
-            .boards
-            .contest_votes(&self.contest_id, &[])
-            .await?
-            .is_some())
+        Ok(stale_mark(&state.db.pool, &self.contest_id).await? == 0
+            && state
+                .boards
+                .contest_votes(&self.contest_id, &[])
+                .await?
+                .is_some())
     }
 
     /// Lines that changed on the old board while the new one was read are put again after
@@ -203,22 +205,21 @@ async fn clear_stale(pool: &Pool, contest_id: &str, seen: i64) -> AppResult<()> 
     Ok(())
 }
 
-/// Reads the contest's board with `read`, rebuilding the board first if it is stale, or if
+/// Reads the contest's board with `read`, rebuilding the board first if it is stale or
 /// `read` finds it missing.
 async fn read_board<T: Default, F, Fut>(state: &AppState, contest_id: &str, read: F) -> AppResult<T>
 where
     F: Fn() -> Fut,
     Fut: Future<Output = anyhow::Result<Option<T>>>,
 {
+    if stale_mark(&state.db.pool, contest_id).await? == 0
+        && let Some(found) = read().await?
+    {
+        return Ok(found);
+    }
     let board = ContestBoard {
         contest_id: contest_id.to_owned(),
     };
-    if stale_mark(&state.db.pool, contest_id).await? != 0 {
-        rebuild_task(state, &board, false).await?;
-    }
-    if let Some(found) = read().await? {
-        return Ok(found);
-    }
     rebuild_task(state, &board, true).await?;
     Ok(read().await?.unwrap_or_default())
 }
