@@ -1,7 +1,8 @@
-//! The live-update bus: "this quiz's board changed". In-process broadcast without Redis;
-//! Redis pub/sub with it, so a stream open on one server process hears about a submission
-//! graded on another.
+//! The live-update bus: "this board changed", for a quiz's board or a contest's results.
+//! In-process broadcast without Redis; Redis pub/sub with it, so a stream open on one server
+//! process hears about a change made on another.
 
+use std::fmt;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -11,9 +12,36 @@ use crate::kv::Kv;
 
 const CAPACITY: usize = 1024;
 
+/// The board a change is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Topic {
+    Quiz(String),
+    Contest(String),
+}
+
+impl Topic {
+    /// Parses a message; a bare id is a quiz (as announced before contests had boards).
+    fn parse(message: &str) -> Self {
+        match message.split_once(':') {
+            Some(("contest", id)) => Topic::Contest(id.to_owned()),
+            Some(("quiz", id)) => Topic::Quiz(id.to_owned()),
+            _ => Topic::Quiz(message.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for Topic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Topic::Quiz(id) => write!(f, "quiz:{id}"),
+            Topic::Contest(id) => write!(f, "contest:{id}"),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Bus {
-    local: broadcast::Sender<String>,
+    local: broadcast::Sender<Topic>,
     redis: Option<(redis::aio::ConnectionManager, String)>,
 }
 
@@ -31,21 +59,21 @@ impl Bus {
         Self { local, redis }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<String> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Topic> {
         self.local.subscribe()
     }
 
     /// Announces a change; a lost announcement only delays a stream until the next one.
-    pub async fn announce(&self, quiz_id: &str) {
+    pub async fn announce(&self, topic: Topic) {
         match &self.redis {
             None => {
-                let _ = self.local.send(quiz_id.to_owned());
+                let _ = self.local.send(topic);
             }
             Some((conn, channel)) => {
                 let mut conn = conn.clone();
                 let sent: redis::RedisResult<i64> = redis::cmd("PUBLISH")
                     .arg(channel)
-                    .arg(quiz_id)
+                    .arg(topic.to_string())
                     .query_async(&mut conn)
                     .await;
                 if let Err(error) = sent {
@@ -57,7 +85,7 @@ impl Bus {
 }
 
 /// Forwards Redis messages to this process's subscribers, resubscribing after a Redis restart.
-async fn relay(client: redis::Client, channel: String, local: broadcast::Sender<String>) {
+async fn relay(client: redis::Client, channel: String, local: broadcast::Sender<Topic>) {
     loop {
         match client.get_async_pubsub().await {
             Ok(mut pubsub) => {
@@ -66,8 +94,8 @@ async fn relay(client: redis::Client, channel: String, local: broadcast::Sender<
                 } else {
                     let mut messages = pubsub.into_on_message();
                     while let Some(message) = messages.next().await {
-                        if let Ok(quiz_id) = message.get_payload::<String>() {
-                            let _ = local.send(quiz_id);
+                        if let Ok(text) = message.get_payload::<String>() {
+                            let _ = local.send(Topic::parse(&text));
                         }
                     }
                     tracing::warn!("bus: Redis subscription ended; reconnecting");
@@ -76,5 +104,18 @@ async fn relay(client: redis::Client, channel: String, local: broadcast::Sender<
             Err(error) => tracing::warn!(%error, "bus: cannot reach Redis; retrying"),
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_round_trip() {
+        for topic in [Topic::Quiz("q1".into()), Topic::Contest("c:2".into())] {
+            assert_eq!(Topic::parse(&topic.to_string()), topic);
+        }
+        assert_eq!(Topic::parse("0190aa"), Topic::Quiz("0190aa".into()));
     }
 }

@@ -1,13 +1,11 @@
 mod common;
 
-use std::time::Duration;
-
 use civiquiz::clock::Clock;
 use common::fixture::setup;
+use common::sse::wait_for_event;
 use common::{PASSWORD, Response, TestApp};
 use futures::StreamExt;
-
-use serde_json::{Value, json};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 fn names(board: &Response) -> Vec<String> {
@@ -179,63 +177,8 @@ async fn first_standings(
     quiz: &str,
     last_event_id: Option<&str>,
 ) -> reqwest::Response {
-    let mut request = app
-        .client
-        .get(app.url(&format!("/api/v1/quizzes/{quiz}/leaderboard/stream")));
-    if let Some(id) = last_event_id {
-        request = request.header("last-event-id", id);
-    }
-    let response = request.send().await.expect("stream");
-    assert_eq!(response.status(), 200);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap_or("")
-            .starts_with("text/event-stream")
-    );
-    response
-}
-
-/// Reads events until one satisfies `wanted`; returns its id and data.
-async fn wait_for_event(
-    response: &mut reqwest::Response,
-    wanted: impl Fn(&Value) -> bool,
-) -> (String, Value) {
-    let mut buffer = String::new();
-    let read = async {
-        loop {
-            let chunk = response
-                .chunk()
-                .await
-                .expect("stream open")
-                .expect("stream continues");
-            buffer.push_str(&String::from_utf8_lossy(&chunk));
-            while let Some(end) = buffer.find("\n\n") {
-                let block: String = buffer.drain(..end + 2).collect();
-                let mut id = String::new();
-                let mut data = String::new();
-                let mut event = String::new();
-                for line in block.lines() {
-                    if let Some(v) = line.strip_prefix("id:") {
-                        id = v.trim().to_owned();
-                    } else if let Some(v) = line.strip_prefix("data:") {
-                        data.push_str(v.trim());
-                    } else if let Some(v) = line.strip_prefix("event:") {
-                        event = v.trim().to_owned();
-                    }
-                }
-                if event == "standings"
-                    && let Ok(value) = serde_json::from_str::<Value>(&data)
-                    && wanted(&value)
-                {
-                    return (id, value);
-                }
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(20), read)
-        .await
-        .expect("the event arrives")
+    let path = format!("/api/v1/quizzes/{quiz}/leaderboard/stream");
+    common::sse::open(app, &path, None, last_event_id).await
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ mod probe_support;
 use std::time::{Duration, Instant};
 
 use common::contests::{Backend, ContestApp, MINUTE, at, fixture, sha256_hex};
+use futures::StreamExt;
 use object_store::{ObjectStoreExt, PutPayload};
 use reqwest::Method;
 use serde_json::json;
@@ -658,4 +659,43 @@ async fn uploads_follow_the_contest_window() {
     assert_eq!(late.status, 409);
     assert_eq!(late.code(), "contest_closed");
     assert_eq!(c.submit(&an, &entry).await.code(), "contest_closed");
+}
+
+#[tokio::test]
+async fn an_upload_slower_than_the_orphan_age_is_never_taken_for_an_orphan() {
+    let c = ContestApp::spawn_with(|config| config.media.orphan_age = Duration::from_secs(1)).await;
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let entry = c.entry(&an, &contest).await;
+    let bytes = fixture("wav_pcm16.wav");
+    let (head, tail) = bytes.split_at(8192);
+    let (head, tail) = (head.to_vec(), tail.to_vec());
+    // The first bytes, then nothing for well over the orphan age, then the rest.
+    let body = futures::stream::iter([Ok::<_, std::io::Error>(head)]).chain(futures::stream::once(
+        async move {
+            tokio::time::sleep(Duration::from_millis(2_500)).await;
+            Ok(tail)
+        },
+    ));
+    let upload = c.app.send(
+        c.app
+            .request(
+                Method::PUT,
+                &format!("/api/v1/entries/{entry}/media"),
+                Some(&an.access),
+            )
+            .header("content-type", "audio/wav")
+            .body(reqwest::Body::wrap_stream(body)),
+    );
+    let janitor = async {
+        tokio::time::sleep(Duration::from_millis(1_800)).await;
+        assert_eq!(c.leftover_files().len(), 1, "the upload is staging");
+        civiquiz::contests::janitor::sweep_once(&c.app.state)
+            .await
+            .expect("sweep")
+    };
+    let (uploaded, swept) = futures::join!(upload, janitor);
+    assert_eq!(swept, Default::default());
+    assert_eq!(uploaded.status, 201, "{}", uploaded.text);
+    assert_clean(&c, 1).await;
 }

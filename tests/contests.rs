@@ -733,3 +733,463 @@ async fn results_go_hidden_live_frozen_published() {
         .await;
     assert_eq!(again.body, snapshot.body);
 }
+
+// ---- Votes and results on the contest's board (Leaderboards interface) ----
+
+async fn cast(c: &ContestApp, who: &Session, entry: &str) -> common::Response {
+    c.app
+        .post(
+            &format!("/api/v1/entries/{entry}/vote"),
+            Some(&who.access),
+            &json!({}),
+        )
+        .await
+}
+
+async fn withdraw(c: &ContestApp, who: &Session, entry: &str) -> common::Response {
+    c.app
+        .send(c.app.request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/entries/{entry}/vote"),
+            Some(&who.access),
+        ))
+        .await
+}
+
+async fn score(c: &ContestApp, judge: &Session, entry: &str, content: i64, voice: i64) {
+    let scored = c
+        .app
+        .send(
+            c.app
+                .request(
+                    reqwest::Method::PUT,
+                    &format!("/api/v1/entries/{entry}/scores"),
+                    Some(&judge.access),
+                )
+                .json(&json!({"scores": {"content": content, "voice": voice}})),
+        )
+        .await;
+    assert_eq!(scored.status, 200, "{}", scored.text);
+}
+
+/// `n` adult participants who vote.
+async fn voters(c: &ContestApp, n: usize) -> Vec<Session> {
+    let names: Vec<String> = (0..n).map(|i| format!("khan.gia{i}")).collect();
+    futures::future::join_all(names.iter().map(|name| c.entrant(name))).await
+}
+
+async fn set_results(c: &ContestApp, contest: &str, state: &str) {
+    let changed = c
+        .app
+        .post(
+            &format!("/api/v1/contests/{contest}/results/state"),
+            Some(&c.organizer.access),
+            &json!({ "state": state }),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+}
+
+/// The organizer's view of the live board.
+async fn live_board(c: &ContestApp, contest: &str) -> Value {
+    let board = c
+        .app
+        .get(
+            &format!("/api/v1/contests/{contest}/leaderboard"),
+            Some(&c.organizer.access),
+        )
+        .await;
+    assert_eq!(board.status, 200, "{}", board.text);
+    board.body
+}
+
+/// `(entry id, rank, score, votes)` of each line of a board.
+fn lines(board: &Value) -> Vec<(String, Value, Value, i64)> {
+    board["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| {
+            (
+                item["entry_id"].as_str().expect("entry").to_owned(),
+                item["rank"].clone(),
+                item["score"].clone(),
+                item["votes"].as_i64().expect("votes"),
+            )
+        })
+        .collect()
+}
+
+/// Every count the API shows for `entry` (its own view, the gallery, the board) equals the
+/// vote table.
+async fn assert_counts_match_the_table(c: &ContestApp, contest: &str, entry: &str) -> i64 {
+    let expected = c.votes_in_table(entry).await;
+    let view = c.app.get(&format!("/api/v1/entries/{entry}"), None).await;
+    assert_eq!(view.body["votes"], expected, "entry view");
+    let gallery = c
+        .app
+        .get(&format!("/api/v1/contests/{contest}/entries"), None)
+        .await;
+    let listed = gallery.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|item| item["id"] == entry)
+        .cloned()
+        .expect("in the gallery");
+    assert_eq!(listed["votes"], expected, "gallery");
+    let board = live_board(c, contest).await;
+    let line = lines(&board)
+        .into_iter()
+        .find(|line| line.0 == entry)
+        .expect("on the board");
+    assert_eq!(line.3, expected, "board");
+    expected
+}
+
+#[tokio::test]
+async fn twenty_voters_at_once_make_twenty_votes() {
+    let c = ContestApp::spawn().await;
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let entry = c.approved_entry(&an, &contest).await;
+    let voters = voters(&c, 20).await;
+    let results = futures::future::join_all(voters.iter().map(|v| cast(&c, v, &entry))).await;
+    assert!(
+        results.iter().all(|r| r.status == 200),
+        "{:?}",
+        results.iter().map(|r| &r.text).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        assert_counts_match_the_table(&c, &contest, &entry).await,
+        20
+    );
+}
+
+#[tokio::test]
+async fn one_voter_clicking_many_times_at_once_counts_once() {
+    let c = ContestApp::spawn().await;
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let binh = c.entrant("binh").await;
+    let entry = c.approved_entry(&an, &contest).await;
+    let clicks = futures::future::join_all((0..10).map(|_| cast(&c, &binh, &entry))).await;
+    assert!(clicks.iter().all(|r| r.status == 200));
+    assert_eq!(assert_counts_match_the_table(&c, &contest, &entry).await, 1);
+    let undone = futures::future::join_all((0..10).map(|_| withdraw(&c, &binh, &entry))).await;
+    assert!(undone.iter().all(|r| r.status == 200));
+    assert_eq!(assert_counts_match_the_table(&c, &contest, &entry).await, 0);
+}
+
+#[tokio::test]
+async fn vote_and_unvote_races_end_equal_to_the_vote_table() {
+    let c = ContestApp::spawn().await;
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let binh = c.entrant("binh").await;
+    let entries = [
+        c.approved_entry(&an, &contest).await,
+        c.approved_entry(&binh, &contest).await,
+    ];
+    let voters = voters(&c, 8).await;
+    // Every voter casts and withdraws on both entries, all at once, in orders that differ.
+    let c = &c;
+    let mut requests = Vec::new();
+    for (v, voter) in voters.iter().enumerate() {
+        for entry in &entries {
+            for step in 0..(5 + v % 3) {
+                requests.push(async move {
+                    if step % 2 == 0 {
+                        cast(c, voter, entry).await
+                    } else {
+                        withdraw(c, voter, entry).await
+                    }
+                });
+            }
+        }
+    }
+    let results = futures::future::join_all(requests).await;
+    assert!(results.iter().all(|r| r.status == 200));
+    for entry in &entries {
+        assert_counts_match_the_table(c, &contest, entry).await;
+    }
+}
+
+#[tokio::test]
+async fn a_lost_board_comes_back_from_the_database() {
+    let c = ContestApp::spawn().await;
+    let contest = c.contest_with(json!({"judges_per_entry": 1})).await;
+    let judge = c.judge("gk.nhat").await;
+    c.add_judge(&contest, &judge).await;
+    let an = c.entrant("an").await;
+    let binh = c.entrant("binh").await;
+    let (a, b) = (
+        c.approved_entry(&an, &contest).await,
+        c.approved_entry(&binh, &contest).await,
+    );
+    score(&c, &judge, &a, 6, 5).await;
+    score(&c, &judge, &b, 9, 5).await;
+    let voters = voters(&c, 3).await;
+    for voter in &voters {
+        cast(&c, voter, &a).await;
+    }
+    cast(&c, &voters[0], &b).await;
+    let before = live_board(&c, &contest).await;
+    assert_eq!(before["items"][0]["entry_id"], b.as_str());
+    assert_eq!(before["items"][0]["votes"], 1);
+    assert_eq!(before["items"][1]["votes"], 3);
+
+    // Redis flushed (or the process restarted): the next reader rebuilds it, the same.
+    c.lose_contest_board(&contest).await;
+    assert_eq!(live_board(&c, &contest).await, before);
+    // Lost again: a vote finds no board, and the rebuild includes it.
+    c.lose_contest_board(&contest).await;
+    assert_eq!(cast(&c, &voters[1], &b).await.body["votes"], 2);
+    assert_counts_match_the_table(&c, &contest, &a).await;
+    assert_counts_match_the_table(&c, &contest, &b).await;
+    // And once more, read first through the entry view.
+    c.lose_contest_board(&contest).await;
+    assert_eq!(assert_counts_match_the_table(&c, &contest, &a).await, 3);
+
+    // A board marked stale (an update to it failed) is rebuilt on its next read, whatever
+    // it holds.
+    use civiquiz::boards::contest_line::ContestLine;
+    let bogus = ContestLine {
+        entry_id: a.clone(),
+        rev: i64::MAX / 2,
+        votes: 99,
+        placed: None,
+    };
+    c.app
+        .state
+        .boards
+        .put_contest_line(&contest, &bogus)
+        .await
+        .expect("put");
+    sqlx::query("UPDATE contests SET board_stale = board_stale + 1 WHERE id = $1")
+        .bind(&contest)
+        .execute(&c.app.state.db.pool)
+        .await
+        .expect("mark stale");
+    assert_eq!(assert_counts_match_the_table(&c, &contest, &a).await, 3);
+    let stale: i64 = sqlx::query_scalar("SELECT board_stale FROM contests WHERE id = $1")
+        .bind(&contest)
+        .fetch_one(&c.app.state.db.pool)
+        .await
+        .expect("stale flag");
+    assert_eq!(stale, 0);
+}
+
+#[tokio::test]
+async fn scores_votes_and_moderation_move_the_standings() {
+    let c = ContestApp::spawn().await;
+    let contest = c.contest_with(json!({"judges_per_entry": 1})).await;
+    let judge = c.judge("gk.nhat").await;
+    c.add_judge(&contest, &judge).await;
+    let (an, binh, chi) = (
+        c.entrant("an").await,
+        c.entrant("binh").await,
+        c.entrant("chi").await,
+    );
+    let voter = c.entrant("khan.gia").await;
+    // `late` is created first (the lower id) but submitted last.
+    let late = c.entry(&chi, &contest).await;
+    c.upload_fixture(&chi, &late, "webm_opus_mediarecorder.webm")
+        .await;
+    let a = c.approved_entry(&an, &contest).await;
+    c.app.clock.advance_ms(1_000);
+    let b = c.approved_entry(&binh, &contest).await;
+    c.app.clock.advance_ms(1_000);
+    assert_eq!(c.submit(&chi, &late).await.status, 200);
+    assert_eq!(c.moderate(&late, "approve", "").await.status, 200);
+
+    // Nobody scored: all unranked, by submission.
+    let board = live_board(&c, &contest).await;
+    assert_eq!(
+        lines(&board),
+        vec![
+            (a.clone(), Value::Null, Value::Null, 0),
+            (b.clone(), Value::Null, Value::Null, 0),
+            (late.clone(), Value::Null, Value::Null, 0),
+        ]
+    );
+    // A score ranks an entry; (3·0.6 + 1)/4 = 70 %.
+    score(&c, &judge, &b, 6, 5).await;
+    let board = live_board(&c, &contest).await;
+    assert_eq!(lines(&board)[0], (b.clone(), json!(1), json!(70.0), 0));
+    // Equal scores: the earlier submission first, whatever the ids say.
+    score(&c, &judge, &late, 10, 5).await;
+    score(&c, &judge, &a, 10, 5).await;
+    let order: Vec<String> = lines(&live_board(&c, &contest).await)
+        .into_iter()
+        .map(|l| l.0)
+        .collect();
+    assert_eq!(order, vec![a.clone(), late.clone(), b.clone()]);
+    // ... then votes before submission time.
+    cast(&c, &voter, &late).await;
+    let board = live_board(&c, &contest).await;
+    assert_eq!(lines(&board)[0], (late.clone(), json!(1), json!(100.0), 1));
+    assert_eq!(lines(&board)[1], (a.clone(), json!(2), json!(100.0), 0));
+    // A changed score moves the entry: level with `b` now, ahead of it by its vote.
+    score(&c, &judge, &late, 6, 5).await;
+    let order: Vec<String> = lines(&live_board(&c, &contest).await)
+        .into_iter()
+        .map(|l| l.0)
+        .collect();
+    assert_eq!(order, vec![a.clone(), late.clone(), b.clone()]);
+    // Moderation takes entries off the board and puts them back, votes and scores kept.
+    assert_eq!(c.moderate(&a, "reject", "Sai chủ đề").await.status, 200);
+    assert_eq!(c.moderate(&b, "disqualify", "Gian lận").await.status, 200);
+    let board = live_board(&c, &contest).await;
+    assert_eq!(
+        lines(&board),
+        vec![(late.clone(), json!(1), json!(70.0), 1)]
+    );
+    assert_eq!(board["total"], 1);
+    assert_eq!(c.moderate(&a, "approve", "").await.status, 200);
+    let board = live_board(&c, &contest).await;
+    assert_eq!(
+        lines(&board),
+        vec![
+            (a.clone(), json!(1), json!(100.0), 0),
+            (late.clone(), json!(2), json!(70.0), 1),
+        ]
+    );
+    // The snapshot taken from the database agrees with the board.
+    let frozen = c
+        .app
+        .post(
+            &format!("/api/v1/contests/{contest}/results/state"),
+            Some(&c.organizer.access),
+            &json!({"state": "frozen"}),
+        )
+        .await;
+    assert_eq!(frozen.status, 200);
+    let public = c
+        .app
+        .get(&format!("/api/v1/contests/{contest}/leaderboard"), None)
+        .await;
+    assert_eq!(public.body["items"], board["items"]);
+}
+
+#[tokio::test]
+async fn the_results_stream_follows_votes_scores_and_states() {
+    use common::sse::{event_within, open, wait_for_event};
+    use std::time::Duration;
+    let c = ContestApp::spawn().await;
+    let contest = c.contest_with(json!({"judges_per_entry": 1})).await;
+    let judge = c.judge("gk.nhat").await;
+    c.add_judge(&contest, &judge).await;
+    let an = c.entrant("an").await;
+    let (v1, v2) = (c.entrant("khan.gia1").await, c.entrant("khan.gia2").await);
+    let a = c.approved_entry(&an, &contest).await;
+    let path = format!("/api/v1/contests/{contest}/leaderboard/stream");
+    let quiet = Duration::from_millis(1_200);
+
+    // Hidden: the public is told so and shown nothing; organizers see the live standings.
+    let mut public = open(&c.app, &path, None, None).await;
+    let (_, first) = wait_for_event(&mut public, |_| true).await;
+    assert_eq!(first["state"], "hidden");
+    assert_eq!(first["items"], json!([]));
+    let mut organizer = open(&c.app, &path, Some(&c.organizer.access), None).await;
+    let (_, first) = wait_for_event(&mut organizer, |_| true).await;
+    assert_eq!(first["items"][0]["entry_id"], a.as_str());
+    assert_eq!(first["items"][0]["votes"], 0);
+
+    // A vote: an event for organizers; nothing new for the public while hidden.
+    cast(&c, &v1, &a).await;
+    wait_for_event(&mut organizer, |v| v["items"][0]["votes"] == 1).await;
+    assert!(event_within(&mut public, quiet, |_| true).await.is_none());
+
+    // Live: the public sees the standings, then each score and vote.
+    set_results(&c, &contest, "live").await;
+    wait_for_event(&mut public, |v| {
+        v["state"] == "live" && v["items"][0]["votes"] == 1
+    })
+    .await;
+    score(&c, &judge, &a, 10, 5).await;
+    let (seen, scored) = wait_for_event(&mut public, |v| v["items"][0]["score"] == 100.0).await;
+    assert_eq!(scored["items"][0]["rank"], 1);
+    assert_eq!(scored["total"], 1);
+
+    // Resuming with the last id seen: nothing until the standings change; an old id gets the
+    // current standings at once.
+    let mut resumed = open(&c.app, &path, None, Some(&seen)).await;
+    assert!(event_within(&mut resumed, quiet, |_| true).await.is_none());
+    let mut behind = open(&c.app, &path, None, Some("0123456789abcdef01234567")).await;
+    wait_for_event(&mut behind, |v| v["items"][0]["score"] == 100.0).await;
+
+    // Frozen: the public keeps the freeze-time standings; organizers still see votes.
+    set_results(&c, &contest, "frozen").await;
+    let (_, frozen) = wait_for_event(&mut public, |v| v["state"] == "frozen").await;
+    assert_eq!(frozen["items"][0]["votes"], 1);
+    cast(&c, &v2, &a).await;
+    wait_for_event(&mut organizer, |v| v["items"][0]["votes"] == 2).await;
+    assert!(event_within(&mut public, quiet, |_| true).await.is_none());
+
+    // Published: the snapshot, with its hash.
+    set_results(&c, &contest, "published").await;
+    let (_, published) = wait_for_event(&mut public, |v| v["state"] == "published").await;
+    assert!(published["sha256"].is_string());
+    assert_eq!(published["items"][0]["votes"], 2);
+
+    let missing = c
+        .app
+        .get(
+            "/api/v1/contests/00000000-0000-0000-0000-000000000000/leaderboard/stream",
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, 404);
+}
+
+#[tokio::test]
+async fn a_renamed_entrant_is_renamed_on_the_board() {
+    let c = ContestApp::spawn().await;
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let entry = c.approved_entry(&an, &contest).await;
+    assert_eq!(
+        live_board(&c, &contest).await["items"][0]["display_name"],
+        "Bạn an"
+    );
+    let renamed = c
+        .app
+        .patch(
+            &format!("/api/v1/admin/users/{}", an.user_id),
+            Some(&c.admin.access),
+            &json!({"display_name": "Nguyễn Thị An"}),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    let board = live_board(&c, &contest).await;
+    assert_eq!(board["items"][0]["entry_id"], entry.as_str());
+    assert_eq!(board["items"][0]["display_name"], "Nguyễn Thị An");
+}
+
+#[tokio::test]
+async fn a_results_stream_on_one_process_hears_a_vote_cast_on_another() {
+    if std::env::var("TEST_REDIS_URL").is_err() {
+        eprintln!(
+            "skipped: two processes share boards and live updates through Redis (TEST_REDIS_URL)"
+        );
+        return;
+    }
+    let c = ContestApp::spawn().await;
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let voter = c.entrant("khan.gia").await;
+    let entry = c.approved_entry(&an, &contest).await;
+    set_results(&c, &contest, "live").await;
+    let dir = tempfile::tempdir().expect("dir");
+    let other = common::TestApp::serve(c.app.config.clone(), dir).await;
+    other.clock.set_ms(c.now());
+    let path = format!("/api/v1/contests/{contest}/leaderboard/stream");
+    let mut stream = common::sse::open(&other, &path, None, None).await;
+    let (_, first) = common::sse::wait_for_event(&mut stream, |_| true).await;
+    assert_eq!(first["items"][0]["votes"], 0);
+    cast(&c, &voter, &entry).await;
+    let (_, update) =
+        common::sse::wait_for_event(&mut stream, |v| v["items"][0]["votes"] == 1).await;
+    assert_eq!(update["items"][0]["entry_id"], entry.as_str());
+}

@@ -141,6 +141,7 @@ async fn the_openapi_document_covers_every_route() {
         "POST /api/v1/entries/{id}/vote",
         "DELETE /api/v1/entries/{id}/vote",
         "GET /api/v1/contests/{id}/leaderboard",
+        "GET /api/v1/contests/{id}/leaderboard/stream",
         "GET /api/v1/contests/{id}/leaderboard/published",
         "POST /api/v1/contests/{id}/results/state",
     ] {

@@ -247,6 +247,9 @@ pub async fn change_user(
     if change.org_unit_id.is_some() || change.display_name.is_some() || change.disabled.is_some() {
         crate::boards::participant_changed(&state, &user.id).await?;
     }
+    if change.display_name.is_some() {
+        crate::contests::standings::participant_changed(&state, &user.id).await?;
+    }
     Ok(AppJson(user.view()))
 }
 

@@ -3,9 +3,11 @@
 //!
 //! The database is the record. Boards are an index built from it: a board that is missing
 //! (never built, Redis flushed) or marked stale is rebuilt from the attempts table and swapped
-//! in whole.
+//! in whole. Contest results and vote counts live behind the same seam (`store/contests.rs`,
+//! `contest_line.rs`), built by the contest slice from its tables with the same rebuild task.
 
 pub mod aggregates;
+pub mod contest_line;
 pub mod entry;
 pub mod page_cache;
 pub mod rebuild;
@@ -21,6 +23,7 @@ use self::entry::Entry;
 use self::state::BoardState;
 use self::store::{Page, Recorded, View};
 use crate::app::AppState;
+use crate::bus::Topic;
 use crate::error::AppResult;
 use crate::quizzes::quiz::{self, Quiz};
 
@@ -35,65 +38,97 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::event_board))
 }
 
-/// Rebuilds a view from the database and swaps it in. Attempts graded while it was being
-/// built are recorded again afterwards, so none is lost to the swap. The work runs as its own
-/// task: a reader that gives up (a request timeout on a large board) does not cancel it.
-pub async fn rebuild(state: &AppState, quiz: &Quiz, view: &View) -> AppResult<()> {
-    rebuild_task(state, quiz, view, false).await
+/// A board kept in the backend and rebuilt from the database of record: a view of a quiz
+/// board here, a contest's results in the contest slice.
+pub trait Rebuildable: Clone + Send + Sync + 'static {
+    /// Whether the board is in the backend now, fit to read.
+    fn is_built(&self, state: &AppState) -> impl Future<Output = AppResult<bool>> + Send;
+    /// Reads the board from the database and swaps it in whole.
+    fn rebuild_now(&self, state: &AppState) -> impl Future<Output = AppResult<()>> + Send;
 }
 
-/// Builds a view that readers found missing, unless another reader's rebuild (which this one
-/// waited for) already did.
-async fn ensure_built(state: &AppState, quiz: &Quiz, view: &View) -> AppResult<()> {
-    rebuild_task(state, quiz, view, true).await
-}
-
-async fn rebuild_task(
+/// Rebuilds a board as its own task, one rebuild at a time per process: a reader that gives
+/// up (a request timeout on a large board) does not cancel it. With `only_if_needed` (a
+/// reader found the board missing), it is skipped when another reader's rebuild, which this
+/// one waited for, already built the board.
+pub async fn rebuild_task<B: Rebuildable>(
     state: &AppState,
-    quiz: &Quiz,
-    view: &View,
-    only_if_missing: bool,
+    board: &B,
+    only_if_needed: bool,
 ) -> AppResult<()> {
-    let (state, quiz, view) = (state.clone(), quiz.clone(), view.clone());
+    let (state, board) = (state.clone(), board.clone());
     tokio::spawn(async move {
         let _one_at_a_time = state.board_rebuilds.lock().await;
-        if only_if_missing
-            && state
-                .boards
-                .page(&view, rebuild::SCOPE_ALL, 0, 1)
-                .await?
-                .is_some()
-        {
+        if only_if_needed && board.is_built(&state).await? {
             return Ok(());
         }
-        rebuild_now(&state, &quiz, &view).await
+        board.rebuild_now(&state).await
     })
     .await
     .map_err(|e| anyhow::anyhow!("board rebuild task failed: {e}"))?
 }
 
-async fn rebuild_now(state: &AppState, quiz: &Quiz, view: &View) -> AppResult<()> {
-    let started = state.clock.now_ms();
-    let entries =
-        rebuild::counted_entries(&state.db.pool, &quiz.id, quiz.ranking, view.cutoff).await?;
-    state.boards.replace(view, &entries).await?;
-    state.board_pages.invalidate(&quiz.id);
-    if view.cutoff.is_none() {
-        for attempt_id in rebuild::graded_since(&state.db.pool, &quiz.id, started - 5_000).await? {
-            if let Some((entry, scopes)) =
-                rebuild::entry_of_attempt(&state.db.pool, &attempt_id).await?
-            {
-                state
-                    .boards
-                    .record(view, &entry, &scopes, quiz.ranking)
-                    .await?;
-            }
-        }
-        state::mark_stale(&state.db.pool, &quiz.id, false, state.clock.now_ms()).await?;
-        state.board_states.forget(&quiz.id);
+/// One view of a quiz's board.
+#[derive(Clone)]
+struct QuizView {
+    quiz: Quiz,
+    view: View,
+}
+
+impl Rebuildable for QuizView {
+    async fn is_built(&self, state: &AppState) -> AppResult<bool> {
+        Ok(state
+            .boards
+            .page(&self.view, rebuild::SCOPE_ALL, 0, 1)
+            .await?
+            .is_some())
     }
-    tracing::info!(quiz = %quiz.id, cutoff = ?view.cutoff, entries = entries.len(), "board rebuilt");
-    Ok(())
+
+    /// Attempts graded while the view was being built are recorded again afterwards, so none
+    /// is lost to the swap.
+    async fn rebuild_now(&self, state: &AppState) -> AppResult<()> {
+        let (quiz, view) = (&self.quiz, &self.view);
+        let started = state.clock.now_ms();
+        let entries =
+            rebuild::counted_entries(&state.db.pool, &quiz.id, quiz.ranking, view.cutoff).await?;
+        state.boards.replace(view, &entries).await?;
+        state.board_pages.invalidate(&quiz.id);
+        if view.cutoff.is_none() {
+            for attempt_id in
+                rebuild::graded_since(&state.db.pool, &quiz.id, started - 5_000).await?
+            {
+                if let Some((entry, scopes)) =
+                    rebuild::entry_of_attempt(&state.db.pool, &attempt_id).await?
+                {
+                    state
+                        .boards
+                        .record(view, &entry, &scopes, quiz.ranking)
+                        .await?;
+                }
+            }
+            state::mark_stale(&state.db.pool, &quiz.id, false, state.clock.now_ms()).await?;
+            state.board_states.forget(&quiz.id);
+        }
+        tracing::info!(quiz = %quiz.id, cutoff = ?view.cutoff, entries = entries.len(), "board rebuilt");
+        Ok(())
+    }
+}
+
+fn quiz_view(quiz: &Quiz, view: &View) -> QuizView {
+    QuizView {
+        quiz: quiz.clone(),
+        view: view.clone(),
+    }
+}
+
+/// Rebuilds a view from the database and swaps it in.
+pub async fn rebuild(state: &AppState, quiz: &Quiz, view: &View) -> AppResult<()> {
+    rebuild_task(state, &quiz_view(quiz, view), false).await
+}
+
+/// Builds a view that readers found missing, unless another reader's rebuild already did.
+async fn ensure_built(state: &AppState, quiz: &Quiz, view: &View) -> AppResult<()> {
+    rebuild_task(state, &quiz_view(quiz, view), true).await
 }
 
 /// A page of a view, rebuilding the view first if it is missing or stale.
@@ -204,7 +239,7 @@ async fn try_record(state: &AppState, attempt_id: &str) -> AppResult<()> {
     }
     if changed {
         state.board_pages.invalidate(&quiz.id);
-        state.bus.announce(&quiz.id).await;
+        state.bus.announce(Topic::Quiz(quiz.id.clone())).await;
     }
     Ok(())
 }
@@ -262,7 +297,7 @@ pub async fn participant_changed(state: &AppState, user_id: &str) -> AppResult<(
         state::mark_stale(&state.db.pool, &quiz_id, true, state.clock.now_ms()).await?;
         state.board_states.forget(&quiz_id);
         state.board_pages.invalidate(&quiz_id);
-        state.bus.announce(&quiz_id).await;
+        state.bus.announce(Topic::Quiz(quiz_id.clone())).await;
     }
     Ok(())
 }

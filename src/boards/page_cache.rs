@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::routes::Board;
+use crate::bus::Topic;
 
 const FRESH_FOR: Duration = Duration::from_millis(1000);
 
@@ -51,10 +52,11 @@ impl PageCache {
 }
 
 /// Drops pages of quizzes whose boards changed on any process.
-pub async fn follow(cache: Arc<PageCache>, mut changes: tokio::sync::broadcast::Receiver<String>) {
+pub async fn follow(cache: Arc<PageCache>, mut changes: tokio::sync::broadcast::Receiver<Topic>) {
     loop {
         match changes.recv().await {
-            Ok(quiz_id) => cache.invalidate(&quiz_id),
+            Ok(Topic::Quiz(quiz_id)) => cache.invalidate(&quiz_id),
+            Ok(Topic::Contest(_)) => {}
             Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => cache.lock().clear(),
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
         }

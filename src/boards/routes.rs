@@ -16,6 +16,7 @@ use super::store::View;
 use super::{around, page, public_view, ranked};
 use crate::app::AppState;
 use crate::auth::{AuthUser, Organizer};
+use crate::bus::Topic;
 use crate::clock::Timestamp;
 use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
 use crate::http::{AppJson, AppQuery};
@@ -313,7 +314,7 @@ pub async fn set_board_state(
     state.board_states.forget(&quiz.id);
     state.board_pages.invalidate(&quiz.id);
     let updated = state.board_states.get(&state.db.pool, &quiz.id).await?;
-    state.bus.announce(&quiz.id).await;
+    state.bus.announce(Topic::Quiz(quiz.id.clone())).await;
     let (frozen_at, published_at) = board_head(&updated);
     Ok(AppJson(StateView {
         state: updated.visibility,

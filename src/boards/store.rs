@@ -2,6 +2,8 @@
 //! view (a quiz's live standings, or its standings at a freeze), one ordered set per scope and
 //! the entries by user, and agree entry for entry (same sort key, see `entry.rs`).
 //!
+//! Contest boards (vote counts and results) live here too, in `store/contests.rs`.
+//!
 //! A view exists only once it was built from the database (a generation marker); readers that
 //! find it missing rebuild it, so losing Redis loses nothing.
 
@@ -14,8 +16,11 @@ use redis::aio::ConnectionManager;
 use serde::{Deserialize, Serialize};
 
 use super::entry::{Entry, user_of_member};
+
+mod contests;
 use crate::kv::Kv;
 use crate::quizzes::quiz::Ranking;
+pub use contests::ContestPage;
 
 /// One board of a quiz: its live standings, or the standings at a cut-off time (a freeze).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -212,6 +217,7 @@ impl MemoryBoard {
 #[derive(Default)]
 pub struct MemoryBoards {
     views: RwLock<HashMap<String, MemoryBoard>>,
+    contests: contests::MemoryContests,
 }
 
 impl MemoryBoards {

@@ -1,7 +1,10 @@
-//! Live standings over Server-Sent Events: a `standings` event with the top entries whenever
-//! they change, at most two per second per stream, heartbeats in between. Event ids are the
-//! SHA-256 of the standings, so a client resuming with `Last-Event-ID` is sent the current
-//! standings only if they differ from the last ones it saw, whichever process it reconnects to.
+//! Live standings over Server-Sent Events: a `standings` event whenever they change, at most
+//! two per second per stream, heartbeats in between. Event ids are the SHA-256 of the
+//! standings, so a client resuming with `Last-Event-ID` is sent the current standings only if
+//! they differ from the last ones it saw, whichever process it reconnects to.
+//!
+//! One stream for every kind of board: a quiz's standings here, a contest's results in the
+//! contest slice, each a [`Standings`] source woken by its [`Topic`] on the bus.
 
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
@@ -17,34 +20,42 @@ use tokio::sync::broadcast::error::RecvError;
 use super::routes::{BoardQuery, board_quiz, parse_scope, public_page};
 use crate::app::AppState;
 use crate::auth::AuthUser;
-use crate::error::{AppResult, ErrorBody};
+use crate::bus::Topic;
+use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::AppQuery;
 use crate::quizzes::quiz::Quiz;
 
-const TOP: u64 = 10;
+/// Entries a stream's events carry: the top of the board.
+pub const TOP: u64 = 10;
 const MIN_GAP: Duration = Duration::from_millis(500);
 
-struct Watch {
-    state: AppState,
-    quiz: Quiz,
-    scope: String,
-    changes: broadcast::Receiver<String>,
+/// What a stream shows, read again each time its board changes.
+pub trait Standings: Send + 'static {
+    /// The board whose changes wake the stream.
+    fn topic(&self) -> Topic;
+    /// The standings now, as the JSON of a `standings` event.
+    fn current(&self) -> impl Future<Output = AppResult<String>> + Send;
+}
+
+struct Watch<S> {
+    source: S,
+    topic: Topic,
+    changes: broadcast::Receiver<Topic>,
     last_id: Option<String>,
     last_sent: Option<Instant>,
     first: bool,
 }
 
-impl Watch {
+impl<S: Standings> Watch<S> {
     /// The current standings as an event, unless they are what the client last saw.
     async fn standings(&mut self) -> Option<Event> {
-        let board = match public_page(&self.state, &self.quiz, &self.scope, 0, TOP).await {
-            Ok(board) => board,
+        let payload = match self.source.current().await {
+            Ok(payload) => payload,
             Err(error) => {
-                tracing::warn!(%error, quiz = %self.quiz.id, "stream: reading standings failed");
+                tracing::warn!(%error, topic = %self.topic, "stream: reading standings failed");
                 return None;
             }
         };
-        let payload = serde_json::to_string(board.as_ref()).ok()?;
         let id = hex::encode(&Sha256::digest(payload.as_bytes())[..12]);
         if self.last_id.as_deref() == Some(id.as_str()) {
             return None;
@@ -54,12 +65,12 @@ impl Watch {
         Some(Event::default().event("standings").id(id).data(payload))
     }
 
-    /// Waits for a change to this quiz's board, then lets further changes pile up until the
-    /// minimum gap has passed, so a burst of submissions costs one event.
+    /// Waits for a change to this board, then lets further changes pile up until the minimum
+    /// gap has passed, so a burst of changes costs one event.
     async fn next_change(&mut self) -> bool {
         loop {
             match self.changes.recv().await {
-                Ok(quiz_id) if quiz_id == self.quiz.id => break,
+                Ok(topic) if topic == self.topic => break,
                 Ok(_) => continue,
                 Err(RecvError::Lagged(_)) => break,
                 Err(RecvError::Closed) => return false,
@@ -76,27 +87,20 @@ impl Watch {
     }
 }
 
-/// Live standings (top entries) as Server-Sent Events.
-#[utoipa::path(get, path = "/quizzes/{id}/leaderboard/stream", tag = "leaderboards", params(("id" = String, Path), BoardQuery),
-    responses((status = 200, content_type = "text/event-stream", description = "`standings` events"), (status = 404, body = ErrorBody)))]
-pub async fn board_stream(
-    State(state): State<AppState>,
-    caller: Option<AuthUser>,
-    Path(quiz_id): Path<String>,
-    AppQuery(query): AppQuery<BoardQuery>,
-    headers: HeaderMap,
-) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let quiz = board_quiz(&state, caller.as_ref(), &quiz_id).await?;
-    let scope = parse_scope(query.scope.as_deref())?;
+/// The SSE response for `source`: its standings now, then again whenever they change.
+pub fn standings_stream<S: Standings>(
+    state: &AppState,
+    source: S,
+    headers: &HeaderMap,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<S>> {
     let last_id = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
     let watch = Watch {
+        topic: source.topic(),
         changes: state.bus.subscribe(),
-        state,
-        quiz,
-        scope,
+        source,
         last_id,
         last_sent: None,
         first: true,
@@ -113,9 +117,47 @@ pub async fn board_stream(
             }
         }
     });
-    Ok(Sse::new(events).keep_alive(
+    Sse::new(events).keep_alive(
         KeepAlive::new()
             .interval(Duration::from_secs(15))
             .text("heartbeat"),
-    ))
+    )
+}
+
+/// The top of a quiz board in one scope, as the public sees it.
+struct QuizStandings {
+    state: AppState,
+    quiz: Quiz,
+    scope: String,
+}
+
+impl Standings for QuizStandings {
+    fn topic(&self) -> Topic {
+        Topic::Quiz(self.quiz.id.clone())
+    }
+
+    async fn current(&self) -> AppResult<String> {
+        let board = public_page(&self.state, &self.quiz, &self.scope, 0, TOP).await?;
+        serde_json::to_string(board.as_ref()).map_err(|e| AppError::Internal(e.into()))
+    }
+}
+
+/// Live standings (top entries) as Server-Sent Events.
+#[utoipa::path(get, path = "/quizzes/{id}/leaderboard/stream", tag = "leaderboards", params(("id" = String, Path), BoardQuery),
+    responses((status = 200, content_type = "text/event-stream", description = "`standings` events"), (status = 404, body = ErrorBody)))]
+pub async fn board_stream(
+    State(state): State<AppState>,
+    caller: Option<AuthUser>,
+    Path(quiz_id): Path<String>,
+    AppQuery(query): AppQuery<BoardQuery>,
+    headers: HeaderMap,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let quiz = board_quiz(&state, caller.as_ref(), &quiz_id).await?;
+    let scope = parse_scope(query.scope.as_deref())?;
+    let source = QuizStandings {
+        state: state.clone(),
+        quiz,
+        scope,
+    };
+    Ok(standings_stream(&state, source, &headers))
 }

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::access::{self, MaybeUser, Viewer};
 use super::contest::{self, text_field};
 use super::entry_store::{self as store, EntryRow, ListedEntry, MediaRow};
-use super::votes;
+use super::{standings, votes};
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::auth::accounts::{self, Role};
@@ -150,7 +150,7 @@ pub async fn entry_view(
             reason: entry.moderation_reason.clone(),
             moderated_at: entry.moderated_at.map(Timestamp),
         }),
-        votes: votes::count(&state.db.pool, &entry.id).await?,
+        votes: votes::count(state, entry).await?,
         submitted_at: entry.submitted_at.map(Timestamp),
     })
 }
@@ -337,7 +337,7 @@ pub struct Gallery {
     pub total: i64,
 }
 
-fn gallery_item(row: ListedEntry) -> GalleryItem {
+fn gallery_item(row: ListedEntry, votes: i64) -> GalleryItem {
     GalleryItem {
         id: row.id,
         title: row.title,
@@ -352,7 +352,7 @@ fn gallery_item(row: ListedEntry) -> GalleryItem {
         kind: row.kind,
         duration_ms: row.duration_ms,
         bytes: row.bytes,
-        votes: row.votes,
+        votes,
         submitted_at: row.submitted_at.map(Timestamp),
     }
 }
@@ -387,8 +387,14 @@ pub async fn list_entries(
         Some(store::APPROVED)
     };
     let (rows, total) = store::list(&state.db.pool, &contest.id, status, limit, offset).await?;
+    let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
+    let votes = standings::vote_counts(&state, &contest.id, &ids).await?;
     Ok(AppJson(Gallery {
-        items: rows.into_iter().map(gallery_item).collect(),
+        items: rows
+            .into_iter()
+            .zip(votes)
+            .map(|(row, votes)| gallery_item(row, votes))
+            .collect(),
         total,
     }))
 }

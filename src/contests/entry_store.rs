@@ -119,7 +119,7 @@ pub async fn submit(pool: &Pool, entry_id: &str, now_ms: i64) -> AppResult<bool>
 }
 
 /// Records a moderation decision on a submitted (or already moderated) entry, with its
-/// history row, in one transaction.
+/// history row, in one transaction. It changes the entry's line on the contest board.
 pub async fn moderate(
     pool: &Pool,
     entry_id: &str,
@@ -131,7 +131,8 @@ pub async fn moderate(
 ) -> AppResult<bool> {
     let mut tx = pool.begin().await?;
     let result = sqlx::query(
-        "UPDATE entries SET status = $1, moderation_reason = $2, moderated_by = $3, moderated_at = $4, updated_at = $4
+        "UPDATE entries SET status = $1, moderation_reason = $2, moderated_by = $3, moderated_at = $4, updated_at = $4,
+             board_rev = board_rev + 1
          WHERE id = $5 AND status <> 'draft'",
     )
     .bind(status)
@@ -159,8 +160,21 @@ pub async fn moderate(
     Ok(true)
 }
 
-/// One line of a gallery or listing: the entry, its recording, its votes and its author's
-/// chosen display name.
+/// Marks a change to the entry's line on its contest board (see `contests::standings`), in
+/// the transaction that makes the change.
+pub async fn bump_board_rev<'e, E>(executor: E, entry_id: &str) -> AppResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query("UPDATE entries SET board_rev = board_rev + 1 WHERE id = $1")
+        .bind(entry_id)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// One line of a gallery or listing: the entry, its recording and its author's chosen
+/// display name.
 #[derive(Debug, Clone, FromRow)]
 pub struct ListedEntry {
     pub id: String,
@@ -176,7 +190,6 @@ pub struct ListedEntry {
     pub duration_ms: Option<i64>,
     pub bytes: Option<i64>,
     pub submitted_at: Option<i64>,
-    pub votes: i64,
 }
 
 /// Entries of a contest, optionally of one status, oldest submission first.
@@ -201,8 +214,7 @@ pub async fn list(
         .await?;
     let sql = format!(
         "SELECT e.id, e.contest_id, e.user_id, u.display_name, e.title, e.description, e.status, e.media_id,
-                m.content_type, m.kind, m.duration_ms, m.bytes, e.submitted_at,
-                (SELECT COUNT(*) FROM entry_votes v WHERE v.entry_id = e.id) AS votes
+                m.content_type, m.kind, m.duration_ms, m.bytes, e.submitted_at
          FROM entries e
          JOIN users u ON u.id = e.user_id
          LEFT JOIN entry_media m ON m.id = e.media_id
@@ -252,10 +264,20 @@ pub async fn end_upload(pool: &Pool, object_key: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Uploads started before `before_ms` that never finished: their objects are orphans.
+/// Notes that the upload writing `object_key` is still running.
+pub async fn keep_upload_alive(pool: &Pool, object_key: &str, now_ms: i64) -> AppResult<()> {
+    sqlx::query("UPDATE media_uploads SET alive_at = $1 WHERE object_key = $2")
+        .bind(now_ms)
+        .bind(object_key)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Uploads not heard from since `before_ms` that never finished: their objects are orphans.
 pub async fn stale_uploads(pool: &Pool, before_ms: i64) -> AppResult<Vec<String>> {
     Ok(sqlx::query_scalar(
-        "SELECT object_key FROM media_uploads WHERE started_at < $1 ORDER BY started_at LIMIT 500",
+        "SELECT object_key FROM media_uploads WHERE COALESCE(alive_at, started_at) < $1 ORDER BY started_at LIMIT 500",
     )
     .bind(before_ms)
     .fetch_all(pool)

@@ -1,8 +1,10 @@
 //! Removes what crashed or abandoned uploads leave behind: objects recorded in
 //! `media_uploads` that never became a recording (or old recordings whose deletion failed),
 //! staging files under DATA_DIR, and the local backend's half-written multipart files. Runs at
-//! start and then periodically; anything younger than `UPLOAD_ORPHAN_AGE_S` is left alone,
-//! since another process may still be writing it.
+//! start and then periodically; anything younger than `UPLOAD_ORPHAN_AGE_S` is left alone.
+//! An upload in progress, on any process, refreshes its staging file and its `media_uploads`
+//! row several times within that age (see `upload::Heartbeat`), so however long it streams
+//! it is never taken for an orphan.
 
 use std::path::Path;
 use std::time::{Duration, SystemTime};

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use super::contest::{self, Contest, Criterion, ResultsState, text_field};
 use super::entries::{MediaView, media_view};
 use super::entry_store::{self as store, APPROVED};
+use super::standings;
 use crate::app::AppState;
 use crate::auth::accounts::{self, Role};
 use crate::auth::{AuthUser, Judge, Organizer};
@@ -543,7 +544,8 @@ pub async fn score_entry(
         _ => None,
     };
     let now = state.clock.now_ms();
-    sqlx::query(
+    let mut tx = pool.begin().await?;
+    let scored = sqlx::query(
         "UPDATE entry_judges SET scores = $1, comment = $2, percent = $3, scored_at = $4
          WHERE entry_id = $5 AND judge_id = $6",
     )
@@ -553,8 +555,16 @@ pub async fn score_entry(
     .bind(now)
     .bind(&entry.id)
     .bind(caller.id())
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    let scored = scored.rows_affected() == 1;
+    if scored {
+        store::bump_board_rev(&mut *tx, &entry.id).await?;
+    }
+    tx.commit().await?;
+    if scored {
+        standings::entry_changed(&state, &entry.contest_id, &entry.id).await;
+    }
     Ok(AppJson(ScoreView {
         entry_id: entry.id,
         scores: points,

@@ -1,6 +1,7 @@
 //! Contests with recorded entries: contest definitions, entries with consent, streamed
 //! uploads checked by their bytes (`probe/`) and kept in object storage, playback with
-//! ranges, moderation, blind judging, public voting and results with immutable snapshots.
+//! ranges, moderation, blind judging, public voting and results with immutable snapshots;
+//! vote counts and results live on the contest's board (`standings`), streamed live.
 
 pub mod access;
 pub mod contest;
@@ -12,7 +13,9 @@ pub mod moderation;
 pub mod playback;
 pub mod probe;
 pub mod results;
+pub mod results_stream;
 pub mod routes;
+pub mod standings;
 pub mod storage;
 pub mod upload;
 pub mod votes;
@@ -75,6 +78,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(judging::score_entry))
         .routes(routes!(votes::vote, votes::unvote))
         .routes(routes!(results::leaderboard))
+        .routes(routes!(results_stream::results_stream))
         .routes(routes!(results::published_results))
         .routes(routes!(results::change_results_state))
 }

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::contest::{self, text_field};
 use super::entries::{EntryView, entry_view};
 use super::entry_store::{self as store, APPROVED, DISQUALIFIED, REJECTED};
-use super::{access::Viewer, judging};
+use super::{access::Viewer, judging, standings};
 use crate::app::AppState;
 use crate::auth::Organizer;
 use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
@@ -91,6 +91,7 @@ pub async fn moderate_entry(
             "the entry is still a draft: it can be moderated once submitted",
         ));
     }
+    standings::entry_changed(&state, &entry.contest_id, &entry.id).await;
     if body.decision == Decision::Approve {
         let contest = contest::require(&state.db.pool, &entry.contest_id).await?;
         judging::assign(&state, &contest).await?;

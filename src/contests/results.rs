@@ -3,10 +3,8 @@
 //! same states as quiz boards. A freeze keeps a snapshot the public sees; publishing writes an
 //! immutable snapshot with the SHA-256 of its canonical JSON.
 //!
-//! Standings are computed from the database of record by [`standings`], the one function to
-//! swap when boards move behind the Leaderboards interface.
-
-use std::cmp::Ordering;
+//! Live standings are read from the contest's board (`standings`); snapshots are taken from
+//! the database of record.
 
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
@@ -16,113 +14,16 @@ use utoipa::ToSchema;
 
 use super::access::MaybeUser;
 use super::contest::{self, Contest, ResultsState};
+use super::standings::{self, WHOLE_BOARD};
 use crate::app::AppState;
 use crate::auth::Organizer;
+use crate::bus::Topic;
 use crate::clock::Timestamp;
 use crate::db::{self, Pool};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::AppJson;
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct Standing {
-    /// 1-based; absent until the entry's quorum of judges has scored.
-    pub rank: Option<i64>,
-    pub entry_id: String,
-    pub title: String,
-    pub display_name: String,
-    /// Mean of the judges' weighted percentages (0–100, two decimals); absent until ranked.
-    pub score: Option<f64>,
-    /// Judges who have scored the entry.
-    pub judged_by: i64,
-    pub votes: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct StandingRow {
-    id: String,
-    title: String,
-    display_name: String,
-    submitted_at: Option<i64>,
-    mean: Option<f64>,
-    judged: i64,
-    votes: i64,
-}
-
-/// The contest's standings now: ranked entries by score, then votes, then earlier
-/// submission, then id; entries still waiting for judges after them, unranked.
-pub async fn standings(pool: &Pool, contest: &Contest) -> AppResult<Vec<Standing>> {
-    let rows: Vec<StandingRow> = sqlx::query_as(
-        "SELECT e.id, e.title, u.display_name, e.submitted_at,
-                (SELECT AVG(j.percent) FROM entry_judges j WHERE j.entry_id = e.id AND j.scored_at IS NOT NULL) AS mean,
-                (SELECT COUNT(*) FROM entry_judges j WHERE j.entry_id = e.id AND j.scored_at IS NOT NULL) AS judged,
-                (SELECT COUNT(*) FROM entry_votes v WHERE v.entry_id = e.id) AS votes
-         FROM entries e JOIN users u ON u.id = e.user_id
-         WHERE e.contest_id = $1 AND e.status = 'approved'",
-    )
-    .bind(&contest.id)
-    .fetch_all(pool)
-    .await?;
-    let quorum = contest.judges_per_entry;
-    let mut rows: Vec<_> = rows
-        .into_iter()
-        .map(|row| {
-            let StandingRow {
-                id,
-                title,
-                display_name: name,
-                submitted_at: submitted,
-                mean,
-                judged,
-                votes,
-            } = row;
-            let score = mean
-                .filter(|_| judged >= quorum)
-                .map(|m| (m * 100.0).round() / 100.0);
-            (
-                id,
-                title,
-                name,
-                submitted.unwrap_or(i64::MAX),
-                score,
-                judged,
-                votes,
-            )
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        let by_score = match (a.4, b.4) {
-            (Some(x), Some(y)) => y.partial_cmp(&x).unwrap_or(Ordering::Equal),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        };
-        by_score
-            .then(b.6.cmp(&a.6))
-            .then(a.3.cmp(&b.3))
-            .then(a.0.cmp(&b.0))
-    });
-    let mut next_rank = 0;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(entry_id, title, display_name, _, score, judged_by, votes)| {
-                let rank = score.map(|_| {
-                    next_rank += 1;
-                    next_rank
-                });
-                Standing {
-                    rank,
-                    entry_id,
-                    title,
-                    display_name,
-                    score,
-                    judged_by,
-                    votes,
-                }
-            },
-        )
-        .collect())
-}
+pub use super::standings::Standing;
 
 /// JSON with object keys sorted and no whitespace: the bytes the snapshot hash covers.
 pub fn canonical_json(value: &Value) -> String {
@@ -191,6 +92,58 @@ pub struct Leaderboard {
     pub items: Vec<Standing>,
 }
 
+/// The board as `organizes` (an organizer, or not) may see it now, with at most `limit`
+/// items. Organizers always see the live standings; the public sees nothing while `hidden`,
+/// the live standings while `live`, the freeze-time standings while `frozen` and the
+/// immutable snapshot once `published`.
+pub async fn board_for(
+    state: &AppState,
+    contest: &Contest,
+    organizes: bool,
+    limit: u64,
+) -> AppResult<Leaderboard> {
+    let pool = &state.db.pool;
+    let mut board = Leaderboard {
+        state: contest.results_state,
+        frozen_at: None,
+        published_at: None,
+        sha256: None,
+        total: 0,
+        items: Vec::new(),
+    };
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let snapshot_page = |items: Vec<Standing>| {
+        let total = items.len() as i64;
+        (items.into_iter().take(limit).collect(), total)
+    };
+    (board.items, board.total) = match contest.results_state {
+        ResultsState::Published => {
+            let published = snapshot(pool, &contest.id, "published")
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("published results without a snapshot"))?;
+            board.published_at = Some(Timestamp(published.taken_at));
+            board.sha256 = Some(published.sha256.clone());
+            snapshot_page(snapshot_items(&published)?)
+        }
+        ResultsState::Frozen if !organizes => match snapshot(pool, &contest.id, "frozen").await? {
+            Some(frozen) => {
+                board.frozen_at = Some(Timestamp(frozen.taken_at));
+                snapshot_page(snapshot_items(&frozen)?)
+            }
+            None => (Vec::new(), 0),
+        },
+        ResultsState::Hidden if !organizes => (Vec::new(), 0),
+        _ => {
+            if contest.results_state == ResultsState::Frozen {
+                board.frozen_at = contest.results_changed_at.map(Timestamp);
+            }
+            let (items, total) = standings::live(state, &contest.id, 0, limit as u64).await?;
+            (items, i64::try_from(total).unwrap_or(i64::MAX))
+        }
+    };
+    Ok(board)
+}
+
 /// The contest's board. Organizers always see the live standings; the public sees nothing
 /// while `hidden`, the live standings while `live`, the freeze-time standings while `frozen`
 /// and the immutable snapshot once `published`.
@@ -201,42 +154,11 @@ pub async fn leaderboard(
     MaybeUser(caller): MaybeUser,
     Path(contest_id): Path<String>,
 ) -> AppResult<AppJson<Leaderboard>> {
-    let pool = &state.db.pool;
-    let contest = contest::require(pool, &contest_id).await?;
+    let contest = contest::require(&state.db.pool, &contest_id).await?;
     let organizes = caller.as_ref().is_some_and(|c| c.role().organizes());
-    let mut board = Leaderboard {
-        state: contest.results_state,
-        frozen_at: None,
-        published_at: None,
-        sha256: None,
-        total: 0,
-        items: Vec::new(),
-    };
-    match contest.results_state {
-        ResultsState::Published => {
-            let published = snapshot(pool, &contest.id, "published")
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("published results without a snapshot"))?;
-            board.published_at = Some(Timestamp(published.taken_at));
-            board.sha256 = Some(published.sha256.clone());
-            board.items = snapshot_items(&published)?;
-        }
-        ResultsState::Frozen if !organizes => {
-            if let Some(frozen) = snapshot(pool, &contest.id, "frozen").await? {
-                board.frozen_at = Some(Timestamp(frozen.taken_at));
-                board.items = snapshot_items(&frozen)?;
-            }
-        }
-        ResultsState::Hidden if !organizes => {}
-        _ => {
-            if contest.results_state == ResultsState::Frozen {
-                board.frozen_at = contest.results_changed_at.map(Timestamp);
-            }
-            board.items = standings(pool, &contest).await?;
-        }
-    }
-    board.total = board.items.len() as i64;
-    Ok(AppJson(board))
+    Ok(AppJson(
+        board_for(&state, &contest, organizes, WHOLE_BOARD).await?,
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -306,7 +228,7 @@ pub async fn change_results_state(
         ResultsState::Published => Some("published"),
         _ => None,
     } {
-        let items = standings(pool, &contest).await?;
+        let items = standings::standings_from_db(pool, &contest.id).await?;
         let value = serde_json::to_value(&items).map_err(anyhow::Error::from)?;
         let canonical = canonical_json(&value);
         let sha256 = hex::encode(Sha256::digest(canonical.as_bytes()));
@@ -335,6 +257,7 @@ pub async fn change_results_state(
         })?;
     }
     tx.commit().await?;
+    state.bus.announce(Topic::Contest(contest.id.clone())).await;
     leaderboard(State(state), MaybeUser(Some(organizer.0)), Path(contest_id)).await
 }
 

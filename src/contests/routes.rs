@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::contest::{
     self, Contest, ContestInput, ContestState, Criterion, MediaKind, ResultsState, Voting,
 };
-use super::judging;
+use super::{judging, standings};
 use crate::app::AppState;
 use crate::auth::Organizer;
 use crate::clock::Timestamp;
@@ -104,6 +104,8 @@ pub async fn edit_contest(
     contest::update(&state.db.pool, &edited, now).await?;
     if judges_changed {
         judging::assign(&state, &edited).await?;
+        // The quorum decides which entries rank.
+        standings::contest_changed(&state, &edited.id).await?;
     }
     Ok(AppJson(contest_view(edited, now)))
 }

@@ -9,6 +9,7 @@
 //! janitor.
 
 use std::path::{Path as FsPath, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -163,9 +164,66 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
         .and_then(|value| value.trim().parse().ok())
 }
 
-/// A file in the staging folder, removed when dropped unless kept.
+/// Keeps an upload's traces young while its request runs, however long the upload takes (a
+/// slow phone can stream for longer than `UPLOAD_ORPHAN_AGE_S`): the janitor removes only
+/// traces older than that age, so it never takes a live upload for an orphan, while a crashed
+/// one stops beating and ages out. Stops when dropped.
+struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Heartbeat {
+    fn start<F, Fut>(state: &AppState, beat: F) -> Self
+    where
+        F: Fn() -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let every = (state.config.media.orphan_age / 4).max(Duration::from_millis(100));
+        Self(tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // The first tick is immediate, when the trace was just made.
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                beat().await;
+            }
+        }))
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A file in the staging folder, removed when dropped unless kept; its modification time is
+/// refreshed while it exists.
 pub struct StagingFile {
     pub path: PathBuf,
+    _alive: Heartbeat,
+}
+
+impl StagingFile {
+    fn create_in(state: &AppState) -> Self {
+        let path = state
+            .recordings
+            .staging_dir
+            .join(format!("{}.part", db::new_id()));
+        let touched = path.clone();
+        let alive = Heartbeat::start(state, move || {
+            // Small metadata operation; fine on an async worker. Opening without `create`
+            // cannot bring back a file already removed.
+            let _ = std::fs::File::options()
+                .write(true)
+                .open(&touched)
+                .and_then(|file| file.set_modified(SystemTime::now()));
+            std::future::ready(())
+        });
+        Self {
+            path,
+            _alive: alive,
+        }
+    }
 }
 
 impl Drop for StagingFile {
@@ -184,12 +242,7 @@ pub struct Staged {
 /// Streams the body into a staging file, counting and hashing; refuses early what is too
 /// large or, from its first bytes, no recording at all.
 async fn stage(state: &AppState, body: Body, limit: u64) -> AppResult<Staged> {
-    let file = StagingFile {
-        path: state
-            .recordings
-            .staging_dir
-            .join(format!("{}.part", db::new_id())),
-    };
+    let file = StagingFile::create_in(state);
     let mut out = tokio::io::BufWriter::with_capacity(
         STAGING_BUFFER,
         tokio::fs::File::create(&file.path).await.map_err(|e| {
@@ -342,15 +395,28 @@ async fn push(state: &AppState, path: &FsPath, key: &str) -> AppResult<()> {
 }
 
 /// An object (maybe half-written) whose upload has not committed: deleted with its
-/// `media_uploads` row if the request ends any other way, even by being dropped.
+/// `media_uploads` row if the request ends any other way, even by being dropped. The row is
+/// kept alive while the object is being written.
 struct PendingObject {
     cleanup: Option<(AppState, String)>,
+    _alive: Heartbeat,
 }
 
 impl PendingObject {
     fn new(state: &AppState, key: &str) -> Self {
+        let (beat_state, beat_key) = (state.clone(), key.to_owned());
+        let alive = Heartbeat::start(state, move || {
+            let (state, key) = (beat_state.clone(), beat_key.clone());
+            async move {
+                let now = state.clock.now_ms();
+                if let Err(error) = store::keep_upload_alive(&state.db.pool, &key, now).await {
+                    tracing::warn!(%error, key, "could not refresh an upload in progress");
+                }
+            }
+        });
         Self {
             cleanup: Some((state.clone(), key.to_owned())),
+            _alive: alive,
         }
     }
     fn disarm(mut self) {

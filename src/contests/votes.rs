@@ -1,26 +1,64 @@
 //! The audience vote: one per account per approved entry, never on one's own, only while the
-//! contest's voting window is open. The vote table is the record; counts are read from it.
+//! contest's voting window is open. The vote table is the record; counts are kept on the
+//! contest's board (`standings`), which moves only when a vote row was really added or
+//! removed, so double clicks and races cannot make it drift.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::contest;
 use super::entry_store::{self as store, APPROVED, EntryRow};
+use super::{contest, standings};
 use crate::app::AppState;
 use crate::auth::AuthUser;
-use crate::db::Pool;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::AppJson;
 
-pub async fn count(pool: &Pool, entry_id: &str) -> AppResult<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM entry_votes WHERE entry_id = $1")
-            .bind(entry_id)
-            .fetch_one(pool)
-            .await?,
-    )
+/// The entry's votes, from its contest's board.
+pub async fn count(state: &AppState, entry: &EntryRow) -> AppResult<i64> {
+    let counts = standings::vote_counts(state, &entry.contest_id, &[entry.id.as_str()]).await?;
+    Ok(counts.first().copied().unwrap_or(0))
+}
+
+enum Change {
+    Cast,
+    Withdraw,
+}
+
+/// Adds or removes the caller's vote row and, only if a row really changed, marks the entry's
+/// line changed in the same transaction and puts it on the board.
+async fn change_vote(
+    state: &AppState,
+    caller: &AuthUser,
+    entry: &EntryRow,
+    change: Change,
+) -> AppResult<()> {
+    let mut tx = state.db.pool.begin().await?;
+    let query = match change {
+        Change::Cast => sqlx::query(
+            "INSERT INTO entry_votes (entry_id, user_id, contest_id, voted_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (entry_id, user_id) DO NOTHING",
+        )
+        .bind(&entry.id)
+        .bind(caller.id())
+        .bind(&entry.contest_id)
+        .bind(state.clock.now_ms()),
+        Change::Withdraw => {
+            sqlx::query("DELETE FROM entry_votes WHERE entry_id = $1 AND user_id = $2")
+                .bind(&entry.id)
+                .bind(caller.id())
+        }
+    };
+    let changed = query.execute(&mut *tx).await?.rows_affected() == 1;
+    if changed {
+        store::bump_board_rev(&mut *tx, &entry.id).await?;
+    }
+    tx.commit().await?;
+    if changed {
+        standings::entry_changed(state, &entry.contest_id, &entry.id).await;
+    }
+    Ok(())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -64,18 +102,9 @@ pub async fn vote(
     Path(entry_id): Path<String>,
 ) -> AppResult<AppJson<VoteView>> {
     let entry = votable(&state, &caller, &entry_id).await?;
-    sqlx::query(
-        "INSERT INTO entry_votes (entry_id, user_id, contest_id, voted_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (entry_id, user_id) DO NOTHING",
-    )
-    .bind(&entry.id)
-    .bind(caller.id())
-    .bind(&entry.contest_id)
-    .bind(state.clock.now_ms())
-    .execute(&state.db.pool)
-    .await?;
+    change_vote(&state, &caller, &entry, Change::Cast).await?;
     Ok(AppJson(VoteView {
-        votes: count(&state.db.pool, &entry.id).await?,
+        votes: count(&state, &entry).await?,
         entry_id: entry.id,
         voted: true,
     }))
@@ -90,13 +119,9 @@ pub async fn unvote(
     Path(entry_id): Path<String>,
 ) -> AppResult<AppJson<VoteView>> {
     let entry = votable(&state, &caller, &entry_id).await?;
-    sqlx::query("DELETE FROM entry_votes WHERE entry_id = $1 AND user_id = $2")
-        .bind(&entry.id)
-        .bind(caller.id())
-        .execute(&state.db.pool)
-        .await?;
+    change_vote(&state, &caller, &entry, Change::Withdraw).await?;
     Ok(AppJson(VoteView {
-        votes: count(&state.db.pool, &entry.id).await?,
+        votes: count(&state, &entry).await?,
         entry_id: entry.id,
         voted: false,
     }))

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use civiquiz::clock::{Clock, Timestamp};
-use civiquiz::config::StorageUrl;
+use civiquiz::config::{Config, StorageUrl};
+use civiquiz::kv::Kv;
 use futures::StreamExt;
 use object_store::ObjectStore;
 use reqwest::Method;
@@ -66,6 +67,21 @@ impl ContestApp {
             .expect("local storage is always there")
     }
 
+    /// A server on local storage with `tweak` applied to its config.
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        Self::start(TestApp::spawn_with(tweak).await).await
+    }
+
+    async fn start(app: TestApp) -> Self {
+        let admin = app.admin().await;
+        let organizer = app.user_with_role(&admin, "ban.to.chuc", "organizer").await;
+        Self {
+            app,
+            admin,
+            organizer,
+        }
+    }
+
     /// A server on `backend`; `None` when the S3 server is not configured (the test then
     /// returns early after printing why).
     pub async fn spawn_on(backend: Backend) -> Option<Self> {
@@ -91,13 +107,7 @@ impl ContestApp {
             }
         })
         .await;
-        let admin = app.admin().await;
-        let organizer = app.user_with_role(&admin, "ban.to.chuc", "organizer").await;
-        Some(Self {
-            app,
-            admin,
-            organizer,
-        })
+        Some(Self::start(app).await)
     }
 
     pub fn now(&self) -> i64 {
@@ -280,6 +290,46 @@ impl ContestApp {
             walk(root, &mut out, true);
         }
         out
+    }
+
+    /// Votes for `entry` in the vote table, the record.
+    pub async fn votes_in_table(&self, entry: &str) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM entry_votes WHERE entry_id = $1")
+            .bind(entry)
+            .fetch_one(&self.app.state.db.pool)
+            .await
+            .expect("count")
+    }
+
+    /// Loses the contest's board as a Redis flush or restart would: its keys deleted under
+    /// this test's prefix (never FLUSHALL: other tests share the server), or the in-process
+    /// board dropped.
+    pub async fn lose_contest_board(&self, contest: &str) {
+        match &self.app.state.kv {
+            Kv::Redis(redis) => {
+                let mut conn = redis.conn.clone();
+                let pattern = format!("{}{{contest:{contest}}}*", redis.prefix);
+                let keys: Vec<String> = redis::cmd("KEYS")
+                    .arg(&pattern)
+                    .query_async(&mut conn)
+                    .await
+                    .expect("keys");
+                assert!(!keys.is_empty(), "no keys under {pattern}");
+                let deleted: i64 = redis::cmd("DEL")
+                    .arg(&keys)
+                    .query_async(&mut conn)
+                    .await
+                    .expect("del");
+                assert_eq!(deleted as usize, keys.len());
+            }
+            Kv::Memory(_) => self
+                .app
+                .state
+                .boards
+                .forget_contest(contest)
+                .await
+                .expect("forget"),
+        }
     }
 
     pub async fn count_rows(&self, table: &str) -> i64 {

@@ -5,6 +5,7 @@
 
 pub mod contests;
 pub mod fixture;
+pub mod sse;
 
 use std::sync::Arc;
 use std::time::Duration;
