@@ -76,6 +76,24 @@ impl Figures {
 /// Figures by group id (`None`: outside any unit of the kind).
 type ByGroup = HashMap<Option<String>, Figures>;
 
+/// Runs one of the grouped queries below: `$1` is the unit kind, `$2` the event when the query
+/// reads one.
+async fn grouped<R>(
+    state: &AppState,
+    sql: String,
+    kind: &str,
+    event_id: Option<&str>,
+) -> AppResult<Vec<R>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(kind.to_owned());
+    if let Some(event_id) = event_id {
+        query = query.bind(event_id.to_owned());
+    }
+    Ok(query.fetch_all(&state.db.pool).await?)
+}
+
 async fn count_registered(state: &AppState, kind: &str, by_group: &mut ByGroup) -> AppResult<()> {
     let sql = format!(
         "WITH RECURSIVE {GROUPS}
@@ -83,10 +101,7 @@ async fn count_registered(state: &AppState, kind: &str, by_group: &mut ByGroup) 
          WHERE u.role = 'participant' AND u.disabled = 0
          GROUP BY g.group_id"
     );
-    let rows: Vec<(Option<String>, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(kind)
-        .fetch_all(&state.db.pool)
-        .await?;
+    let rows: Vec<(Option<String>, i64)> = grouped(state, sql, kind, None).await?;
     for (group, registered) in rows {
         by_group.entry(group).or_default().registered = registered;
     }
@@ -116,11 +131,8 @@ async fn count_activity(
          FROM per_user p JOIN users u ON u.id = p.user_id LEFT JOIN grp g ON g.unit_id = u.org_unit_id
          GROUP BY g.group_id"
     );
-    let rows: Vec<(Option<String>, i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(kind)
-        .bind(event_id)
-        .fetch_all(&state.db.pool)
-        .await?;
+    let rows: Vec<(Option<String>, i64, i64, i64)> =
+        grouped(state, sql, kind, Some(event_id)).await?;
     for (group, participants, completed, attempts_finished) in rows {
         let figures = by_group.entry(group).or_default();
         figures.participants = participants;
@@ -144,11 +156,7 @@ async fn count_entries(
          WHERE c.event_id = $2 AND e.status <> 'draft'
          GROUP BY g.group_id"
     );
-    let rows: Vec<(Option<String>, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(kind)
-        .bind(event_id)
-        .fetch_all(&state.db.pool)
-        .await?;
+    let rows: Vec<(Option<String>, i64, i64)> = grouped(state, sql, kind, Some(event_id)).await?;
     for (group, submitted, approved) in rows {
         let figures = by_group.entry(group).or_default();
         figures.entries_submitted = submitted;
@@ -180,11 +188,7 @@ async fn score_statistics(
          FROM ordered GROUP BY k",
         counted = counted_ctes(Counted::Event, "$2"),
     );
-    let rows: Vec<(Option<String>, f64, f64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(kind)
-        .bind(event_id)
-        .fetch_all(&state.db.pool)
-        .await?;
+    let rows: Vec<(Option<String>, f64, f64)> = grouped(state, sql, kind, Some(event_id)).await?;
     let mut total = Figures::default();
     for (key, mean, median) in rows {
         let figures = if key.as_deref() == Some(TOTAL) {
