@@ -157,6 +157,35 @@ impl AppError {
         Self::api(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
     }
 
+    /// The stable code a client branches on (`internal` for anything unexpected).
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Api { code, .. } => code,
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The fields a `validation_failed` error names, in order.
+    pub fn fields(&self) -> Vec<String> {
+        match self {
+            AppError::Api {
+                details: Some(details),
+                ..
+            } => details["fields"]
+                .as_object()
+                .map(|fields| fields.keys().cloned().collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn retry_after_s(&self) -> Option<u64> {
+        match self {
+            AppError::Api { retry_after_s, .. } => *retry_after_s,
+            AppError::Internal(_) => None,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Api { status, .. } => *status,

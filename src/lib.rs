@@ -19,3 +19,4 @@ pub mod metrics;
 pub mod orgs;
 pub mod quizzes;
 pub mod reports;
+pub mod web;

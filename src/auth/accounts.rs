@@ -92,6 +92,8 @@ impl UserRow {
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, org_unit_id, birth_year, disabled, must_change_password, security_stamp";
+/// The same columns of `users u`, for queries that join it.
+pub const USER_COLUMNS_OF_U: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.org_unit_id, u.birth_year, u.disabled, u.must_change_password, u.security_stamp";
 
 pub struct NewUser {
     pub username: Username,

@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use super::accounts::{self, Role, UserRow};
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::web::csrf;
 
 /// Any signed-in caller, including one who must still replace a one-time password.
 pub struct SessionUser {
@@ -23,12 +24,12 @@ impl FromRequestParts<AppState> for SessionUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or_else(AppError::unauthenticated)?
-            .to_str()
-            .map_err(|_| AppError::token_invalid())?;
+        let Some(header) = parts.headers.get(AUTHORIZATION) else {
+            return browser_session(parts, state)
+                .await?
+                .ok_or_else(AppError::unauthenticated);
+        };
+        let header = header.to_str().map_err(|_| AppError::token_invalid())?;
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
@@ -46,6 +47,25 @@ impl FromRequestParts<AppState> for SessionUser {
             session_id: claims.sid,
         })
     }
+}
+
+/// The web app's pages call the API with their session cookie instead of a token (no JWT in
+/// page scripts); an unsafe method must then carry the session's CSRF token.
+async fn browser_session(parts: &Parts, state: &AppState) -> Result<Option<SessionUser>, AppError> {
+    let Some(session) = crate::web::visitor::cookie_session(parts, state).await? else {
+        return Ok(None);
+    };
+    if !csrf::api_request_allowed(&parts.method, &parts.headers, &session.csrf_token) {
+        return Err(AppError::api(
+            axum::http::StatusCode::FORBIDDEN,
+            "csrf_failed",
+            "send the page's CSRF token in X-CSRF-Token",
+        ));
+    }
+    Ok(Some(SessionUser {
+        user: session.user,
+        session_id: session.family_id,
+    }))
 }
 
 /// A signed-in caller with a password of their own.
@@ -149,7 +169,8 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
-/// `Option<AuthUser>`: anonymous without an Authorization header; a bad token is still refused.
+/// `Option<AuthUser>`: anonymous without an Authorization header or a live session cookie; a
+/// bad token is still refused.
 impl axum::extract::OptionalFromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
 
@@ -162,7 +183,12 @@ impl axum::extract::OptionalFromRequestParts<AppState> for AuthUser {
                 .await
                 .map(Some)
         } else {
-            Ok(None)
+            match browser_session(parts, state).await? {
+                Some(SessionUser { user, session_id }) if user.must_change_password == 0 => {
+                    Ok(Some(AuthUser { user, session_id }))
+                }
+                _ => Ok(None),
+            }
         }
     }
 }

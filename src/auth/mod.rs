@@ -5,6 +5,7 @@ pub mod admin;
 pub mod credentials;
 pub mod extract;
 pub mod limits;
+pub mod pages;
 pub mod password;
 pub mod routes;
 pub mod sessions;

@@ -1,5 +1,7 @@
 //! Register, sign in, refresh, sign out, and the caller's own account.
 
+use std::net::IpAddr;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -69,7 +71,22 @@ pub async fn register(
     ClientIp(ip): ClientIp,
     AppJson(body): AppJson<RegisterRequest>,
 ) -> AppResult<(StatusCode, AppJson<AuthResponse>)> {
-    limits::per_address(&state, ip).await?;
+    let user = create_participant(&state, ip, body).await?;
+    let session = sessions::start(&state.db.pool, &user.id, state.clock.now_ms()).await?;
+    Ok((
+        StatusCode::CREATED,
+        AppJson(respond(&state, &user, session).await?),
+    ))
+}
+
+/// Validates a registration and creates the participant's account (the API and the
+/// register page both come here).
+pub async fn create_participant(
+    state: &AppState,
+    ip: IpAddr,
+    body: RegisterRequest,
+) -> AppResult<accounts::UserRow> {
+    limits::per_address(state, ip).await?;
     let now = state.clock.now_ms();
     let mut errors = FieldErrors::new();
     let username = errors.take("username", Username::parse(&body.username));
@@ -85,7 +102,7 @@ pub async fn register(
     };
     errors.into_result()?;
     let password_hash = state.passwords.hash(&password).await?;
-    let user = accounts::insert(
+    accounts::insert(
         &state.db.pool,
         &NewUser {
             username,
@@ -98,12 +115,7 @@ pub async fn register(
         },
         now,
     )
-    .await?;
-    let session = sessions::start(&state.db.pool, &user.id, now).await?;
-    Ok((
-        StatusCode::CREATED,
-        AppJson(respond(&state, &user, session).await?),
-    ))
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -121,11 +133,23 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     AppJson(body): AppJson<LoginRequest>,
 ) -> AppResult<AppJson<AuthResponse>> {
-    limits::per_address(&state, ip).await?;
-    let key = Username::key_of(&body.username);
-    let slot = limits::reserve_login(&state, &key).await?;
+    let user = authenticate(&state, ip, &body.username, &body.password).await?;
+    let session = sessions::start(&state.db.pool, &user.id, state.clock.now_ms()).await?;
+    Ok(AppJson(respond(&state, &user, session).await?))
+}
+
+/// Checks a sign-in under the rate limits: the account, or `invalid_credentials`.
+pub async fn authenticate(
+    state: &AppState,
+    ip: IpAddr,
+    username: &str,
+    password: &str,
+) -> AppResult<accounts::UserRow> {
+    limits::per_address(state, ip).await?;
+    let key = Username::key_of(username);
+    let slot = limits::reserve_login(state, &key).await?;
     let user = accounts::find_by_username_key(&state.db.pool, &key).await?;
-    let candidate = Password::candidate(&body.password);
+    let candidate = Password::candidate(password);
     let matches = state
         .passwords
         .verify(&candidate, user.as_ref().map(|u| u.password_hash.as_str()))
@@ -134,9 +158,8 @@ pub async fn login(
         Some(user) if matches && user.disabled == 0 => user,
         _ => return Err(AppError::invalid_credentials()),
     };
-    slot.release(&state).await?;
-    let session = sessions::start(&state.db.pool, &user.id, state.clock.now_ms()).await?;
-    Ok(AppJson(respond(&state, &user, session).await?))
+    slot.release(state).await?;
+    Ok(user)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -201,13 +224,25 @@ pub async fn change_password(
     caller: SessionUser,
     AppJson(body): AppJson<ChangePasswordRequest>,
 ) -> AppResult<StatusCode> {
+    replace_password(&state, &caller.user, &body, Some(&caller.session_id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Checks the current password and sets the new one; every session but `keep` ends, and
+/// the new security stamp ends every access token issued before.
+pub async fn replace_password(
+    state: &AppState,
+    user: &accounts::UserRow,
+    body: &ChangePasswordRequest,
+    keep: Option<&str>,
+) -> AppResult<()> {
     let new_password = Password::parse(&body.new_password)
         .map_err(|reason| FieldErrors::single("new_password", reason))?;
-    let slot = limits::reserve_login(&state, &Username::key_of(&caller.user.username)).await?;
+    let slot = limits::reserve_login(state, &Username::key_of(&user.username)).await?;
     let current = Password::candidate(&body.current_password);
     if !state
         .passwords
-        .verify(&current, Some(&caller.user.password_hash))
+        .verify(&current, Some(&user.password_hash))
         .await?
     {
         return Err(FieldErrors::single(
@@ -215,7 +250,7 @@ pub async fn change_password(
             "is not your current password",
         ));
     }
-    slot.release(&state).await?;
+    slot.release(state).await?;
     if body.current_password == body.new_password {
         return Err(FieldErrors::single(
             "new_password",
@@ -225,8 +260,8 @@ pub async fn change_password(
     let hash = state.passwords.hash(&new_password).await?;
     let now = state.clock.now_ms();
     let mut tx = state.db.pool.begin().await?;
-    accounts::set_password(&mut *tx, &caller.user.id, &hash, now).await?;
-    sessions::revoke_all(&mut *tx, &caller.user.id, Some(&caller.session_id), now).await?;
+    accounts::set_password(&mut *tx, &user.id, &hash, now).await?;
+    sessions::revoke_all(&mut *tx, &user.id, keep, now).await?;
     tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

@@ -10,6 +10,7 @@ pub mod aggregates;
 pub mod contest_line;
 pub mod entry;
 pub mod page_cache;
+pub mod pages;
 pub mod rebuild;
 pub mod routes;
 pub mod state;

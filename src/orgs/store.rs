@@ -95,3 +95,34 @@ pub async fn lineage(pool: &Pool, unit_id: &str) -> AppResult<Vec<String>> {
     }
     Ok(chain)
 }
+
+/// Units in tree order (each after its parent, siblings by name) with their depth, for a
+/// picker that shows the tree.
+pub fn tree_order(units: Vec<OrgUnit>) -> Vec<(OrgUnit, usize)> {
+    let mut children: HashMap<Option<String>, Vec<OrgUnit>> = HashMap::new();
+    let known: std::collections::HashSet<String> = units.iter().map(|u| u.id.clone()).collect();
+    for unit in units {
+        let parent = unit.parent_id.clone().filter(|p| known.contains(p));
+        children.entry(parent).or_default().push(unit);
+    }
+    for siblings in children.values_mut() {
+        siblings.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    let mut ordered = Vec::new();
+    let mut stack: Vec<(OrgUnit, usize)> = children
+        .remove(&None)
+        .unwrap_or_default()
+        .into_iter()
+        .rev()
+        .map(|u| (u, 0))
+        .collect();
+    while let Some((unit, depth)) = stack.pop() {
+        if depth < 32
+            && let Some(kids) = children.remove(&Some(unit.id.clone()))
+        {
+            stack.extend(kids.into_iter().rev().map(|k| (k, depth + 1)));
+        }
+        ordered.push((unit, depth));
+    }
+    ordered
+}

@@ -460,3 +460,43 @@ pub async fn due(
         .fetch_all(pool)
         .await?)
 }
+
+/// The user's attempts, newest first, with their quiz's title.
+pub async fn list_for_user(
+    pool: &Pool,
+    user_id: &str,
+    limit: i64,
+    offset: i64,
+) -> AppResult<(Vec<(AttemptRow, String)>, i64)> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        attempt: AttemptRow,
+        quiz_title: String,
+    }
+    let columns = ATTEMPT_COLUMNS
+        .split(", ")
+        .map(|column| format!("a.{}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {columns}, q.title AS quiz_title FROM attempts a JOIN quizzes q ON q.id = a.quiz_id
+         WHERE a.user_id = $1 ORDER BY a.started_at DESC, a.id DESC LIMIT $2 OFFSET $3"
+    );
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(user_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?;
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attempts WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await?;
+    Ok((
+        rows.into_iter()
+            .map(|r| (r.attempt, r.quiz_title))
+            .collect(),
+        total,
+    ))
+}

@@ -21,7 +21,7 @@ use crate::boards;
 use crate::clock::Timestamp;
 use crate::db;
 use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
-use crate::http::AppJson;
+use crate::http::{AppJson, AppQuery, Paging};
 
 #[derive(Serialize, ToSchema)]
 pub struct OptionView {
@@ -120,7 +120,8 @@ pub fn question_view(drawn: &Drawn) -> QuestionView {
     }
 }
 
-fn grace_ms(state: &AppState) -> i64 {
+/// The grace after a deadline during which saves and submits are still taken, in ms.
+pub fn grace_ms(state: &AppState) -> i64 {
     i64::try_from(state.config.attempt_grace.as_millis()).unwrap_or(5_000)
 }
 
@@ -464,4 +465,61 @@ pub async fn quiz_of(state: &AppState, attempt: &AttemptRow) -> AppResult<Quiz> 
     quiz::find(&state.db.pool, &attempt.quiz_id)
         .await?
         .ok_or_else(AppError::not_found)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MyAttempt {
+    pub id: String,
+    pub quiz_id: String,
+    pub quiz_title: String,
+    pub number: i64,
+    /// `in_progress`, `submitted` or `expired`.
+    pub status: String,
+    #[schema(value_type = String)]
+    pub started_at: Timestamp,
+    #[schema(value_type = String)]
+    pub deadline_at: Timestamp,
+    pub result: Option<AttemptResult>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MyAttempts {
+    pub items: Vec<MyAttempt>,
+    pub total: i64,
+}
+
+/// The caller's own attempts, newest first (one in progress shows without a result).
+pub async fn attempts_of(
+    state: &AppState,
+    caller: &AuthUser,
+    limit: i64,
+    offset: i64,
+) -> AppResult<MyAttempts> {
+    let (rows, total) = store::list_for_user(&state.db.pool, caller.id(), limit, offset).await?;
+    let items = rows
+        .into_iter()
+        .map(|(attempt, quiz_title)| MyAttempt {
+            result: result_of(&attempt),
+            id: attempt.id,
+            quiz_id: attempt.quiz_id,
+            quiz_title,
+            number: attempt.number,
+            status: attempt.status,
+            started_at: Timestamp(attempt.started_at),
+            deadline_at: Timestamp(attempt.deadline_at),
+        })
+        .collect();
+    Ok(MyAttempts { items, total })
+}
+
+/// The caller's own attempts at every quiz, newest first.
+#[utoipa::path(get, path = "/me/attempts", tag = "attempts", security(("bearer" = [])), params(Paging),
+    responses((status = 200, body = MyAttempts), (status = 401, body = ErrorBody)))]
+pub async fn my_attempts(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppQuery(paging): AppQuery<Paging>,
+) -> AppResult<AppJson<MyAttempts>> {
+    let (limit, offset) = paging.bounds()?;
+    Ok(AppJson(attempts_of(&state, &caller, limit, offset).await?))
 }

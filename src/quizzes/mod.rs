@@ -7,6 +7,7 @@ pub mod attempts;
 pub mod draw;
 pub mod events;
 pub mod grading;
+pub mod pages;
 pub mod quiz;
 pub mod response;
 pub mod review;
@@ -30,4 +31,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(attempts::save_answer))
         .routes(routes!(attempts::submit_attempt))
         .routes(routes!(review::review_attempt))
+        .routes(routes!(attempts::my_attempts))
 }

@@ -68,7 +68,7 @@ fn quiz_view(quiz: Quiz, now_ms: i64, attempts_made: i64) -> QuizView {
     }
 }
 
-async fn caller_view(state: &AppState, caller: &AuthUser, quiz: Quiz) -> AppResult<QuizView> {
+pub async fn caller_view(state: &AppState, caller: &AuthUser, quiz: Quiz) -> AppResult<QuizView> {
     let made = attempt_store::count_for(&state.db.pool, &quiz.id, caller.id()).await?;
     Ok(quiz_view(quiz, state.clock.now_ms(), made))
 }
@@ -173,7 +173,19 @@ pub async fn list_quizzes(
     AppQuery(paging): AppQuery<Paging>,
 ) -> AppResult<AppJson<QuizList>> {
     let (limit, offset) = paging.bounds()?;
-    let units = access::caller_units(&state, &caller).await?;
+    Ok(AppJson(
+        visible_quizzes(&state, &caller, limit, offset).await?,
+    ))
+}
+
+/// The quizzes the caller may see, with her attempts left (the API and the home page).
+pub async fn visible_quizzes(
+    state: &AppState,
+    caller: &AuthUser,
+    limit: i64,
+    offset: i64,
+) -> AppResult<QuizList> {
+    let units = access::caller_units(state, caller).await?;
     let (quizzes, total) = quiz::list(
         &state.db.pool,
         caller.role().organizes(),
@@ -191,7 +203,7 @@ pub async fn list_quizzes(
             quiz_view(quiz, now, attempts)
         })
         .collect();
-    Ok(AppJson(QuizList { items, total }))
+    Ok(QuizList { items, total })
 }
 
 /// One quiz (never its questions).

@@ -3,6 +3,7 @@
 //! TEST_REDIS_URL is set, and a manual clock.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod contests;
 pub mod fixture;
 pub mod sse;

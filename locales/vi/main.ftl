@@ -1,0 +1,204 @@
+## civiquiz — Tiếng Việt (ngôn ngữ chính). Mỗi khoá ở đây cũng phải có trong en/main.ftl.
+
+app-name = civiquiz
+skip-to-content = Bỏ qua, tới nội dung chính
+nav-account = Tài khoản
+nav-login = Đăng nhập
+nav-register = Đăng ký
+nav-logout = Đăng xuất
+nav-password = Đổi mật khẩu
+footer-text = civiquiz — thi trực tuyến về công dân số, Tuần lễ học tập suốt đời.
+back-home = Về trang chủ
+
+role-participant = thí sinh
+role-judge = giám khảo
+role-organizer = ban tổ chức
+role-admin = quản trị
+
+## Đăng nhập, đăng ký, mật khẩu
+login-title = Đăng nhập
+login-submit = Đăng nhập
+login-no-account = Chưa có tài khoản?
+register-title = Đăng ký tài khoản
+register-submit = Tạo tài khoản
+password-title = Đổi mật khẩu
+password-forced = Tài khoản của bạn đang dùng mật khẩu một lần do nhà trường cấp. Hãy chọn mật khẩu của riêng bạn trước khi tiếp tục.
+password-done = Đã đổi mật khẩu. Mọi phiên đăng nhập khác của bạn đã kết thúc.
+password-submit = Lưu mật khẩu mới
+field-label-username = Tên đăng nhập
+field-label-password = Mật khẩu
+field-label-display-name = Tên hiển thị
+field-label-org-unit = Đơn vị (phường, trường, lớp)
+field-label-birth-year = Năm sinh (không bắt buộc)
+field-label-current-password = Mật khẩu hiện tại
+field-label-new-password = Mật khẩu mới
+hint-username = 3–32 ký tự: chữ cái (có thể có dấu tiếng Việt), chữ số và các dấu . _ -
+hint-display-name = Tên này hiện trên bảng xếp hạng công khai (1–64 ký tự). Đừng dùng họ tên đầy đủ hay năm sinh nếu bạn không muốn người khác biết.
+hint-password = Từ 10 đến 128 ký tự; một câu dễ nhớ là mật khẩu tốt. Các mật khẩu quá phổ biến bị từ chối.
+hint-password-change = Sau khi đổi, bạn sẽ bị đăng xuất khỏi mọi thiết bị khác.
+hint-org-unit = Chọn lớp, trường hoặc phường của bạn để xem xếp hạng trong đơn vị.
+hint-birth-year = Chỉ dùng để biết bạn có cần cha mẹ đồng ý khi dự thi hay không; không bao giờ hiện công khai.
+org-unit-none = — Không thuộc đơn vị nào —
+
+## Trang chủ
+home-title = Bài thi của bạn
+home-welcome = Chào mừng đến với civiquiz
+home-pitch = Làm bài thi trắc nghiệm về kỹ năng số và công dân số, xem điểm và thứ hạng của bạn trong lớp, trường và phường.
+home-quizzes = Bài thi đang mở và sắp mở
+home-no-quizzes = Hiện chưa có bài thi nào dành cho bạn.
+home-attempts = Các lần làm bài của bạn
+home-no-attempts = Bạn chưa làm bài nào.
+home-contests = Cuộc thi
+quiz-window = Từ { $opens } đến { $closes }
+quiz-attempts-left = Còn { $count } lượt làm bài
+quiz-state-upcoming = Sắp mở
+quiz-state-open = Đang mở
+quiz-state-closed = Đã đóng
+attempt-status-in-progress = Đang làm
+attempt-status-submitted = Đã nộp
+attempt-status-expired = Hết giờ
+col-quiz = Bài thi
+col-started = Bắt đầu
+col-status = Trạng thái
+col-score = Điểm
+col-question = Câu hỏi
+col-rank = Hạng
+col-name = Tên
+col-unit = Đơn vị
+col-time = Thời gian
+
+## Giới thiệu bài thi
+intro-state = Trạng thái
+intro-window = Thời gian mở
+intro-time-limit = Thời gian làm bài
+intro-questions = Số câu hỏi
+intro-attempts-left = Lượt làm bài còn lại
+intro-ranking = Cách xếp hạng
+intro-review = Xem lại bài
+intro-timing = Đồng hồ của máy chủ là đồng hồ duy nhất: thời gian bắt đầu tính khi bạn bấm nút dưới đây và không dừng lại khi bạn đóng trang. Mỗi câu trả lời được lưu ngay khi bạn chọn.
+intro-start = Bắt đầu làm bài
+intro-continue = Tiếp tục bài đang làm
+intro-cannot-start = Bạn không thể bắt đầu bài thi này lúc này (bài chưa mở, đã đóng, hoặc bạn đã dùng hết lượt).
+minutes = { $count } phút
+attempts-left-of = { $left } / { $max }
+ranking-rule = Xếp theo điểm từ cao xuống thấp, bằng điểm thì ai làm nhanh hơn xếp trên, rồi đến ai nộp sớm hơn.
+ranking-best = Lần làm bài tốt nhất của mỗi người được tính.
+ranking-first = Chỉ lần làm bài đầu tiên của mỗi người được tính.
+review-never = Bài thi này không cho xem lại.
+review-score-only = Sau khi nộp, bạn xem được điểm và câu trả lời của mình (không có đáp án).
+review-after-submit = Sau khi nộp, bạn xem được đáp án và lời giải thích.
+review-after-close = Đáp án và lời giải thích được hiện khi bài thi đóng.
+board-link = Xem bảng xếp hạng
+
+## Làm bài
+time-left-label = Thời gian còn lại
+deadline-at = Hạn nộp: { $time } ({ $zone })
+time-left = còn %minutes% phút %seconds% giây
+time-up = Đã hết giờ. Bài của bạn được chấm với các câu trả lời đã lưu.
+time-announce = Còn %minutes% phút %seconds% giây
+time-announce-button = Đọc thời gian còn lại
+answered-count = Đã trả lời { $answered } / { $total } câu
+save-saved = Đã lưu %time%
+save-saving = Đang lưu — %count% câu chờ gửi
+save-offline = Mất kết nối — %count% câu chờ gửi
+save-error = Chưa lưu được — %count% câu chờ gửi, đang thử lại
+save-closed = Bài đã đóng; không nhận thêm câu trả lời.
+grid-label = Danh sách câu hỏi
+grid-question = Câu { $number }
+grid-legend = Ô tô đậm có dấu ✓: đã trả lời. Dấu ⚑: đã đánh dấu để xem lại.
+question-heading = Câu { $number } / { $total }
+points = { $points } điểm
+hint-single = Chọn một đáp án.
+hint-multiple = Chọn mọi đáp án đúng.
+hint-ordering = Sắp xếp theo đúng thứ tự bằng các nút ↑ và ↓.
+hint-short-text = Câu trả lời của bạn
+move-up = Đưa “{ $item }” lên trên
+move-down = Đưa “{ $item }” xuống dưới
+answer-true = Đúng
+answer-false = Sai
+flag = Đánh dấu để xem lại
+unflag = Bỏ đánh dấu
+save-answer = Lưu câu trả lời
+prev = ← Câu trước
+next = Câu sau →
+to-summary = Xem lại và nộp bài
+
+## Tóm tắt trước khi nộp
+summary-title = Xem lại trước khi nộp
+summary-answered = Đã trả lời: { $count } câu
+summary-unanswered = Chưa trả lời: { $count } câu
+summary-flagged = Đã đánh dấu: %count% câu
+summary-flagged-mark = đã đánh dấu
+status-answered = Đã trả lời
+status-unanswered = Chưa trả lời
+submit-warning = Sau khi nộp, bạn không thể sửa câu trả lời.
+submit-all = Nộp bài
+submit-offline = Mất kết nối — %count% câu chưa gửi được. Hãy kết nối mạng rồi nộp lại.
+back-to-attempt = ← Quay lại làm bài
+
+## Kết quả
+result-title = Kết quả
+result-expired = Bài được máy chủ thu khi hết giờ, với các câu trả lời đã lưu trước hạn.
+result-score = Điểm
+result-correct = Số câu đúng
+result-duration = Thời gian làm bài
+correct-of = { $correct } / { $total }
+result-ranks = Thứ hạng
+rank-quiz = Toàn bài thi
+rank-of = hạng { $rank } / { $total }
+rank-none = chưa có trên bảng xếp hạng
+back-to-quiz = Về bài thi
+review-title = Xem lại bài
+review-unavailable = Chính sách của bài thi chưa cho xem lại lúc này.
+review-your-answer = Bạn trả lời:
+review-blank = (bỏ trống)
+review-key = Đáp án:
+review-correct = đúng
+review-wrong = chưa đúng
+
+## Bảng xếp hạng
+board-title = Bảng xếp hạng
+board-caption = Top 10
+board-state-hidden = Đang ẩn
+board-state-live = Trực tiếp
+board-state-frozen = Đã đóng băng
+board-state-published = Đã công bố
+board-hidden = Ban tổ chức đang ẩn bảng xếp hạng này.
+board-empty = Chưa có ai nộp bài.
+board-updated = Bảng vừa được cập nhật.
+
+## Lỗi (theo mã lỗi của API)
+error-title = Không thực hiện được
+error-bad_request = Yêu cầu không hợp lệ.
+error-malformed_json = Yêu cầu không hợp lệ.
+error-unauthenticated = Hãy đăng nhập để tiếp tục.
+error-invalid_credentials = Sai tên đăng nhập hoặc mật khẩu.
+error-token_expired = Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.
+error-token_invalid = Phiên đăng nhập không còn hiệu lực; hãy đăng nhập lại.
+error-forbidden = Bạn không có quyền làm việc này.
+error-csrf_failed = Biểu mẫu đã cũ. Hãy tải lại trang rồi thử lại.
+error-not_found = Không tìm thấy trang hoặc mục bạn cần.
+error-conflict = Dữ liệu vừa thay đổi; hãy tải lại trang và thử lại.
+error-username_taken = Tên đăng nhập này đã có người dùng.
+error-validation_failed = Một số thông tin chưa hợp lệ.
+error-rate_limited = Bạn thử quá nhiều lần. Hãy đợi một lát rồi thử lại.
+error-overloaded = Máy chủ đang bận. Hãy thử lại sau ít giây.
+error-unavailable = Dịch vụ tạm thời gián đoạn. Hãy thử lại sau ít giây.
+error-internal = Có lỗi ở máy chủ. Hãy thử lại; nếu vẫn lỗi, báo ban tổ chức.
+error-password_change_required = Hãy đổi mật khẩu một lần trước khi tiếp tục.
+error-quiz_not_open = Bài thi chưa mở hoặc đã đóng.
+error-attempts_exhausted = Bạn đã dùng hết số lượt làm bài thi này.
+error-attempt_closed = Bài làm đã đóng: đã hết giờ hoặc đã nộp.
+error-payload_too_large = Dữ liệu gửi lên quá lớn.
+error-unsupported_media_type = Định dạng không được hỗ trợ.
+field-username = Tên đăng nhập phải có 3–32 ký tự chữ cái, chữ số hoặc . _ -
+field-password = Mật khẩu phải có 10–128 ký tự và không quá phổ biến.
+field-new_password = Mật khẩu mới phải có 10–128 ký tự, không quá phổ biến và khác mật khẩu hiện tại.
+field-current_password = Mật khẩu hiện tại không đúng.
+field-display_name = Tên hiển thị phải có 1–64 ký tự, không có ký tự ẩn.
+field-org_unit_id = Đơn vị đã chọn không tồn tại.
+field-birth_year = Năm sinh không hợp lệ.
+field-response = Câu trả lời không hợp lệ cho câu hỏi này.
+field-scope = Phạm vi bảng xếp hạng không hợp lệ.
+field-limit = Giới hạn không hợp lệ.
+field-offset = Vị trí không hợp lệ.

@@ -1,0 +1,34 @@
+//! What every page shares: the page context (language, HTTPS), browser sessions, CSRF and
+//! same-origin checks, the message catalogue, embedded assets, the layout and error page.
+//! Each slice serves its own pages (`auth/pages.rs`, `quizzes/pages.rs`, `boards/pages.rs`)
+//! from `templates/`, calling the same functions as its `/api/v1` routes.
+
+pub mod assets;
+pub mod context;
+pub mod csrf;
+pub mod locale;
+pub mod page;
+pub mod session;
+pub mod time;
+pub mod visitor;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::app::AppState;
+
+pub use csrf::CsrfForm;
+pub use visitor::{Member, Visitor, safe_next, sign_in_url};
+
+/// Every page of the web app, behind the page context; assets beside them.
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .merge(crate::auth::pages::router())
+        .merge(crate::quizzes::pages::router())
+        .merge(crate::boards::pages::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            context::page_context,
+        ))
+        .route("/assets/{file}", get(assets::serve))
+}
