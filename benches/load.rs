@@ -3,9 +3,13 @@
 //! cargo bench --bench load -- logins --url http://127.0.0.1:8080 --concurrency 64 --seconds 20
 //! cargo bench --bench load -- quiz --url http://127.0.0.1:8080 --students 1000 --concurrency 64 \
 //!     --admin benchadmin --admin-password '…'
+//! cargo bench --bench load -- pages --url http://127.0.0.1:8080 --students 64 --seconds 20 \
+//!     --admin benchadmin --admin-password '…'
 //! cargo bench --bench load -- reports --url http://127.0.0.1:8080 --database-url … \
 //!     --participants 10000 --quizzes 5 --admin benchadmin --admin-password '…'
 
+#[path = "load/pages.rs"]
+mod pages;
 #[path = "load/reports.rs"]
 mod reports;
 
@@ -25,6 +29,21 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Scenario {
+    /// The attempt page reloaded by N signed-in students at once (server time, bytes).
+    Pages {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        #[arg(long, default_value_t = 64)]
+        students: usize,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        #[arg(long)]
+        admin: String,
+        #[arg(long)]
+        admin_password: String,
+        #[arg(long, default_value = "an-toan-so")]
+        bank: String,
+    },
     /// N clients signing in over and over while a probe measures /healthz.
     Logins {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
@@ -1149,6 +1168,21 @@ fn main() {
         .build()
         .expect("runtime");
     match args.scenario {
+        Scenario::Pages {
+            url,
+            students,
+            seconds,
+            admin,
+            admin_password,
+            bank,
+        } => runtime.block_on(pages::pages(pages::PagesArgs {
+            url,
+            students,
+            seconds,
+            admin,
+            admin_password,
+            bank,
+        })),
         Scenario::Logins {
             url,
             concurrency,

@@ -538,11 +538,13 @@ async fn raw_sign_in(base: &str, username: &str) -> String {
         .await
         .expect("GET");
     let anon = cookie_value(&login, "cq_csrf");
+    let html = login.text().await.expect("body");
+    let token = attribute_after(&html, "name=\"csrf-token\" content=\"");
     let signed = client
         .post(format!("{base}/login"))
         .header("cookie", format!("cq_csrf={anon}"))
         .form(&[
-            ("csrf", anon.as_str()),
+            ("csrf", token.as_str()),
             ("username", username),
             ("password", PASSWORD),
             ("next", "/"),

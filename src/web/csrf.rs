@@ -65,12 +65,35 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// Compares without an early exit, so timing tells nothing about the token.
+/// The token as a page carries it: a fresh random pad and the token XORed with it, so the
+/// bytes differ on every response and a compressed page cannot leak it (BREACH).
+pub fn masked(token: &str) -> String {
+    let token = token.as_bytes();
+    let mut pad = vec![0u8; token.len()];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut pad);
+    let xored: Vec<u8> = pad.iter().zip(token).map(|(p, t)| p ^ t).collect();
+    format!("{}{}", hex::encode(pad), hex::encode(xored))
+}
+
+fn unmasked(presented: &str) -> Option<Vec<u8>> {
+    let bytes = hex::decode(presented).ok()?;
+    if bytes.len() % 2 != 0 {
+        return None;
+    }
+    let (pad, xored) = bytes.split_at(bytes.len() / 2);
+    Some(pad.iter().zip(xored).map(|(p, x)| p ^ x).collect())
+}
+
+/// Whether a masked token from a page is `expected`; compared without an early exit, so
+/// timing tells nothing about the token.
 pub fn tokens_match(presented: &str, expected: &str) -> bool {
+    let Some(token) = unmasked(presented) else {
+        return false;
+    };
     !expected.is_empty()
-        && presented.len() == expected.len()
-        && presented
-            .bytes()
+        && token.len() == expected.len()
+        && token
+            .iter()
             .zip(expected.bytes())
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0
@@ -138,4 +161,27 @@ pub fn api_request_allowed(method: &Method, headers: &HeaderMap, expected: &str)
             .get(CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|presented| tokens_match(presented, expected))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{masked, tokens_match};
+
+    #[test]
+    fn masked_tokens_differ_and_still_match() {
+        let token = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+        let (first, second) = (masked(token), masked(token));
+        assert_ne!(first, second);
+        assert!(tokens_match(&first, token) && tokens_match(&second, token));
+        assert!(
+            !tokens_match(token, token),
+            "a bare token is not a page's token"
+        );
+        assert!(!tokens_match(
+            &masked("ffffffffffffffffffffffffffffffff"),
+            token
+        ));
+        assert!(!tokens_match("zz", token) && !tokens_match("", token));
+        assert!(!tokens_match(&masked(""), ""));
+    }
 }

@@ -30,5 +30,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
             state.clone(),
             context::page_context,
         ))
+        // Pages are small but a weak 3G link feels every kilobyte; their CSRF token is
+        // masked per response, so compression cannot leak it. Assets come precompressed.
+        .layer(tower_http::compression::CompressionLayer::new())
         .route("/assets/{file}", get(assets::serve))
 }

@@ -28,7 +28,7 @@ impl Chrome {
     pub fn new(visitor: &Visitor, title_key: &str) -> Self {
         Chrome {
             locale: visitor.locale,
-            csrf: visitor.csrf.clone(),
+            csrf: super::csrf::masked(&visitor.csrf),
             user_name: visitor
                 .session
                 .as_ref()
