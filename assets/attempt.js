@@ -18,7 +18,6 @@ const deadline = Number(data.deadline);
 const grace = Number(data.grace);
 syncClock(Number(data.serverNow));
 
-document.documentElement.classList.add("js");
 const sections = [...root.querySelectorAll("section.question")];
 const gridButtons = [...root.querySelectorAll("#question-grid [data-goto]")];
 const status = document.getElementById("save-status");
@@ -95,6 +94,7 @@ window.addEventListener("offline", () => drawStatus(outbox));
 function show(index, focus = true) {
   current = Math.max(0, Math.min(sections.length - 1, index));
   sections.forEach((section, i) => section.classList.toggle("current", i === current));
+  root.classList.add("ready");
   gridButtons.forEach((button, i) => {
     if (i === current) button.setAttribute("aria-current", "true");
     else button.removeAttribute("aria-current");
@@ -102,7 +102,15 @@ function show(index, focus = true) {
   document.getElementById("prev").disabled = current === 0;
   document.getElementById("next").disabled = current === sections.length - 1;
   try { localStorage.setItem(placeKey, String(current)); } catch { /* place is a convenience */ }
-  if (focus) sections[current].querySelector("h2").focus();
+  // Focus the heading without letting it hide under the sticky bar (WCAG 2.4.11): focus()
+  // does not scroll a heading that is on screen, so scroll it out from under the bar here.
+  if (focus) {
+    const heading = sections[current].querySelector("h2");
+    heading.focus({ preventScroll: true });
+    const barBottom = document.getElementById("attempt-bar").getBoundingClientRect().bottom;
+    const top = heading.getBoundingClientRect().top;
+    if (top < barBottom + 8 || top > window.innerHeight - 48) window.scrollBy(0, top - barBottom - 8);
+  }
 }
 
 function drawFlag(index) {

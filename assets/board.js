@@ -4,6 +4,7 @@ const root = document.getElementById("live");
 const table = document.getElementById("board");
 const status = document.getElementById("board-status");
 let source = null;
+let events = 0;
 
 function duration(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -21,16 +22,24 @@ function draw(board) {
   const body = table.tBodies[0];
   const rows = board.items.map((entry) => {
     const row = document.createElement("tr");
-    for (const text of [entry.rank, entry.display_name, entry.org_unit?.name ?? "", score(entry.score), duration(entry.duration_ms)]) {
+    const cells = [entry.rank, entry.display_name, score(entry.score), duration(entry.duration_ms)].map((text) => {
       const cell = document.createElement("td");
       cell.textContent = String(text);
-      row.appendChild(cell);
+      return cell;
+    });
+    if (entry.org_unit) {
+      const unit = document.createElement("span");
+      unit.className = "unit";
+      unit.textContent = entry.org_unit.name;
+      cells[1].appendChild(unit);
     }
+    row.replaceChildren(...cells);
     return row;
   });
   body.replaceChildren(...rows);
   document.getElementById("board-empty")?.toggleAttribute("hidden", rows.length > 0);
-  status.textContent = root.dataset.msgLive;
+  // The first event is the board as loaded; say "updated" only for later ones.
+  if (events++ > 0) status.textContent = root.dataset.msgLive;
 }
 
 function open() {

@@ -12,7 +12,7 @@ export class Outbox {
     this.key = `civiquiz.outbox.${attemptId}`;
     this.onChange = onChange;
     this.pending = this.load();
-    this.sending = false;
+    this.draining = null;
     this.backoff = 1000;
     this.timer = 0;
     this.closed = false;
@@ -59,27 +59,34 @@ export class Outbox {
     this.timer = setTimeout(() => this.flush(), wait);
   }
 
-  /** Sends what is pending, one answer at a time; resolves once nothing more can be sent now. */
-  async flush() {
-    if (this.sending || this.closed) return this.count === 0;
-    this.sending = true;
-    clearTimeout(this.timer);
-    try {
-      for (const [questionId, entry] of Object.entries(this.pending)) {
-        const outcome = await this.send(questionId, entry);
-        if (outcome === "retry") { this.report(navigator.onLine ? "error" : "offline"); this.schedule(); return false; }
-        if (outcome === "closed") { this.closed = true; this.report("closed"); return false; }
-        // Saved (or refused for good): drop it unless it changed while in flight.
-        if (this.pending[questionId]?.rev === entry.rev) delete this.pending[questionId];
-        this.store();
-      }
-      this.backoff = 1000;
-      this.report(this.count ? "saving" : "saved");
-      if (this.count) { this.sending = false; return this.flush(); }
-      return true;
-    } finally {
-      this.sending = false;
+  /**
+   * Sends what is pending, one answer at a time. Every caller gets the same drain, which ends
+   * once nothing more can be sent now (answers put meanwhile included): true when all is saved.
+   */
+  flush() {
+    if (this.closed) return Promise.resolve(false);
+    if (!this.draining) {
+      clearTimeout(this.timer);
+      this.draining = this.drain().finally(() => { this.draining = null; });
     }
+    return this.draining;
+  }
+
+  async drain() {
+    for (;;) {
+      const next = Object.entries(this.pending)[0];
+      if (!next) break;
+      const [questionId, entry] = next;
+      const outcome = await this.send(questionId, entry);
+      if (outcome === "retry") { this.report(navigator.onLine ? "error" : "offline"); this.schedule(); return false; }
+      if (outcome === "closed") { this.closed = true; this.report("closed"); return false; }
+      // Saved (or refused for good): drop it unless it changed while in flight.
+      if (this.pending[questionId]?.rev === entry.rev) delete this.pending[questionId];
+      this.store();
+    }
+    this.backoff = 1000;
+    this.report("saved");
+    return true;
   }
 
   async send(questionId, entry) {

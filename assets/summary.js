@@ -5,7 +5,6 @@ import { Outbox } from "./outbox.js";
 const root = document.getElementById("summary");
 const attemptId = root.dataset.attempt;
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
-document.documentElement.classList.add("js");
 const flags = new Set(JSON.parse(localStorage.getItem(`civiquiz.flags.${attemptId}`) || "[]"));
 for (const row of root.querySelectorAll("tr[data-question]")) {
   if (flags.has(row.dataset.question)) row.querySelector(".flag-mark").textContent = `⚑ ${root.dataset.msgFlagged}`;

@@ -166,7 +166,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(http::fallback)
         .method_not_allowed_fallback(http::method_not_allowed)
         .layer(DefaultBodyLimit::max(http::JSON_BODY_LIMIT))
-        .layer(axum::middleware::from_fn(crate::web::csrf::same_origin))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::web::csrf::same_origin))
         .layer(axum::middleware::from_fn_with_state(state.clone(), http::request_timeout))
         .layer(axum::middleware::from_fn_with_state(state.clone(), http::observe))
         .layer(

@@ -857,3 +857,34 @@ async fn assets_are_hashed_immutable_compressed_and_revalidate() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_host_is_the_origin_to_match() {
+    for trusted in [false, true] {
+        let app = common::TestApp::spawn_with(|config| config.trust_forwarded_for = trusted).await;
+        let browser = Browser::new(&app);
+        let csrf = browser.get("/login").await.csrf();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("username", "nobody"),
+            ("password", "not the password"),
+        ];
+        let through_proxy = browser
+            .post_with(
+                "/login",
+                &fields,
+                &[
+                    ("origin", "https://quiz.example.vn"),
+                    ("x-forwarded-host", "quiz.example.vn"),
+                    ("sec-fetch-site", "same-origin"),
+                ],
+            )
+            .await;
+        // Trusted: the form reaches the password check (401); untrusted: refused as cross-site.
+        assert_eq!(
+            through_proxy.status,
+            if trusted { 401 } else { 403 },
+            "trusted={trusted}"
+        );
+    }
+}

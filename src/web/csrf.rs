@@ -3,7 +3,7 @@
 //! every form and every cookie-authenticated API call must carry the session's token.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -31,8 +31,9 @@ pub fn is_unsafe(method: &Method) -> bool {
     )
 }
 
-/// Whether the browser says the request comes from another site.
-fn foreign(headers: &HeaderMap) -> bool {
+/// Whether the browser says the request comes from another site. Behind a trusted proxy that
+/// rewrites `Host`, the host the browser used is in `X-Forwarded-Host`.
+fn foreign(headers: &HeaderMap, trust_forwarded: bool) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
         && !matches!(site, "same-origin" | "none")
     {
@@ -41,7 +42,13 @@ fn foreign(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return false;
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let forwarded_host = trust_forwarded
+        .then(|| headers.get("x-forwarded-host"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(str::trim);
+    let host = forwarded_host.or_else(|| headers.get(header::HOST).and_then(|v| v.to_str().ok()));
     let origin_host = origin
         .to_str()
         .ok()
@@ -55,10 +62,10 @@ fn foreign(headers: &HeaderMap) -> bool {
 
 /// Refuses unsafe requests from another origin unless they carry a bearer token (which a
 /// browser never attaches by itself, so a forged request cannot have one).
-pub async fn same_origin(request: Request, next: Next) -> Response {
+pub async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if is_unsafe(request.method())
         && !request.headers().contains_key(header::AUTHORIZATION)
-        && foreign(request.headers())
+        && foreign(request.headers(), state.config.trust_forwarded_for)
     {
         return cross_site().into_response();
     }
