@@ -295,6 +295,10 @@ impl AttemptPage {
     fn server_now_ms(&self) -> i64 {
         self.attempt.server_now.0
     }
+    /// What the countdown shows before its module runs (and without JavaScript).
+    fn time_left_ms(&self) -> i64 {
+        self.deadline_ms() - self.server_now_ms()
+    }
     fn total(&self) -> usize {
         self.questions.len()
     }
