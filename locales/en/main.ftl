@@ -37,7 +37,7 @@ hint-display-name = This name shows on public leaderboards (1–64 characters). 
 hint-password = 10 to 128 characters; a memorable sentence makes a good password. Very common passwords are refused.
 hint-password-change = After the change you are signed out on every other device.
 hint-org-unit = Pick your class, school or ward to see your rank within it.
-hint-birth-year = Only used to know whether a parent's consent is needed for contests; never shown publicly.
+hint-birth-year = Only used to know whether a parent's or guardian's consent is needed for contests (under 16, by the Law on Personal Data Protection, Law 91/2025/QH15 art. 24, and Decree 356/2025/NĐ-CP); never shown publicly.
 org-unit-none = — No unit —
 
 ## Home

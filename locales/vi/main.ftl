@@ -37,7 +37,7 @@ hint-display-name = Tên này hiện trên bảng xếp hạng công khai (1–6
 hint-password = Từ 10 đến 128 ký tự; một câu dễ nhớ là mật khẩu tốt. Các mật khẩu quá phổ biến bị từ chối.
 hint-password-change = Sau khi đổi, bạn sẽ bị đăng xuất khỏi mọi thiết bị khác.
 hint-org-unit = Chọn lớp, trường hoặc phường của bạn để xem xếp hạng trong đơn vị.
-hint-birth-year = Chỉ dùng để biết bạn có cần cha mẹ đồng ý khi dự thi hay không; không bao giờ hiện công khai.
+hint-birth-year = Chỉ dùng để biết bạn có cần cha mẹ hoặc người giám hộ đồng ý khi dự thi hay không (người dưới 16 tuổi, theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15, Điều 24, và Nghị định 356/2025/NĐ-CP); không bao giờ hiện công khai.
 org-unit-none = — Không thuộc đơn vị nào —
 
 ## Trang chủ

@@ -81,7 +81,88 @@ pub fn check_paths_with(paths: &[PathBuf], strictness: Strictness) -> CheckedPat
             Err(found) => problems.extend(found.into_iter().map(|p| (file.clone(), p))),
         }
     }
+    problems.extend(cross_bank_duplicates(&banks));
     (banks, problems)
+}
+
+/// What makes two questions the same one: their prompt, or their options with their key.
+/// Option texts compare as [`option_text_key`]; a key is the texts of its options (sorted,
+/// except for an ordering), so shuffled ids cannot hide a copy.
+fn sameness(question: &Question) -> (String, Option<String>) {
+    let prompt = option_text_key(&question.prompt.vi);
+    let text_of = |id: &str| {
+        question
+            .options
+            .iter()
+            .find(|choice| choice.id == id)
+            .map_or_else(String::new, |choice| option_text_key(&choice.text.vi))
+    };
+    let choices = match &question.answer {
+        Answer::Options(ids) if !question.options.is_empty() => {
+            let mut options: Vec<String> = question
+                .options
+                .iter()
+                .map(|c| option_text_key(&c.text.vi))
+                .collect();
+            options.sort();
+            let mut key: Vec<String> = ids.iter().map(|id| text_of(id)).collect();
+            if question.kind != Kind::Ordering {
+                key.sort();
+            }
+            Some(format!(
+                "{}\u{1f}{}",
+                options.join("\u{1e}"),
+                key.join("\u{1e}")
+            ))
+        }
+        _ => None,
+    };
+    (prompt, choices)
+}
+
+/// A quiz drawing from several banks must never show one question twice: a question whose
+/// prompt, or whose options and key, another bank already has is a problem of the later bank.
+fn cross_bank_duplicates(banks: &[(PathBuf, Bank)]) -> Vec<(PathBuf, Problem)> {
+    let mut prompts: HashMap<String, (String, String)> = HashMap::new();
+    let mut choice_sets: HashMap<String, (String, String)> = HashMap::new();
+    let mut problems = Vec::new();
+    for (file, bank) in banks {
+        let source = fs::read_to_string(file).unwrap_or_default();
+        let line_of = |id: &str| {
+            let needle = format!("id = \"{id}\"");
+            source
+                .lines()
+                .position(|line| line.trim_start().starts_with(&needle))
+                .map_or(0, |index| index + 1)
+        };
+        for question in &bank.questions {
+            let (prompt, choices) = sameness(question);
+            // The first bank to have a question owns it; one problem per repeated question.
+            let owner_of = |seen: &mut HashMap<String, (String, String)>, key: String| {
+                let owner = seen
+                    .entry(key)
+                    .or_insert_with(|| (bank.slug.clone(), question.id.clone()));
+                (owner.0 != bank.slug).then(|| format!("{}:{}", owner.0, owner.1))
+            };
+            let repeated = match owner_of(&mut prompts, prompt) {
+                Some(owner) => Some((owner, "the same prompt")),
+                None => choices
+                    .and_then(|choices| owner_of(&mut choice_sets, choices))
+                    .map(|owner| (owner, "the same options and key")),
+            };
+            if let Some((owner, what)) = repeated {
+                problems.push((
+                    file.clone(),
+                    Problem::new(
+                        line_of(&question.id),
+                        Some(&question.id),
+                        format!("repeats `{owner}` ({what}); merge them into one question"),
+                    ),
+                ));
+            }
+        }
+    }
+    problems
 }
 
 fn collect_bank_files(
@@ -865,7 +946,7 @@ fn check_classification(question: &QuestionDraft, id: Option<&str>, report: &mut
             code.line,
             id,
             format!(
-                "unknown competence `{}`: use a DigComp 2.2 code such as 4.2",
+                "unknown competence `{}`: use a DigComp 3.0 code such as 4.2",
                 code.value
             ),
         );

@@ -31,7 +31,8 @@ pub const MAX_OPTIONS: usize = 8;
 /// Tags that say who a shipped question is written for; every shipped question has one.
 pub const AUDIENCE_TAGS: &[&str] = &["students", "residents"];
 
-/// The 21 competences of DigComp 2.2, by code, with their English names.
+/// The 21 competences of DigComp 3.0 (late 2025; the same codes as 2.2), by code, with
+/// their English names.
 pub const COMPETENCES: &[(&str, &str)] = &[
     (
         "1.1",
@@ -59,7 +60,7 @@ pub const COMPETENCES: &[(&str, &str)] = &[
     ("5.4", "Identifying digital competence gaps"),
 ];
 
-/// The five DigComp 2.2 competence areas; a competence code starts with its area number.
+/// The five DigComp 3.0 competence areas; a competence code starts with its area number.
 pub const AREAS: &[(u8, &str)] = &[
     (1, "Information and data literacy"),
     (2, "Communication and collaboration"),
@@ -68,7 +69,7 @@ pub const AREAS: &[(u8, &str)] = &[
     (5, "Problem solving"),
 ];
 
-/// The English name of a DigComp 2.2 competence code such as `"4.2"`.
+/// The English name of a DigComp 3.0 competence code such as `"4.2"`.
 pub fn competence_name(code: &str) -> Option<&'static str> {
     COMPETENCES
         .iter()

@@ -161,7 +161,7 @@ fn gift_bank(text: &str, params: &ImportParams) -> Result<(Bank, Vec<Problem>), 
     if super::format::competence_name(&options.default_competence).is_none() {
         return Err(crate::error::FieldErrors::single(
             "competence",
-            "is not a DigComp 2.2 competence code",
+            "is not a DigComp 3.0 competence code",
         ));
     }
     if !(1..=3).contains(&options.default_difficulty) {

@@ -18,7 +18,9 @@ use crate::db;
 use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
 use crate::http::{AppJson, AppQuery, Paging};
 
-/// Entrants younger than this need a guardian's consent (Decree 13/2023/NĐ-CP, art. 20).
+/// Entrants younger than this are children whose recordings need their parent's or guardian's
+/// consent as well as their own (Law 91/2025/QH15 on personal data protection, art. 24, with
+/// Decree 356/2025/NĐ-CP; in force since 1 January 2026, replacing Decree 13/2023/NĐ-CP).
 pub const ADULT_AGE: i64 = 16;
 
 #[derive(Deserialize, ToSchema)]
@@ -208,13 +210,13 @@ pub async fn create_entry(
         if guardian_name.is_none() && !errors_has(&errors, "consent.guardian_name") {
             errors.add(
                 "consent.guardian_name",
-                "entrants under 16 need a parent or guardian: give their name",
+                "entrants under 16 need a parent or guardian (Law 91/2025/QH15, art. 24): give their name",
             );
         }
         if body.consent.guardian_consent != Some(true) {
             errors.add(
                 "consent.guardian_consent",
-                "entrants under 16 need their parent's or guardian's consent",
+                "entrants under 16 need their parent's or guardian's consent (Law 91/2025/QH15, art. 24)",
             );
         }
     }

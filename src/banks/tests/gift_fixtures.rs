@@ -439,7 +439,7 @@ fn checker_rules_apply_to_imported_questions() {
     assert_eq!(
         found,
         [
-            "line 1 [a]: unknown competence `9.9`: use a DigComp 2.2 code such as 4.2",
+            "line 1 [a]: unknown competence `9.9`: use a DigComp 3.0 code such as 4.2",
             "line 1 [a]: difficulty 5 is outside 1–3",
         ]
     );
