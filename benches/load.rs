@@ -550,23 +550,24 @@ async fn register_token(client: &reqwest::Client, url: &str, username: &str) -> 
         .to_owned()
 }
 
-/// Calls `request` back to back from `concurrency` tasks for `seconds`.
+/// Calls `request` back to back from `concurrency` tasks for `seconds`; each task passes its
+/// number, so tasks can act as different users.
 async fn hammer(
     concurrency: usize,
     seconds: u64,
-    request: impl Fn() -> reqwest::RequestBuilder + Send + Sync + 'static,
+    request: impl Fn(usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
 ) -> (Latencies, usize, Duration) {
     let request = Arc::new(request);
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
     let workers: Vec<_> = (0..concurrency)
-        .map(|_| {
+        .map(|worker| {
             let (request, stop) = (request.clone(), stop.clone());
             tokio::spawn(async move {
                 let (mut latencies, mut errors) = (Vec::new(), 0usize);
                 while !stop.load(Ordering::Relaxed) {
                     let t = Instant::now();
-                    match request().send().await {
+                    match request(worker).send().await {
                         Ok(response) if response.status().is_success() => {
                             let _ = response.bytes().await;
                             latencies.push(t.elapsed());
@@ -686,14 +687,14 @@ async fn board(
 
     let (mut pages, errors, elapsed) = {
         let (client, url, quiz) = (client.clone(), url.clone(), quiz.clone());
-        hammer(concurrency, seconds, move || {
+        hammer(concurrency, seconds, move |_| {
             client.get(format!("{url}/api/v1/quizzes/{quiz}/leaderboard?limit=50"))
         })
         .await
     };
     pages.report("top-50", elapsed);
     let (client2, url2, quiz2) = (client.clone(), url.clone(), quiz.clone());
-    let (mut deep, _, elapsed) = hammer(concurrency, seconds, move || {
+    let (mut deep, _, elapsed) = hammer(concurrency, seconds, move |_| {
         client2.get(format!(
             "{url2}/api/v1/quizzes/{quiz2}/leaderboard?limit=50&offset={}",
             entries / 2
@@ -723,7 +724,7 @@ async fn board(
         .expect("submit");
     let (client3, url3, quiz3, token) =
         (client.clone(), url.clone(), quiz.clone(), student.clone());
-    let (mut me, me_errors, elapsed) = hammer(concurrency, seconds, move || {
+    let (mut me, me_errors, elapsed) = hammer(concurrency, seconds, move |_| {
         client3
             .get(format!("{url3}/api/v1/quizzes/{quiz3}/leaderboard/me"))
             .bearer_auth(&token)

@@ -4,10 +4,8 @@
 //! p99) and the page's bytes on the wire.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
 
-use super::{Latencies, QuizSpec, login_token, published_quiz, uuid_like};
+use super::{QuizSpec, hammer, login_token, published_quiz, uuid_like};
 
 pub struct PagesArgs {
     pub url: String,
@@ -127,42 +125,14 @@ pub async fn pages(args: PagesArgs) {
     let wire = sample.bytes().await.expect("body").len();
     println!("attempt page (20 questions): {wire} bytes on the wire ({encoding})");
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let started = Instant::now();
-    let workers: Vec<_> = clients
-        .into_iter()
-        .map(|(client, path)| {
-            let (stop, page) = (stop.clone(), format!("{url}{path}"));
-            tokio::spawn(async move {
-                let (mut latencies, mut errors) = (Vec::new(), 0usize);
-                while !stop.load(Ordering::Relaxed) {
-                    let t = Instant::now();
-                    match client
-                        .get(&page)
-                        .header("accept-encoding", "br")
-                        .send()
-                        .await
-                    {
-                        Ok(response) if response.status().as_u16() == 200 => {
-                            let _ = response.bytes().await;
-                            latencies.push(t.elapsed());
-                        }
-                        _ => errors += 1,
-                    }
-                }
-                (latencies, errors)
-            })
-        })
-        .collect();
-    tokio::time::sleep(Duration::from_secs(seconds)).await;
-    stop.store(true, Ordering::Relaxed);
-    let mut all = Latencies::default();
-    let mut errors = 0;
-    for worker in workers {
-        let (latencies, failed) = worker.await.expect("worker");
-        all.0.extend(latencies);
-        errors += failed;
-    }
-    all.report("attempt", started.elapsed());
+    let clients = Arc::new(clients);
+    let (mut all, errors, elapsed) = hammer(students, seconds, move |worker| {
+        let (client, path) = &clients[worker];
+        client
+            .get(format!("{url}{path}"))
+            .header("accept-encoding", "br")
+    })
+    .await;
+    all.report("attempt", elapsed);
     println!("errors: {errors}");
 }

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
@@ -16,7 +16,9 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::orgs::store::{self as orgs, OrgUnit};
 use crate::web::context::{ANON_CSRF_COOKIE, cookie, removal};
-use crate::web::page::{Chrome, OrPage, PageError, error_message, ok, redirect, render};
+use crate::web::page::{
+    Chrome, OrPage, PageError, error_message, ok, redirect, render, with_retry_after,
+};
 use crate::web::session::{self, SESSION_COOKIE};
 use crate::web::{CsrfForm, Visitor, safe_next};
 
@@ -121,22 +123,13 @@ async fn login(
     match routes::authenticate(&state, ip, &username, &form.text("password")).await {
         Ok(user) => signed_in(&state, &visitor, &user, &next).await,
         Err(error @ AppError::Api { .. }) => {
-            let status = error.status();
-            let mut response = render(
-                status,
-                &LoginPage {
-                    c: Chrome::new(&visitor, "login-title"),
-                    errors: FormErrors::of(&visitor, &error),
-                    username,
-                    next,
-                },
-            );
-            if let Some(seconds) = error.retry_after_s() {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-            }
-            Ok(response)
+            let page = LoginPage {
+                c: Chrome::new(&visitor, "login-title"),
+                errors: FormErrors::of(&visitor, &error),
+                username,
+                next,
+            };
+            Ok(with_retry_after(render(error.status(), &page), &error))
         }
         Err(error) => Err(visitor.fail(error)),
     }

@@ -331,24 +331,48 @@ async fn quiz_title(
         .unwrap_or_default())
 }
 
+/// An attempt in progress as its pages show it; a finished one sends the student to its
+/// result instead.
+struct OpenAttempt {
+    view: AttemptView,
+    questions: Vec<QuestionPane>,
+    answered: usize,
+    title: String,
+}
+
+async fn open_attempt(
+    state: &AppState,
+    member: &Member,
+    attempt_id: &str,
+) -> Result<OpenAttempt, PageError> {
+    let view = caller_attempt(state, member, attempt_id).await?;
+    if view.status != attempt_store::IN_PROGRESS {
+        return Err(PageError::Redirect(format!(
+            "/attempts/{attempt_id}/result"
+        )));
+    }
+    let questions = panes(&view, member.visitor.locale);
+    let title = quiz_title(state, &member.visitor, &view.quiz_id).await?;
+    Ok(OpenAttempt {
+        answered: questions.iter().filter(|q| q.answered).count(),
+        questions,
+        view,
+        title,
+    })
+}
+
 async fn attempt_page(
     State(state): State<AppState>,
     member: Member,
     Path(attempt_id): Path<String>,
 ) -> Result<Response, PageError> {
-    let view = caller_attempt(&state, &member, &attempt_id).await?;
-    if view.status != attempt_store::IN_PROGRESS {
-        return Ok(redirect(&format!("/attempts/{attempt_id}/result")));
-    }
-    let visitor = &member.visitor;
-    let questions = panes(&view, visitor.locale);
-    let title = quiz_title(&state, visitor, &view.quiz_id).await?;
+    let open = open_attempt(&state, &member, &attempt_id).await?;
     Ok(ok(&AttemptPage {
-        c: Chrome::titled(visitor, title.clone()),
-        quiz_title: title,
-        answered: questions.iter().filter(|q| q.answered).count(),
-        questions,
-        attempt: view,
+        c: Chrome::titled(&member.visitor, open.title.clone()),
+        quiz_title: open.title,
+        answered: open.answered,
+        questions: open.questions,
+        attempt: open.view,
         grace_ms: attempts::grace_ms(&state),
     }))
 }
@@ -439,21 +463,15 @@ async fn summary(
     member: Member,
     Path(attempt_id): Path<String>,
 ) -> Result<Response, PageError> {
-    let view = caller_attempt(&state, &member, &attempt_id).await?;
-    if view.status != attempt_store::IN_PROGRESS {
-        return Ok(redirect(&format!("/attempts/{attempt_id}/result")));
-    }
-    let visitor = &member.visitor;
-    let questions = panes(&view, visitor.locale);
-    let title = quiz_title(&state, visitor, &view.quiz_id).await?;
+    let open = open_attempt(&state, &member, &attempt_id).await?;
     Ok(ok(&SummaryPage {
-        c: Chrome::titled(visitor, title.clone()),
-        quiz_title: title,
+        c: Chrome::titled(&member.visitor, open.title.clone()),
+        quiz_title: open.title,
         attempt_id,
-        answered: questions.iter().filter(|q| q.answered).count(),
-        questions,
-        deadline_ms: view.deadline_at.0,
-        server_now_ms: view.server_now.0,
+        answered: open.answered,
+        questions: open.questions,
+        deadline_ms: open.view.deadline_at.0,
+        server_now_ms: open.view.server_now.0,
         grace_ms: attempts::grace_ms(&state),
     }))
 }

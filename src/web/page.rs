@@ -160,6 +160,16 @@ pub fn redirect(url: &str) -> Response {
     response
 }
 
+/// A page answering a refusal keeps the API's `Retry-After` (rate limits, overload).
+pub fn with_retry_after(mut response: Response, error: &AppError) -> Response {
+    if let Some(seconds) = error.retry_after_s() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
@@ -240,13 +250,7 @@ impl IntoResponse for PageError {
                     heading: locale.text("error-title"),
                     message: error_message(locale, &error),
                 };
-                let mut response = render(status, &page);
-                if let Some(seconds) = error.retry_after_s() {
-                    response
-                        .headers_mut()
-                        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-                }
-                response
+                with_retry_after(render(status, &page), &error)
             }
         }
     }
