@@ -152,7 +152,7 @@ async fn an_attempt_made_before_the_rebase_keeps_its_text_and_the_changed_questi
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let organizer = app.user_with_role(&admin, "ban.to.chuc", "organizer").await;
-    let old_bank = include_str!("fixtures/banks/an-toan-so-2025.toml");
+    let old_bank = include_str!("fixtures/rebase/an-toan-so-2025.toml");
     let imported = app
         .post_raw(
             "/api/v1/banks/import",
