@@ -62,6 +62,26 @@ async fn start(browser: &Browser, quiz: &str) -> String {
     attempt_of(&started)
 }
 
+/// The id of the attempt page's question of `kind`.
+fn question_of_kind(page: &Page, kind: &str) -> String {
+    questions_on(page)
+        .into_iter()
+        .find(|(_, k)| k == kind)
+        .map(|(id, _)| id)
+        .unwrap_or_else(|| panic!("no {kind} question"))
+}
+
+/// Saves `value` as the answer to question `id` with the attempt page's own form.
+async fn save_by_form(browser: &Browser, action: &str, page: &Page, id: &str, value: &str) -> Page {
+    let field = format!("q-{id}");
+    browser
+        .post(
+            action,
+            &[("csrf", &page.csrf()), ("question", id), (&field, value)],
+        )
+        .await
+}
+
 /// Question ids of the attempt page in shown order, with their kinds.
 fn questions_on(page: &Page) -> Vec<(String, String)> {
     page.html
@@ -377,10 +397,7 @@ async fn forged_and_tokenless_posts_are_refused_and_change_nothing() {
     // The API with the session cookie: an unsafe call needs the page's token in a header.
     let attempt = start(&browser, &quiz).await;
     let view = browser.get(&format!("/attempts/{attempt}")).await;
-    let (id, _) = questions_on(&view)
-        .into_iter()
-        .find(|(_, kind)| kind == "single")
-        .expect("single");
+    let id = question_of_kind(&view, "single");
     let path = format!("/api/v1/attempts/{attempt}/answers/{id}");
     let body = json!({ "response": right_answer(&id) });
     let (status, refused) = browser
@@ -648,20 +665,15 @@ async fn bad_input_gets_the_api_errors_in_the_page_language_and_changes_nothing(
     let student = student(&setup, "hs.badanswer", &class).await;
     let attempt = start(&student, &quiz).await;
     let page = student.get(&format!("/attempts/{attempt}")).await;
-    let (id, _) = questions_on(&page)
-        .into_iter()
-        .find(|(_, kind)| kind == "single")
-        .expect("single");
-    let refused = student
-        .post(
-            &format!("/attempts/{attempt}/answers?lang=en"),
-            &[
-                ("csrf", &page.csrf()),
-                ("question", &id),
-                (&format!("q-{id}"), "zz"),
-            ],
-        )
-        .await;
+    let id = question_of_kind(&page, "single");
+    let refused = save_by_form(
+        &student,
+        &format!("/attempts/{attempt}/answers?lang=en"),
+        &page,
+        &id,
+        "zz",
+    )
+    .await;
     assert_eq!(refused.status, 422, "{}", refused.html);
     assert!(
         refused.has("That answer does not fit this question"),
@@ -701,32 +713,25 @@ async fn the_server_closes_an_attempt_at_its_deadline_and_the_page_shows_its_res
         .parse()
         .expect("deadline");
     assert_eq!(deadline, setup.now() + MINUTE);
-    let (id, _) = questions_on(&page)
-        .into_iter()
-        .find(|(_, kind)| kind == "true_false")
-        .expect("true_false");
-    let saved = browser
-        .post(
-            &format!("/attempts/{attempt}/answers"),
-            &[
-                ("csrf", &page.csrf()),
-                ("question", &id),
-                (&format!("q-{id}"), "false"),
-            ],
-        )
-        .await;
+    let id = question_of_kind(&page, "true_false");
+    let saved = save_by_form(
+        &browser,
+        &format!("/attempts/{attempt}/answers"),
+        &page,
+        &id,
+        "false",
+    )
+    .await;
     assert_eq!(saved.status, 303);
     setup.app.clock.advance_ms(MINUTE + GRACE + 1);
-    let late = browser
-        .post(
-            &format!("/attempts/{attempt}/answers"),
-            &[
-                ("csrf", &page.csrf()),
-                ("question", &id),
-                (&format!("q-{id}"), "true"),
-            ],
-        )
-        .await;
+    let late = save_by_form(
+        &browser,
+        &format!("/attempts/{attempt}/answers"),
+        &page,
+        &id,
+        "true",
+    )
+    .await;
     assert_eq!(
         late.status, 303,
         "a read of an overdue attempt closes it first: {}",
