@@ -198,6 +198,7 @@ pub async fn serve(
     let sweeper = tokio::spawn(quizzes::sweeper::run(state.clone()));
     tokio::spawn(boards::warm_up(state.clone()));
     let janitor = tokio::spawn(contests::janitor::run(state.clone()));
+    let session_purge = tokio::spawn(crate::web::session::purge_periodically(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -209,12 +210,14 @@ pub async fn serve(
         finished = &mut server => {
             sweeper.abort();
             janitor.abort();
+            session_purge.abort();
             return Ok(finished??);
         }
         _ = stopping_rx => {}
     }
     sweeper.abort();
     janitor.abort();
+    session_purge.abort();
     match tokio::time::timeout(grace, &mut server).await {
         Ok(finished) => Ok(finished??),
         Err(_) => {

@@ -893,3 +893,49 @@ async fn behind_a_trusted_proxy_the_forwarded_host_is_the_origin_to_match() {
         );
     }
 }
+
+#[tokio::test]
+async fn dead_browser_sessions_are_purged_and_live_ones_kept() {
+    let (setup, class) = setup_with_class().await;
+    let pool = &setup.app.state.db.pool;
+    let rows = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM web_sessions")
+            .fetch_one(pool)
+            .await
+            .expect("count")
+    };
+    let laptop = student(&setup, "hs.purge", &class).await;
+    let phone = Browser::new(&setup.app);
+    assert_eq!(phone.sign_in("hs.purge", PASSWORD).await.status, 303);
+    let other = student(&setup, "hs.other.purge", &class).await;
+    let changed = laptop
+        .submit(
+            "/account/password",
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "một mật khẩu mới dài hơn"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, 303);
+    // The laptop's old session and the phone's are dead; the laptop's new one and the other
+    // student's are live.
+    assert_eq!(rows().await, 4);
+    let now = setup.now();
+    let purged = civiquiz::web::session::purge_dead(pool, now)
+        .await
+        .expect("purge");
+    assert_eq!(purged, 2);
+    assert!(
+        laptop.get("/").await.has("Em hs.purge"),
+        "the live session still works"
+    );
+    assert!(other.get("/").await.has("Em hs.other.purge"));
+    // A week later every session has expired.
+    let purged = civiquiz::web::session::purge_dead(pool, now + 8 * 24 * 3600 * 1000)
+        .await
+        .expect("purge");
+    assert_eq!(purged, 2);
+    assert_eq!(rows().await, 0);
+}

@@ -89,6 +89,32 @@ pub async fn find(pool: &Pool, cookie_value: &str, now_ms: i64) -> AppResult<Opt
         }))
 }
 
+/// Deletes the rows of sessions that can no longer be used (expired, their family revoked, or
+/// their account's stamp changed since); returns how many. [`find`] refuses them anyway: this
+/// only keeps the table small.
+pub async fn purge_dead(pool: &Pool, now_ms: i64) -> AppResult<u64> {
+    let done = sqlx::query(
+        "DELETE FROM web_sessions WHERE expires_at <= $1
+            OR family_id IN (SELECT family_id FROM refresh_tokens WHERE revoked_at IS NOT NULL)
+            OR security_stamp <> (SELECT u.security_stamp FROM users u WHERE u.id = web_sessions.user_id)",
+    )
+    .bind(now_ms)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Purges dead sessions at start and then hourly, on every process (the delete is idempotent).
+pub async fn purge_periodically(state: crate::app::AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(error) = purge_dead(&state.db.pool, state.clock.now_ms()).await {
+            tracing::warn!(%error, "purging dead browser sessions failed");
+        }
+    }
+}
+
 /// Ends the session (sign-out): its family is revoked and its row removed.
 pub async fn end(pool: &Pool, session: &WebSession, now_ms: i64) -> AppResult<()> {
     let mut tx = pool.begin().await?;
