@@ -492,14 +492,7 @@ async fn sessions_end_on_logout_on_password_change_and_on_disabling() {
     let api = setup.app.login("hs.session", PASSWORD).await;
     let token = api.body["access_token"].as_str().expect("token").to_owned();
     let changed = laptop
-        .submit(
-            "/account/password",
-            "/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "một mật khẩu mới dài hơn"),
-            ],
-        )
+        .change_password(PASSWORD, "một mật khẩu mới dài hơn")
         .await;
     assert_eq!(changed.status, 303, "{}", changed.html);
     assert!(
@@ -599,16 +592,7 @@ async fn an_imported_account_chooses_its_password_first() {
     );
     let forced = browser.get("/account/password").await;
     assert!(forced.has("mật khẩu một lần"), "{}", forced.html);
-    let changed = browser
-        .submit(
-            "/account/password",
-            "/account/password",
-            &[
-                ("current_password", &otp),
-                ("new_password", "mật khẩu riêng của em"),
-            ],
-        )
-        .await;
+    let changed = browser.change_password(&otp, "mật khẩu riêng của em").await;
     assert_eq!(changed.status, 303, "{}", changed.html);
     assert_eq!(browser.get("/").await.status, 200);
 }
@@ -909,14 +893,7 @@ async fn dead_browser_sessions_are_purged_and_live_ones_kept() {
     assert_eq!(phone.sign_in("hs.purge", PASSWORD).await.status, 303);
     let other = student(&setup, "hs.other.purge", &class).await;
     let changed = laptop
-        .submit(
-            "/account/password",
-            "/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "một mật khẩu mới dài hơn"),
-            ],
-        )
+        .change_password(PASSWORD, "một mật khẩu mới dài hơn")
         .await;
     assert_eq!(changed.status, 303);
     // The laptop's old session and the phone's are dead; the laptop's new one and the other

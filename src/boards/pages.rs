@@ -59,11 +59,6 @@ impl BoardPage {
     }
 }
 
-pub fn score_text(value: &f64) -> String {
-    let text = format!("{value:.3}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
 async fn board_page(
     State(state): State<AppState>,
     visitor: Visitor,

@@ -23,7 +23,7 @@ use crate::error::AppError;
 use crate::http::{AppJson, AppQuery};
 use crate::orgs::store as orgs;
 use crate::web::locale::Locale;
-use crate::web::page::{Chrome, OrPage, PageError, ok, redirect};
+use crate::web::page::{Chrome, OrPage, PageError, ok, points_text, redirect};
 use crate::web::{CsrfForm, Member, Visitor};
 
 pub fn router() -> Router<AppState> {
@@ -70,11 +70,6 @@ fn ranking_key(ranking: Ranking) -> &'static str {
     }
 }
 
-fn points(value: f64) -> String {
-    let text = format!("{value:.3}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -94,7 +89,11 @@ impl HomePage {
             .t(&format!("attempt-status-{}", status.replace('_', "-")))
     }
     fn score(&self, result: &AttemptResult) -> String {
-        format!("{} / {}", points(result.score), points(result.max_score))
+        format!(
+            "{} / {}",
+            points_text(result.score),
+            points_text(result.max_score)
+        )
     }
 }
 
@@ -264,7 +263,7 @@ fn panes(view: &AttemptView, locale: Locale) -> Vec<QuestionPane> {
                 id: question.id.clone(),
                 kind: question.kind.clone(),
                 prompt: localized(&question.prompt, locale),
-                points: points(question.points),
+                points: points_text(question.points),
                 options,
                 text_value: match (question.kind.as_str(), saved) {
                     ("short_text", Some(Value::String(text))) => text.clone(),
@@ -533,8 +532,8 @@ impl ResultPage {
     fn score(&self) -> String {
         format!(
             "{} / {}",
-            points(self.result.score),
-            points(self.result.max_score)
+            points_text(self.result.score),
+            points_text(self.result.max_score)
         )
     }
     fn expired(&self) -> bool {
@@ -653,7 +652,7 @@ async fn result(
                         .explanation
                         .as_ref()
                         .map(|text| localized(text, locale)),
-                    points_awarded: question.points_awarded.map(points),
+                    points_awarded: question.points_awarded.map(points_text),
                     correct: question.correct,
                 })
                 .collect(),

@@ -108,6 +108,16 @@ impl Chrome {
     pub fn duration(&self, ms: impl Borrow<i64>) -> String {
         time::duration(*ms.borrow())
     }
+
+    pub fn points(&self, value: impl Borrow<f64>) -> String {
+        points_text(*value.borrow())
+    }
+}
+
+/// Points as people write them: up to three decimals, no trailing zeros (`7.5`, `8`).
+pub fn points_text(value: f64) -> String {
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// Content security: our own origin only, no inline script, no framing.

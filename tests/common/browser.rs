@@ -185,4 +185,14 @@ impl Browser {
         )
         .await
     }
+
+    /// Changes the password with the account page's form.
+    pub async fn change_password(&self, current: &str, new: &str) -> Page {
+        self.submit(
+            "/account/password",
+            "/account/password",
+            &[("current_password", current), ("new_password", new)],
+        )
+        .await
+    }
 }
