@@ -11,7 +11,6 @@ use serde::Deserialize;
 use super::routes::{Board, board_quiz, parse_scope, public_page};
 use super::state::Visibility;
 use crate::app::AppState;
-use crate::auth::AuthUser;
 use crate::quizzes::quiz::Ranking;
 use crate::web::Visitor;
 use crate::web::page::{Chrome, OrPage, PageError, ok};
@@ -65,10 +64,7 @@ async fn board_page(
     Path(quiz_id): Path<String>,
     Query(query): Query<ScopeQuery>,
 ) -> Result<Response, PageError> {
-    let caller = visitor.session.as_ref().map(|session| AuthUser {
-        user: session.user.clone(),
-        session_id: session.family_id.clone(),
-    });
+    let caller = visitor.caller();
     let quiz = board_quiz(&state, caller.as_ref(), &quiz_id)
         .await
         .page(&visitor)?;

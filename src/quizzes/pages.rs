@@ -15,7 +15,6 @@ use super::review::{self, ReviewedQuestion};
 use super::routes::{self, QuizView};
 use super::{access, attempt_store};
 use crate::app::AppState;
-use crate::auth::AuthUser;
 use crate::banks::Text;
 use crate::boards::routes::{BoardQuery, my_standing};
 use crate::contests::routes::ContestView;
@@ -106,12 +105,7 @@ async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Respons
         .map(|contest| crate::contests::routes::contest_view(contest, state.clock.now_ms()))
         .filter(|contest| contest.state != crate::contests::contest::ContestState::Closed)
         .collect();
-    let caller = visitor.session.as_ref().and_then(|session| {
-        (session.user.must_change_password == 0).then(|| AuthUser {
-            user: session.user.clone(),
-            session_id: session.family_id.clone(),
-        })
-    });
+    let caller = visitor.caller();
     if visitor.session.is_some() && caller.is_none() {
         return Ok(redirect("/account/password"));
     }

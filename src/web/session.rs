@@ -4,6 +4,7 @@
 
 use sqlx::{AssertSqlSafe, FromRow};
 
+use crate::auth::AuthUser;
 use crate::auth::accounts::UserRow;
 use crate::auth::sessions;
 use crate::auth::tokens::{hash_refresh_token, new_refresh_token, new_security_stamp};
@@ -21,6 +22,22 @@ pub struct WebSession {
     pub user: UserRow,
     pub family_id: String,
     pub csrf_token: String,
+}
+
+impl WebSession {
+    /// The caller as the API's functions take it, or none while a one-time password must still
+    /// be replaced (the rule of the API's `AuthUser`).
+    pub fn caller(&self) -> Option<AuthUser> {
+        (self.user.must_change_password == 0).then(|| self.as_auth_user())
+    }
+
+    /// The same without the password rule, for extractors that have checked it.
+    pub(super) fn as_auth_user(&self) -> AuthUser {
+        AuthUser {
+            user: self.user.clone(),
+            session_id: self.family_id.clone(),
+        }
+    }
 }
 
 #[derive(FromRow)]

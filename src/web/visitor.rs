@@ -27,6 +27,12 @@ pub struct Visitor {
 }
 
 impl Visitor {
+    /// The signed-in caller as the API's functions take it (none when signed out, or while a
+    /// one-time password must still be replaced).
+    pub fn caller(&self) -> Option<AuthUser> {
+        self.session.as_ref().and_then(WebSession::caller)
+    }
+
     pub fn role(&self) -> Option<Role> {
         self.session.as_ref().map(|s| s.user.role())
     }
@@ -97,10 +103,7 @@ pub struct Member {
 impl Member {
     /// The caller as the API's functions take it.
     pub fn caller(&self) -> AuthUser {
-        AuthUser {
-            user: self.session.user.clone(),
-            session_id: self.session.family_id.clone(),
-        }
+        self.session.as_auth_user()
     }
 }
 
