@@ -16,9 +16,9 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::auth::password::Passwords;
 use crate::auth::tokens::TokenKeys;
 use crate::banks::cache::QuestionCache;
+use crate::boards::engine::Engine;
 use crate::boards::page_cache::PageCache;
 use crate::boards::state::StateCache;
-use crate::boards::store::Boards;
 use crate::bus::Bus;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::Config;
@@ -37,10 +37,8 @@ pub struct Services {
     pub passwords: Passwords,
     pub metrics: Metrics,
     pub questions: QuestionCache,
-    pub boards: Boards,
+    pub boards: Engine,
     pub board_states: StateCache,
-    /// One board rebuild at a time per process: readers that find a board missing wait for it.
-    pub board_rebuilds: tokio::sync::Mutex<()>,
     pub bus: Bus,
     pub board_pages: Arc<PageCache>,
     pub recordings: Recordings,
@@ -66,7 +64,7 @@ impl AppState {
         if let Some(folder) = &config.banks_dir {
             banks::loader::load_folder(&db.pool, folder, clock.now_ms()).await?;
         }
-        let boards = Boards::new(&kv);
+        let boards = Engine::new(&kv, db.pool.clone(), clock.clone());
         let bus = Bus::start(&kv);
         let board_pages = Arc::new(PageCache::default());
         tokio::spawn(crate::boards::page_cache::follow(
@@ -88,7 +86,6 @@ impl AppState {
             metrics: Metrics::new(),
             questions: QuestionCache::new(20_000),
             board_states: StateCache::default(),
-            board_rebuilds: tokio::sync::Mutex::new(()),
         })))
     }
 }

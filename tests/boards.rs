@@ -355,7 +355,10 @@ async fn a_lost_board_is_rebuilt_from_the_database() {
             s.app
                 .state
                 .boards
-                .forget(&civiquiz::boards::store::View::live(&quiz))
+                .forget(&civiquiz::boards::quiz_board::QuizBoard {
+                    view: civiquiz::boards::quiz_board::View::live(&quiz),
+                    ranking: civiquiz::quizzes::quiz::Ranking::Best,
+                })
                 .await
                 .expect("forget");
         }
@@ -400,28 +403,71 @@ async fn a_stream_on_one_process_sees_a_submission_graded_on_another() {
     let _ = futures::stream::iter(Vec::<u8>::new()).next().await;
 }
 
-/// The two backends, fed the same entries and updates, agree entry for entry.
+/// A quiz board whose tables are a fixed list: the two backends, built from the same lines
+/// and fed the same updates, must agree line for line.
+#[derive(Clone)]
+struct FixedBoard {
+    board: civiquiz::boards::quiz_board::QuizBoard,
+    lines: std::sync::Arc<Vec<civiquiz::boards::quiz_board::QuizLine>>,
+}
+
+impl civiquiz::boards::engine::Board for FixedBoard {
+    type Line = civiquiz::boards::quiz_board::QuizLine;
+
+    fn namespace(&self) -> String {
+        self.board.namespace()
+    }
+
+    fn precedence(&self, line: &Self::Line) -> civiquiz::boards::engine::Precedence {
+        self.board.precedence(line)
+    }
+
+    async fn read_all(
+        &self,
+        _: &civiquiz::db::Pool,
+    ) -> civiquiz::error::AppResult<Vec<Self::Line>> {
+        Ok(self.lines.as_ref().clone())
+    }
+
+    async fn changed_since(
+        &self,
+        _: &civiquiz::db::Pool,
+        _: i64,
+    ) -> civiquiz::error::AppResult<Vec<Self::Line>> {
+        Ok(Vec::new())
+    }
+}
+
 #[tokio::test]
 async fn the_redis_and_in_process_boards_agree_entry_for_entry() {
+    use civiquiz::boards::engine::Engine;
     use civiquiz::boards::entry::Entry;
-    use civiquiz::boards::store::{Boards, View};
+    use civiquiz::boards::quiz_board::{QuizBoard, QuizLine, View};
     use civiquiz::quizzes::quiz::Ranking;
     let Ok(url) = std::env::var("TEST_REDIS_URL") else {
         eprintln!("skipped: needs TEST_REDIS_URL");
         return;
     };
+    let app = TestApp::spawn().await;
+    let (pool, clock) = (app.state.db.pool.clone(), app.state.clock.clone());
     let prefix = format!("civiquiz-test:{}:", uuid::Uuid::now_v7().simple());
-    let redis = Boards::new(
+    let redis = Engine::new(
         &civiquiz::kv::Kv::connect(Some(&url), &prefix)
             .await
             .expect("redis"),
+        pool.clone(),
+        clock.clone(),
     );
-    let memory = Boards::new(&civiquiz::kv::Kv::connect(None, "").await.expect("memory"));
-    let view = View::live("q1");
+    let memory = Engine::new(
+        &civiquiz::kv::Kv::connect(None, "").await.expect("memory"),
+        pool,
+        clock,
+    );
     // Deliberate ties: scores from a small set, durations from a small set, equal finishes.
     let entry = |i: u64, score: i64, duration: i64, finished: i64| Entry {
         user_id: format!("u{i:04}"),
         attempt_id: format!("a{i}"),
+        number: 1,
         display_name: format!("Học sinh {i}"),
         org_unit_id: Some(format!("unit{}", i % 3)),
         org_unit_name: None,
@@ -432,67 +478,63 @@ async fn the_redis_and_in_process_boards_agree_entry_for_entry() {
         finished_at: finished,
     };
     let scopes = |i: u64| vec!["all".to_owned(), format!("org:unit{}", i % 3)];
-    let initial: Vec<(Entry, Vec<String>)> = (0..300)
-        .map(|i| {
-            (
-                entry(
-                    i,
-                    ((i * 37) % 5) as i64 * 1000,
-                    ((i * 11) % 4) as i64 * 500,
-                    1_700_000_000_000 + (i % 7) as i64,
-                ),
-                scopes(i),
-            )
+    let initial: Vec<QuizLine> = (0..300)
+        .map(|i| QuizLine {
+            entry: entry(
+                i,
+                ((i * 37) % 5) as i64 * 1000,
+                ((i * 11) % 4) as i64 * 500,
+                1_700_000_000_000 + (i % 7) as i64,
+            ),
+            scopes: scopes(i),
         })
         .collect();
+    let view = FixedBoard {
+        board: QuizBoard {
+            view: View::live("q1"),
+            ranking: Ranking::Best,
+        },
+        lines: std::sync::Arc::new(initial),
+    };
     for boards in [&redis, &memory] {
-        boards.replace(&view, &initial).await.expect("replace");
+        boards.rebuild(&view).await.expect("build");
         for i in (0..300).step_by(5) {
             // Better for some, worse for others: `best` keeps the better one.
-            let update = entry(i, ((i * 13) % 6) as i64 * 1000, 250, 1_700_000_001_000);
-            boards
-                .record(&view, &update, &scopes(i), Ranking::Best)
-                .await
-                .expect("record");
+            let update = QuizLine {
+                entry: entry(i, ((i * 13) % 6) as i64 * 1000, 250, 1_700_000_001_000),
+                scopes: scopes(i),
+            };
+            boards.put(&view, &update).await.expect("record");
         }
     }
+    let entries = |lines: Vec<QuizLine>| lines.into_iter().map(|l| l.entry).collect::<Vec<_>>();
     for scope in ["all", "org:unit0", "org:unit1", "org:unit2", "org:none"] {
         for (offset, limit) in [(0, 50), (37, 100), (250, 200)] {
-            let a = redis
+            let (a, a_total) = redis.page(&view, scope, offset, limit).await.expect("page");
+            let (b, b_total) = memory
                 .page(&view, scope, offset, limit)
                 .await
-                .expect("page")
-                .expect("built");
-            let b = memory
-                .page(&view, scope, offset, limit)
-                .await
-                .expect("page")
-                .expect("built");
-            assert_eq!(a, b, "scope {scope} offset {offset}");
+                .expect("page");
+            assert_eq!(
+                (entries(a), a_total),
+                (entries(b), b_total),
+                "scope {scope} offset {offset}"
+            );
         }
         for user in ["u0000", "u0005", "u0123", "u0299"] {
-            let a = redis
-                .around(&view, scope, user, 2)
-                .await
-                .expect("around")
-                .expect("built");
-            let b = memory
-                .around(&view, scope, user, 2)
-                .await
-                .expect("around")
-                .expect("built");
-            assert_eq!(a, b, "scope {scope} user {user}");
+            let a = redis.around(&view, scope, user, 2).await.expect("around");
+            let b = memory.around(&view, scope, user, 2).await.expect("around");
+            let plain = |found: Option<(u64, (Vec<QuizLine>, u64))>| {
+                found.map(|(first, (lines, total))| (first, entries(lines), total))
+            };
+            assert_eq!(plain(a), plain(b), "scope {scope} user {user}");
         }
     }
-    let (all, total) = memory
-        .page(&view, "all", 0, 300)
-        .await
-        .expect("page")
-        .expect("built");
+    let (all, total) = memory.page(&view, "all", 0, 300).await.expect("page");
     assert_eq!(total, 300);
     let keys: Vec<(i64, String)> = all
         .iter()
-        .map(|e| e.sort_key().expect("in bounds"))
+        .map(|l| l.entry.sort_key().expect("in bounds"))
         .collect();
     assert!(
         keys.windows(2).all(|w| w[0] < w[1]),

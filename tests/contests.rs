@@ -599,7 +599,7 @@ async fn one_vote_per_account_per_entry_while_voting_is_open() {
 }
 
 fn canonical(value: &Value) -> String {
-    civiquiz::contests::results::canonical_json(value)
+    civiquiz::boards::publication::canonical_json(value)
 }
 
 #[tokio::test]
@@ -960,23 +960,20 @@ async fn a_lost_board_comes_back_from_the_database() {
         votes: 99,
         placed: None,
     };
+    let board = civiquiz::boards::contest_board::ContestBoard::of(&contest);
+    c.app.state.boards.put(&board, &bogus).await.expect("put");
     c.app
         .state
         .boards
-        .put_contest_line(&contest, &bogus)
-        .await
-        .expect("put");
-    sqlx::query("UPDATE contests SET board_stale = board_stale + 1 WHERE id = $1")
-        .bind(&contest)
-        .execute(&c.app.state.db.pool)
+        .mark_stale(&board)
         .await
         .expect("mark stale");
     assert_eq!(assert_counts_match_the_table(&c, &contest, &a).await, 3);
-    let stale: i64 = sqlx::query_scalar("SELECT board_stale FROM contests WHERE id = $1")
-        .bind(&contest)
+    let stale: i64 = sqlx::query_scalar("SELECT stale FROM board_marks WHERE board = $1")
+        .bind(format!("{{contest:{contest}}}"))
         .fetch_one(&c.app.state.db.pool)
         .await
-        .expect("stale flag");
+        .expect("stale mark");
     assert_eq!(stale, 0);
 }
 

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::credentials::{DisplayName, Username};
 use super::tokens::new_security_stamp;
 use crate::db::{self, Pool, new_id};
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, ErrorCode, FieldErrors};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -130,7 +130,7 @@ where
         .await
         .map_err(|error| {
             if db::is_unique_violation(&error) {
-                AppError::conflict("username_taken", "that username is taken")
+                AppError::conflict(ErrorCode::UsernameTaken, "that username is taken")
             } else if db::is_foreign_key_violation(&error) {
                 FieldErrors::single("org_unit_id", "no such org unit")
             } else {

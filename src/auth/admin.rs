@@ -16,7 +16,7 @@ use super::routes::current_year;
 use super::sessions;
 use crate::app::AppState;
 use crate::db::Db;
-use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode, FieldErrors};
 use crate::http::{AppJson, CsvBody, RowError};
 use crate::orgs;
 
@@ -225,7 +225,7 @@ pub async fn change_user(
         && (body.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin))
     {
         return Err(AppError::conflict(
-            "conflict",
+            ErrorCode::SelfLockout,
             "admins cannot disable or demote themselves",
         ));
     }

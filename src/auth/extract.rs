@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 
 use super::accounts::{self, Role, UserRow};
 use crate::app::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::web::csrf;
 
 /// Any signed-in caller, including one who must still replace a one-time password.
@@ -57,8 +57,7 @@ async fn browser_session(parts: &Parts, state: &AppState) -> Result<Option<Sessi
     };
     if !csrf::api_request_allowed(&parts.method, &parts.headers, &session.csrf_token) {
         return Err(AppError::api(
-            axum::http::StatusCode::FORBIDDEN,
-            "csrf_failed",
+            ErrorCode::CsrfFailed,
             "send the page's CSRF token in X-CSRF-Token",
         ));
     }
@@ -94,8 +93,7 @@ impl FromRequestParts<AppState> for AuthUser {
             SessionUser::from_request_parts(parts, state).await?;
         if user.must_change_password != 0 {
             return Err(AppError::api(
-                axum::http::StatusCode::FORBIDDEN,
-                "password_change_required",
+                ErrorCode::PasswordChangeRequired,
                 "choose your own password first (PATCH /api/v1/me/password)",
             ));
         }

@@ -132,7 +132,7 @@ mod tests {
         assert!(matches!(
             keys.verify_access(&token, later),
             Err(AppError::Api {
-                code: "token_expired",
+                code: crate::error::ErrorCode::TokenExpired,
                 ..
             })
         ));
@@ -147,7 +147,7 @@ mod tests {
         assert!(matches!(
             result,
             Err(AppError::Api {
-                code: "token_invalid",
+                code: crate::error::ErrorCode::TokenInvalid,
                 ..
             })
         ));

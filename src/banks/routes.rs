@@ -1,7 +1,7 @@
 //! Bank endpoints, for organizers only: the answer keys never reach participants here.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -11,7 +11,7 @@ use super::gift::{GiftOptions, parse_gift};
 use super::store::{self, BankSummary, UpsertCounts};
 use crate::app::AppState;
 use crate::auth::Organizer;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::http::{AppJson, AppQuery, Paging, TextBody};
 
 #[derive(Serialize, ToSchema)]
@@ -129,8 +129,7 @@ pub struct ImportResult {
 
 fn refuse(problems: Vec<Problem>) -> AppError {
     AppError::api(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
+        ErrorCode::ValidationFailed,
         format!(
             "the bank has {} problems; nothing was imported",
             problems.len()

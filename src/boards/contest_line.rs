@@ -48,23 +48,24 @@ impl ContestLine {
         Some(((MAX_SCORE_CENTI + 1 - score_steps) << VOTE_BITS) + (MAX_VOTES - votes))
     }
 
-    pub fn member(&self) -> Option<String> {
+    /// The submission time as 13 zero-padded digits, for a placed line.
+    pub fn tie_break(&self) -> Option<String> {
         let placed = self.placed.as_ref()?;
         let submitted = placed
             .submitted_at
             .unwrap_or(LAST_SUBMISSION)
             .clamp(0, LAST_SUBMISSION);
-        Some(format!("{submitted:013}:{}", self.entry_id))
+        Some(format!("{submitted:013}"))
+    }
+
+    pub fn member(&self) -> Option<String> {
+        Some(format!("{}:{}", self.tie_break()?, self.entry_id))
     }
 
     /// The full sort key of a placed line: smaller ranks higher.
     pub fn sort_key(&self) -> Option<(i64, String)> {
         Some((self.rank_score()?, self.member()?))
     }
-}
-
-pub fn entry_of_member(member: &str) -> &str {
-    member.split_once(':').map_or(member, |(_, entry)| entry)
 }
 
 #[cfg(test)]

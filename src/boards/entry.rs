@@ -23,6 +23,9 @@ pub const MAX_DURATION_MS: i64 = (1 << DURATION_BITS) - 1;
 pub struct Entry {
     pub user_id: String,
     pub attempt_id: String,
+    /// The attempt's number (1 for the first): the `first` ranking policy keeps the lowest.
+    #[serde(default)]
+    pub number: i64,
     pub display_name: String,
     pub org_unit_id: Option<String>,
     pub org_unit_name: Option<String>,
@@ -44,17 +47,18 @@ impl Entry {
     }
 
     pub fn member(&self) -> String {
-        format!("{:013}:{}", self.finished_at, self.user_id)
+        format!("{}:{}", self.tie_break(), self.user_id)
+    }
+
+    /// The finish time as 13 zero-padded digits: equal scores fall back to earlier finish.
+    pub fn tie_break(&self) -> String {
+        format!("{:013}", self.finished_at)
     }
 
     /// The full sort key: smaller ranks higher.
     pub fn sort_key(&self) -> Option<(i64, String)> {
         self.rank_score().map(|score| (score, self.member()))
     }
-}
-
-pub fn user_of_member(member: &str) -> &str {
-    member.split_once(':').map_or(member, |(_, user)| user)
 }
 
 #[cfg(test)]
@@ -67,6 +71,7 @@ mod tests {
         Entry {
             user_id: user.into(),
             attempt_id: "a".into(),
+            number: 1,
             display_name: "x".into(),
             org_unit_id: None,
             org_unit_name: None,

@@ -1,32 +1,39 @@
-//! Leaderboards: one interface over Redis sorted sets or their in-process twin, scopes down the
-//! org tree, visibility states with freeze and verifiable publication, and live updates.
+//! Leaderboards: one engine over Redis sorted sets or their in-process twin (`engine/`), two
+//! kinds of board on it (quiz standings scoped down the org tree in `quiz_board.rs`, contest
+//! results and votes in `contest_board.rs`), the four visibility states with freeze and
+//! verifiable publication (`publication.rs`, `state.rs`), and live updates.
 //!
 //! The database is the record. Boards are an index built from it: a board that is missing
-//! (never built, Redis flushed) or marked stale is rebuilt from the attempts table and swapped
-//! in whole. Contest results and vote counts live behind the same seam (`store/contests.rs`,
-//! `contest_line.rs`), built by the contest slice from its tables with the same rebuild task.
+//! (never built, Redis flushed) or marked stale is built from the tables and swapped in whole.
 
 pub mod aggregates;
+pub mod contest_board;
 pub mod contest_line;
+pub mod engine;
 pub mod entry;
 pub mod page_cache;
 pub mod pages;
+pub mod publication;
+pub mod quiz_board;
 pub mod rebuild;
 pub mod routes;
 pub mod state;
-pub mod store;
 pub mod stream;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use self::engine::Recorded;
 use self::entry::Entry;
+use self::quiz_board::{QuizBoard, View};
 use self::state::BoardState;
-use self::store::{Page, Recorded, View};
 use crate::app::AppState;
 use crate::bus::Topic;
 use crate::error::AppResult;
 use crate::quizzes::quiz::{self, Quiz};
+
+/// A page of a quiz view: entries in rank order (the first has rank `offset + 1`) and the total.
+pub type Page = (Vec<Entry>, u64);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -39,100 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::event_board))
 }
 
-/// A board kept in the backend and rebuilt from the database of record: a view of a quiz
-/// board here, a contest's results in the contest slice.
-pub trait Rebuildable: Clone + Send + Sync + 'static {
-    /// Whether the board is in the backend now, fit to read.
-    fn is_built(&self, state: &AppState) -> impl Future<Output = AppResult<bool>> + Send;
-    /// Reads the board from the database and swaps it in whole.
-    fn rebuild_now(&self, state: &AppState) -> impl Future<Output = AppResult<()>> + Send;
-}
-
-/// Rebuilds a board as its own task, one rebuild at a time per process: a reader that gives
-/// up (a request timeout on a large board) does not cancel it. With `only_if_needed` (a
-/// reader found the board missing), it is skipped when another reader's rebuild, which this
-/// one waited for, already built the board.
-pub async fn rebuild_task<B: Rebuildable>(
-    state: &AppState,
-    board: &B,
-    only_if_needed: bool,
-) -> AppResult<()> {
-    let (state, board) = (state.clone(), board.clone());
-    tokio::spawn(async move {
-        let _one_at_a_time = state.board_rebuilds.lock().await;
-        if only_if_needed && board.is_built(&state).await? {
-            return Ok(());
-        }
-        board.rebuild_now(&state).await
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("board rebuild task failed: {e}"))?
-}
-
-/// One view of a quiz's board.
-#[derive(Clone)]
-struct QuizView {
-    quiz: Quiz,
-    view: View,
-}
-
-impl Rebuildable for QuizView {
-    async fn is_built(&self, state: &AppState) -> AppResult<bool> {
-        Ok(state
-            .boards
-            .page(&self.view, rebuild::SCOPE_ALL, 0, 1)
-            .await?
-            .is_some())
-    }
-
-    /// Attempts graded while the view was being built are recorded again afterwards, so none
-    /// is lost to the swap.
-    async fn rebuild_now(&self, state: &AppState) -> AppResult<()> {
-        let (quiz, view) = (&self.quiz, &self.view);
-        let started = state.clock.now_ms();
-        let entries =
-            rebuild::counted_entries(&state.db.pool, &quiz.id, quiz.ranking, view.cutoff).await?;
-        state.boards.replace(view, &entries).await?;
-        state.board_pages.invalidate(&quiz.id);
-        if view.cutoff.is_none() {
-            for attempt_id in
-                rebuild::graded_since(&state.db.pool, &quiz.id, started - 5_000).await?
-            {
-                if let Some((entry, scopes)) =
-                    rebuild::entry_of_attempt(&state.db.pool, &attempt_id).await?
-                {
-                    state
-                        .boards
-                        .record(view, &entry, &scopes, quiz.ranking)
-                        .await?;
-                }
-            }
-            state::mark_stale(&state.db.pool, &quiz.id, false, state.clock.now_ms()).await?;
-            state.board_states.forget(&quiz.id);
-        }
-        tracing::info!(quiz = %quiz.id, cutoff = ?view.cutoff, entries = entries.len(), "board rebuilt");
-        Ok(())
-    }
-}
-
-fn quiz_view(quiz: &Quiz, view: &View) -> QuizView {
-    QuizView {
-        quiz: quiz.clone(),
-        view: view.clone(),
-    }
-}
-
-/// Rebuilds a view from the database and swaps it in.
-pub async fn rebuild(state: &AppState, quiz: &Quiz, view: &View) -> AppResult<()> {
-    rebuild_task(state, &quiz_view(quiz, view), false).await
-}
-
-/// Builds a view that readers found missing, unless another reader's rebuild already did.
-async fn ensure_built(state: &AppState, quiz: &Quiz, view: &View) -> AppResult<()> {
-    rebuild_task(state, &quiz_view(quiz, view), true).await
-}
-
-/// A page of a view, rebuilding the view first if it is missing or stale.
+/// A page of a view, building the view first if it is missing or stale.
 pub async fn page(
     state: &AppState,
     quiz: &Quiz,
@@ -141,24 +55,16 @@ pub async fn page(
     offset: u64,
     limit: u64,
 ) -> AppResult<Page> {
-    if view.cutoff.is_none()
-        && state
-            .board_states
-            .get(&state.db.pool, &quiz.id)
-            .await?
-            .stale
-    {
-        rebuild(state, quiz, view).await?;
-    }
-    if let Some(page) = state.boards.page(view, scope, offset, limit).await? {
-        return Ok(page);
-    }
-    ensure_built(state, quiz, view).await?;
-    Ok(state
+    let (lines, total) = state
         .boards
-        .page(view, scope, offset, limit)
-        .await?
-        .unwrap_or_default())
+        .page(&QuizBoard::of(quiz, view), scope, offset, limit)
+        .await?;
+    Ok((lines.into_iter().map(|line| line.entry).collect(), total))
+}
+
+/// Builds a view from the database now and swaps it in.
+pub async fn rebuild(state: &AppState, quiz: &Quiz, view: &View) -> AppResult<()> {
+    state.boards.rebuild(&QuizBoard::of(quiz, view)).await
 }
 
 /// The user's place in a view: `(0-based rank of the first neighbour, neighbours, total)`.
@@ -170,79 +76,69 @@ pub async fn around(
     user_id: &str,
     radius: u64,
 ) -> AppResult<Option<(u64, Page)>> {
-    if let Some(found) = state.boards.around(view, scope, user_id, radius).await? {
-        return Ok(found);
-    }
-    ensure_built(state, quiz, view).await?;
     Ok(state
         .boards
-        .around(view, scope, user_id, radius)
+        .around(&QuizBoard::of(quiz, view), scope, user_id, radius)
         .await?
-        .flatten())
+        .map(|(first, (lines, total))| {
+            (
+                first,
+                (lines.into_iter().map(|line| line.entry).collect(), total),
+            )
+        }))
 }
 
 /// Puts a newly finished attempt on its quiz's boards and announces the change. A failure
-/// marks the board stale in the database, so the next reader rebuilds it.
+/// marks the board stale, so the next reader builds it again.
 pub async fn record_finished(state: &AppState, attempt_id: &str) {
-    if let Err(error) = try_record(state, attempt_id).await {
-        tracing::warn!(%error, attempt_id, "could not record a finished attempt on its board; marking it stale");
-        if let Ok(Some(quiz_id)) = quiz_of_attempt(state, attempt_id).await {
-            let _ = state::mark_stale(&state.db.pool, &quiz_id, true, state.clock.now_ms()).await;
-            state.board_states.forget(&quiz_id);
+    let Ok(Some(quiz)) = quiz_of_attempt(state, attempt_id).await else {
+        return;
+    };
+    match try_record(state, &quiz, attempt_id).await {
+        Ok(true) => {
+            state.board_pages.invalidate(&quiz.id);
+            state.bus.announce(Topic::Quiz(quiz.id.clone())).await;
+        }
+        Ok(false) => {}
+        Err(error) => {
+            tracing::warn!(%error, attempt_id, "could not record a finished attempt on its board; marking it stale");
+            let board = QuizBoard::of(&quiz, &View::live(&quiz.id));
+            let _ = state.boards.mark_stale(&board).await;
         }
     }
 }
 
-async fn quiz_of_attempt(state: &AppState, attempt_id: &str) -> AppResult<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT quiz_id FROM attempts WHERE id = $1")
-            .bind(attempt_id)
-            .fetch_optional(&state.db.pool)
-            .await?,
-    )
+async fn quiz_of_attempt(state: &AppState, attempt_id: &str) -> AppResult<Option<Quiz>> {
+    let quiz_id: Option<String> = sqlx::query_scalar("SELECT quiz_id FROM attempts WHERE id = $1")
+        .bind(attempt_id)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    match quiz_id {
+        Some(id) => quiz::find(&state.db.pool, &id).await,
+        None => Ok(None),
+    }
 }
 
-async fn try_record(state: &AppState, attempt_id: &str) -> AppResult<()> {
-    let Some(quiz_id) = quiz_of_attempt(state, attempt_id).await? else {
-        return Ok(());
-    };
-    let Some(quiz) = quiz::find(&state.db.pool, &quiz_id).await? else {
-        return Ok(());
-    };
-    let Some((entry, scopes)) = rebuild::entry_of_attempt(&state.db.pool, attempt_id).await? else {
-        return Ok(());
+/// Whether a board changed. A board not built yet is built in the background and reads the
+/// attempt from the table: the submit does not wait for it.
+async fn try_record(state: &AppState, quiz: &Quiz, attempt_id: &str) -> AppResult<bool> {
+    let Some(line) = quiz_board::line_of_attempt(&state.db.pool, attempt_id).await? else {
+        return Ok(false);
     };
     let board_state = state.board_states.get(&state.db.pool, &quiz.id).await?;
     let mut views = vec![View::live(&quiz.id)];
     // An attempt closed late by the sweeper may have finished before the freeze.
     if let Some(cutoff) = board_state.frozen_at
-        && entry.finished_at <= cutoff
+        && line.entry.finished_at <= cutoff
     {
-        views.push(View {
-            quiz_id: quiz.id.clone(),
-            cutoff: Some(cutoff),
-        });
+        views.push(View::at(&quiz.id, cutoff));
     }
     let mut changed = false;
     for view in &views {
-        match state
-            .boards
-            .record(view, &entry, &scopes, quiz.ranking)
-            .await?
-        {
-            Recorded::Changed => changed = true,
-            Recorded::Unchanged => {}
-            Recorded::NotLoaded => {
-                rebuild(state, &quiz, view).await?;
-                changed = true;
-            }
-        }
+        let recorded = state.boards.put(&QuizBoard::of(quiz, view), &line).await?;
+        changed |= recorded != Recorded::Unchanged;
     }
-    if changed {
-        state.board_pages.invalidate(&quiz.id);
-        state.bus.announce(Topic::Quiz(quiz.id.clone())).await;
-    }
-    Ok(())
+    Ok(changed)
 }
 
 /// The view the public sees in `board_state` (live, or the standings at the cut-off).
@@ -286,7 +182,7 @@ pub fn ranked(first_rank: u64, entries: Vec<Entry>) -> Vec<routes::RankedEntry> 
         .collect()
 }
 
-/// A participant's name or org unit changed: her boards are rebuilt on their next read.
+/// A participant's name or org unit changed: her boards are built again on their next read.
 pub async fn participant_changed(state: &AppState, user_id: &str) -> AppResult<()> {
     let quiz_ids: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT quiz_id FROM attempts WHERE user_id = $1 AND status <> 'in_progress'",
@@ -295,8 +191,13 @@ pub async fn participant_changed(state: &AppState, user_id: &str) -> AppResult<(
     .fetch_all(&state.db.pool)
     .await?;
     for quiz_id in quiz_ids {
-        state::mark_stale(&state.db.pool, &quiz_id, true, state.clock.now_ms()).await?;
-        state.board_states.forget(&quiz_id);
+        let Some(quiz) = quiz::find(&state.db.pool, &quiz_id).await? else {
+            continue;
+        };
+        state
+            .boards
+            .mark_stale(&QuizBoard::of(&quiz, &View::live(&quiz.id)))
+            .await?;
         state.board_pages.invalidate(&quiz_id);
         state.bus.announce(Topic::Quiz(quiz_id.clone())).await;
     }
@@ -324,15 +225,16 @@ pub async fn warm_up(state: AppState) {
             let Some(quiz) = quiz::find(&state.db.pool, &quiz_id).await? else {
                 return Ok(());
             };
-            let view = View::live(&quiz.id);
-            if state
-                .boards
-                .page(&view, rebuild::SCOPE_ALL, 0, 1)
-                .await?
-                .is_none()
-            {
-                rebuild(&state, &quiz, &view).await?;
-            }
+            // A read builds the board if it is missing or stale.
+            page(
+                &state,
+                &quiz,
+                &View::live(&quiz.id),
+                rebuild::SCOPE_ALL,
+                0,
+                1,
+            )
+            .await?;
             AppResult::Ok(())
         }
         .await;

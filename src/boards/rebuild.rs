@@ -67,6 +67,7 @@ impl FinishedAttempt {
         Entry {
             user_id: self.user_id,
             attempt_id: self.id,
+            number: self.number,
             display_name: self.display_name,
             org_unit_id: self.org_unit_id,
             org_unit_name: self.org_unit_name,
@@ -154,11 +155,31 @@ pub async fn entry_of_attempt(
     Ok(Some((entry, scopes)))
 }
 
-/// Attempts graded since `since` (to catch up after a rebuild swapped in).
-pub async fn graded_since(pool: &Pool, quiz_id: &str, since: i64) -> AppResult<Vec<String>> {
-    Ok(sqlx::query_scalar("SELECT id FROM attempts WHERE quiz_id = $1 AND status <> 'in_progress' AND graded_at >= $2")
+/// Entries of attempts graded since `since` and finished by `cutoff`, with their scopes: what
+/// a build puts again after its swap.
+pub async fn graded_since(
+    pool: &Pool,
+    quiz_id: &str,
+    since: i64,
+    cutoff: Option<i64>,
+) -> AppResult<Vec<(Entry, Vec<String>)>> {
+    let sql = format!("{FINISHED} AND a.graded_at >= $3");
+    let rows: Vec<FinishedAttempt> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(quiz_id)
+        .bind(cutoff.unwrap_or(i64::MAX))
         .bind(since)
         .fetch_all(pool)
-        .await?)
+        .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tree = OrgTree::load(pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let entry = row.into_entry();
+            let scopes = tree.scopes(entry.org_unit_id.as_deref());
+            (entry, scopes)
+        })
+        .collect())
 }

@@ -5,20 +5,20 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use super::aggregates::{self, EventStanding, UnitStanding};
 use super::page_cache::PageKey;
+use super::publication::{self, Sealed, SnapshotKind};
+use super::quiz_board::{QuizBoard, View};
 use super::rebuild::{SCOPE_ALL, unit_scope};
 use super::state::{self, BoardState, Visibility};
-use super::store::View;
 use super::{around, page, public_view, ranked};
 use crate::app::AppState;
 use crate::auth::{AuthUser, Organizer};
 use crate::bus::Topic;
 use crate::clock::Timestamp;
-use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode, FieldErrors};
 use crate::http::{AppJson, AppQuery};
 use crate::quizzes::access;
 use crate::quizzes::quiz::{self, Quiz};
@@ -61,8 +61,23 @@ pub const RANKING_RULE: &str =
 pub struct BoardQuery {
     /// `all` (default) or `org:{org_unit_id}` (that unit and everything below it).
     pub scope: Option<String>,
-    pub offset: Option<u64>,
-    pub limit: Option<u64>,
+    /// 0 (default) or more.
+    pub offset: Option<i64>,
+    /// 1 to 200 (default 50).
+    pub limit: Option<i64>,
+}
+
+impl BoardQuery {
+    /// `(offset, limit)`, validated: a negative offset or a limit outside 1–200 is 422; an
+    /// offset past the end is an empty page.
+    pub fn page(&self) -> AppResult<(u64, u64)> {
+        let (limit, offset) = crate::http::Paging {
+            limit: self.limit,
+            offset: self.offset,
+        }
+        .bounds()?;
+        Ok((offset.unsigned_abs(), limit.unsigned_abs()))
+    }
 }
 
 pub fn parse_scope(scope: Option<&str>) -> AppResult<String> {
@@ -130,6 +145,20 @@ pub async fn public_page(
             items: Vec::new(),
             ranking_rule: RANKING_RULE,
         }
+    } else if board_state.visibility == Visibility::Published {
+        let ranked = published_standings(state, &quiz.id, scope).await?;
+        Board {
+            state: board_state.visibility,
+            frozen_at,
+            published_at,
+            total: ranked.len() as u64,
+            items: ranked
+                .into_iter()
+                .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+                .take(usize::try_from(limit).unwrap_or(usize::MAX))
+                .collect(),
+            ranking_rule: RANKING_RULE,
+        }
     } else {
         let (entries, total) = page(
             state,
@@ -165,11 +194,8 @@ pub async fn quiz_board(
 ) -> AppResult<AppJson<Board>> {
     let quiz = board_quiz(&state, caller.as_ref(), &quiz_id).await?;
     let scope = parse_scope(query.scope.as_deref())?;
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(FieldErrors::single("limit", "must be between 1 and 200"));
-    }
-    let board = public_page(&state, &quiz, &scope, query.offset.unwrap_or(0), limit).await?;
+    let (offset, limit) = query.page()?;
+    let board = public_page(&state, &quiz, &scope, offset, limit).await?;
     Ok(AppJson(board.as_ref().clone()))
 }
 
@@ -183,7 +209,8 @@ pub struct MyStanding {
     pub neighbours: Vec<RankedEntry>,
 }
 
-/// The caller's own rank with a few neighbours, from the live standings.
+/// The caller's own rank with a few neighbours: from the live standings, or from the
+/// published snapshot once the board is published.
 #[utoipa::path(get, path = "/quizzes/{id}/leaderboard/me", tag = "leaderboards", security(("bearer" = [])),
     params(("id" = String, Path), BoardQuery), responses((status = 200, body = MyStanding), (status = 404, body = ErrorBody)))]
 pub async fn my_standing(
@@ -195,15 +222,33 @@ pub async fn my_standing(
     let quiz = access::visible_quiz(&state, &caller, &quiz_id).await?;
     let scope = parse_scope(query.scope.as_deref())?;
     let board_state = state.board_states.get(&state.db.pool, &quiz.id).await?;
+    let nobody = MyStanding {
+        state: board_state.visibility,
+        rank: None,
+        total: 0,
+        entry: None,
+        neighbours: Vec::new(),
+    };
+    if board_state.visibility == Visibility::Published {
+        let standings = published_standings(&state, &quiz.id, &scope).await?;
+        let Some(at) = standings.iter().position(|e| e.user_id == caller.id()) else {
+            return Ok(AppJson(MyStanding {
+                total: standings.len() as u64,
+                ..nobody
+            }));
+        };
+        let window = at.saturating_sub(2)..(at + 3).min(standings.len());
+        return Ok(AppJson(MyStanding {
+            rank: Some(standings[at].rank),
+            total: standings.len() as u64,
+            entry: Some(standings[at].clone()),
+            neighbours: standings[window].to_vec(),
+            ..nobody
+        }));
+    }
     let found = around(&state, &quiz, &View::live(&quiz.id), &scope, caller.id(), 2).await?;
     let Some((first, (entries, total))) = found else {
-        return Ok(AppJson(MyStanding {
-            state: board_state.visibility,
-            rank: None,
-            total: 0,
-            entry: None,
-            neighbours: Vec::new(),
-        }));
+        return Ok(AppJson(nobody));
     };
     let neighbours = ranked(first, entries);
     let entry = neighbours
@@ -290,7 +335,7 @@ pub async fn set_board_state(
     if current.visibility == Visibility::Published {
         if body.state != Visibility::Published {
             return Err(AppError::conflict(
-                "conflict",
+                ErrorCode::AlreadyPublished,
                 "the board is published; its results are final",
             ));
         }
@@ -304,10 +349,7 @@ pub async fn set_board_state(
             && !matches!(body.state, Visibility::Frozen | Visibility::Published)
             && let Some(cutoff) = current.frozen_at
         {
-            let frozen = View {
-                quiz_id: quiz.id.clone(),
-                cutoff: Some(cutoff),
-            };
+            let frozen = QuizBoard::of(&quiz, &View::at(&quiz.id, cutoff));
             let _ = state.boards.forget(&frozen).await;
         }
     }
@@ -332,21 +374,17 @@ pub struct Snapshot {
     pub items: Vec<RankedEntry>,
 }
 
-/// Stores the snapshot of the standings the public sees now (at the freeze, if frozen). The
-/// insert does nothing when a snapshot exists: publication happens once.
+/// Seals the standings the public sees now (at the freeze, if frozen). Publication happens
+/// once: a second publication keeps the first snapshot.
 async fn publish_snapshot(
     state: &AppState,
     quiz: &Quiz,
     current: &BoardState,
     now: i64,
 ) -> AppResult<()> {
-    let view = View {
-        quiz_id: quiz.id.clone(),
-        cutoff: if current.visibility == Visibility::Frozen {
-            current.frozen_at
-        } else {
-            Some(now)
-        },
+    let view = match (current.visibility, current.frozen_at) {
+        (Visibility::Frozen, Some(cutoff)) => View::at(&quiz.id, cutoff),
+        _ => View::at(&quiz.id, now),
     };
     let mut items = Vec::new();
     let mut offset = 0;
@@ -360,7 +398,7 @@ async fn publish_snapshot(
         }
     }
     if view.cutoff != current.frozen_at {
-        let _ = state.boards.forget(&view).await;
+        let _ = state.boards.forget(&QuizBoard::of(quiz, &view)).await;
     }
     let snapshot = Snapshot {
         quiz_id: quiz.id.clone(),
@@ -368,26 +406,76 @@ async fn publish_snapshot(
         ranking_rule: RANKING_RULE.to_owned(),
         items,
     };
-    // serde_json writes struct fields in declaration order without spaces: canonical.
-    let body = serde_json::to_string(&snapshot).map_err(anyhow::Error::from)?;
-    let sha256 = hex::encode(Sha256::digest(body.as_bytes()));
-    sqlx::query(
-        "INSERT INTO board_snapshots (quiz_id, published_at, sha256, body) VALUES ($1, $2, $3, $4) ON CONFLICT (quiz_id) DO NOTHING",
+    let sealed = Sealed::of(&snapshot, now)?;
+    publication::keep(
+        &state.db.pool,
+        &publication::quiz_board(&quiz.id),
+        SnapshotKind::Published,
+        &sealed,
     )
-    .bind(&quiz.id)
-    .bind(now)
-    .bind(sha256)
-    .bind(body)
-    .execute(&state.db.pool)
     .await?;
     Ok(())
+}
+
+/// The published snapshot of a quiz, parsed. Immutable once written, so each process keeps
+/// the ones it has read.
+pub async fn published_snapshot(
+    state: &AppState,
+    quiz_id: &str,
+) -> AppResult<Option<Arc<(Sealed, Snapshot)>>> {
+    if let Some(found) = state.board_states.published(quiz_id) {
+        return Ok(Some(found));
+    }
+    let Some(sealed) = publication::find(
+        &state.db.pool,
+        &publication::quiz_board(quiz_id),
+        SnapshotKind::Published,
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let snapshot: Snapshot = sealed.parse()?;
+    let found = Arc::new((sealed, snapshot));
+    state.board_states.keep_published(quiz_id, found.clone());
+    Ok(Some(found))
+}
+
+/// The published standings of a scope, ranked within it: what a published board serves.
+pub async fn published_standings(
+    state: &AppState,
+    quiz_id: &str,
+    scope: &str,
+) -> AppResult<Vec<RankedEntry>> {
+    let published = published_snapshot(state, quiz_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a published board without a snapshot"))?;
+    let items = &published.1.items;
+    if scope == SCOPE_ALL {
+        return Ok(items.clone());
+    }
+    let tree = super::rebuild::OrgTree::load(&state.db.pool).await?;
+    Ok(items
+        .iter()
+        .filter(|item| {
+            tree.scopes(item.org_unit.as_ref().map(|unit| unit.id.as_str()))
+                .iter()
+                .any(|s| s == scope)
+        })
+        .enumerate()
+        .map(|(index, item)| RankedEntry {
+            rank: index as u64 + 1,
+            ..item.clone()
+        })
+        .collect())
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct PublishedBoard {
     #[schema(value_type = String)]
     pub published_at: Timestamp,
-    /// SHA-256 (hex) of `snapshot`, the canonical JSON exactly as stored.
+    /// SHA-256 (hex) of `snapshot`, the canonical JSON (keys sorted, no whitespace) exactly as
+    /// stored.
     pub sha256: String,
     /// The snapshot document as a string, so anyone can hash it and compare.
     pub snapshot: String,
@@ -401,18 +489,15 @@ pub async fn published_board(
     State(state): State<AppState>,
     Path(quiz_id): Path<String>,
 ) -> AppResult<AppJson<PublishedBoard>> {
-    let row: Option<(i64, String, String)> =
-        sqlx::query_as("SELECT published_at, sha256, body FROM board_snapshots WHERE quiz_id = $1")
-            .bind(&quiz_id)
-            .fetch_optional(&state.db.pool)
-            .await?;
-    let (published_at, sha256, body) = row.ok_or_else(AppError::not_found)?;
-    let snapshot: Snapshot = serde_json::from_str(&body).map_err(anyhow::Error::from)?;
+    let published = published_snapshot(&state, &quiz_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let (sealed, snapshot) = published.as_ref();
     Ok(AppJson(PublishedBoard {
-        published_at: Timestamp(published_at),
-        sha256,
-        items: snapshot.items,
-        snapshot: body,
+        published_at: Timestamp(sealed.taken_at),
+        sha256: sealed.sha256.clone(),
+        items: snapshot.items.clone(),
+        snapshot: sealed.body.clone(),
     }))
 }
 

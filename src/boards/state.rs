@@ -1,53 +1,24 @@
-//! Who sees which standings: `hidden`, `live`, `frozen` (the public sees the standings at
-//! freeze time) or `published` (an immutable snapshot). Read on every board request, so each
-//! process keeps it for a second; a change made on another process shows within that second.
+//! A quiz board's state (`publication.rs` says what each state shows) and when it froze or was
+//! published. Read on every board request, so each process keeps it for a second; a change
+//! made on another process shows within that second.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
+use super::publication::Sealed;
+use super::routes::Snapshot;
 use crate::db::Pool;
 use crate::error::AppResult;
 use crate::quizzes::quiz::{self, Quiz};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Visibility {
-    Hidden,
-    Live,
-    Frozen,
-    Published,
-}
-
-impl Visibility {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Hidden => "hidden",
-            Visibility::Live => "live",
-            Visibility::Frozen => "frozen",
-            Visibility::Published => "published",
-        }
-    }
-
-    fn parse(text: &str) -> Self {
-        match text {
-            "hidden" => Visibility::Hidden,
-            "frozen" => Visibility::Frozen,
-            "published" => Visibility::Published,
-            _ => Visibility::Live,
-        }
-    }
-}
+pub use super::publication::Visibility;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BoardState {
     pub visibility: Visibility,
     pub frozen_at: Option<i64>,
     pub published_at: Option<i64>,
-    pub stale: bool,
 }
 
 impl BoardState {
@@ -63,10 +34,15 @@ impl BoardState {
 
 const FRESH_FOR: Duration = Duration::from_secs(1);
 
+/// A published board's snapshot, sealed and parsed.
+pub type Published = Arc<(Sealed, Snapshot)>;
+
 #[derive(Default)]
 pub struct StateCache {
     entries: Mutex<HashMap<String, (Instant, BoardState)>>,
     quizzes: Mutex<HashMap<String, (Instant, Option<Quiz>)>>,
+    /// Published snapshots never change: kept until the map grows too large.
+    published: Mutex<HashMap<String, Published>>,
 }
 
 impl StateCache {
@@ -89,6 +65,25 @@ impl StateCache {
         }
         entries.insert(quiz_id.to_owned(), (Instant::now(), state));
         Ok(state)
+    }
+
+    pub fn published(&self, quiz_id: &str) -> Option<Published> {
+        self.published
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(quiz_id)
+            .cloned()
+    }
+
+    pub fn keep_published(&self, quiz_id: &str, published: Published) {
+        let mut kept = self
+            .published
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if kept.len() >= 1_000 {
+            kept.clear();
+        }
+        kept.insert(quiz_id.to_owned(), published);
     }
 
     pub fn forget(&self, quiz_id: &str) {
@@ -119,24 +114,22 @@ impl StateCache {
 }
 
 async fn load(pool: &Pool, quiz_id: &str) -> AppResult<BoardState> {
-    let row: Option<(String, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT state, frozen_at, published_at, stale FROM board_states WHERE quiz_id = $1",
+    let row: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT state, frozen_at, published_at FROM board_states WHERE quiz_id = $1",
     )
     .bind(quiz_id)
     .fetch_optional(pool)
     .await?;
     Ok(match row {
-        Some((state, frozen_at, published_at, stale)) => BoardState {
-            visibility: Visibility::parse(&state),
+        Some((state, frozen_at, published_at)) => BoardState {
+            visibility: state.parse()?,
             frozen_at,
             published_at,
-            stale: stale != 0,
         },
         None => BoardState {
             visibility: Visibility::Live,
             frozen_at: None,
             published_at: None,
-            stale: false,
         },
     })
 }
@@ -153,7 +146,7 @@ pub async fn set(
         _ => None,
     };
     sqlx::query(
-        "INSERT INTO board_states (quiz_id, state, frozen_at, published_at, stale, updated_at) VALUES ($1, 'live', NULL, NULL, 0, $2)
+        "INSERT INTO board_states (quiz_id, state, frozen_at, published_at, updated_at) VALUES ($1, 'live', NULL, NULL, $2)
          ON CONFLICT (quiz_id) DO NOTHING",
     )
     .bind(quiz_id)
@@ -177,17 +170,4 @@ pub async fn set(
     .execute(pool)
     .await?;
     Ok(changed.rows_affected() == 1)
-}
-
-pub async fn mark_stale(pool: &Pool, quiz_id: &str, stale: bool, now_ms: i64) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO board_states (quiz_id, state, stale, updated_at) VALUES ($1, 'live', $2, $3)
-         ON CONFLICT (quiz_id) DO UPDATE SET stale = excluded.stale",
-    )
-    .bind(quiz_id)
-    .bind(i64::from(stale))
-    .bind(now_ms)
-    .execute(pool)
-    .await?;
-    Ok(())
 }

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::auth::credentials::nfc;
 use crate::db::{self, Pool};
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, ErrorCode, FieldErrors};
 
 /// What kind of recording a contest takes (decided from the file's bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -58,33 +58,7 @@ pub struct Voting {
 }
 
 /// Where a contest's results stand: the same states as quiz boards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ResultsState {
-    Hidden,
-    Live,
-    Frozen,
-    Published,
-}
-
-impl ResultsState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResultsState::Hidden => "hidden",
-            ResultsState::Live => "live",
-            ResultsState::Frozen => "frozen",
-            ResultsState::Published => "published",
-        }
-    }
-    pub fn parse(text: &str) -> Self {
-        match text {
-            "live" => ResultsState::Live,
-            "frozen" => ResultsState::Frozen,
-            "published" => ResultsState::Published,
-            _ => ResultsState::Hidden,
-        }
-    }
-}
+pub use crate::boards::publication::Visibility as ResultsState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -133,11 +107,11 @@ impl Contest {
         match self.state(now_ms) {
             ContestState::Open => Ok(()),
             ContestState::Upcoming => Err(AppError::conflict(
-                "contest_not_open",
+                ErrorCode::ContestNotOpen,
                 "the contest is not open yet",
             )),
             ContestState::Closed => Err(AppError::conflict(
-                "contest_closed",
+                ErrorCode::ContestClosed,
                 "the contest is closed",
             )),
         }
@@ -406,7 +380,7 @@ impl ContestRow {
                 opens_at: self.voting_opens_at.map(crate::clock::Timestamp),
                 closes_at: self.voting_closes_at.map(crate::clock::Timestamp),
             },
-            results_state: ResultsState::parse(&self.results_state),
+            results_state: self.results_state.parse()?,
             results_changed_at: self.results_changed_at,
         })
     }

@@ -15,7 +15,7 @@ use crate::auth::AuthUser;
 use crate::auth::accounts::{self, Role};
 use crate::clock::Timestamp;
 use crate::db;
-use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode, FieldErrors};
 use crate::http::{AppJson, AppQuery, Paging};
 
 /// Entrants younger than this are children whose recordings need their parent's or guardian's
@@ -185,8 +185,7 @@ pub async fn create_entry(
     let contest = contest::require(&state.db.pool, &contest_id).await?;
     if caller.role() != Role::Participant {
         return Err(AppError::api(
-            StatusCode::FORBIDDEN,
-            "forbidden",
+            ErrorCode::Forbidden,
             "only participants enter contests",
         ));
     }
@@ -228,7 +227,7 @@ pub async fn create_entry(
         let made = store::count_for(&state.db.pool, &contest.id, caller.id()).await?;
         if made >= contest.max_entries_per_user {
             return Err(AppError::conflict(
-                "entries_exhausted",
+                ErrorCode::EntriesExhausted,
                 format!(
                     "this contest takes at most {} entries per person",
                     contest.max_entries_per_user
@@ -259,7 +258,7 @@ pub async fn create_entry(
         }
     }
     Err(AppError::conflict(
-        "conflict",
+        ErrorCode::Conflict,
         "the entry could not be created; try again",
     ))
 }
@@ -298,7 +297,7 @@ pub async fn submit_entry(
         contest.require_open(now)?;
         if entry.media_id.is_none() {
             return Err(AppError::conflict(
-                "conflict",
+                ErrorCode::MediaMissing,
                 "upload the recording before submitting",
             ));
         }

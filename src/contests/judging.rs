@@ -19,7 +19,7 @@ use crate::auth::accounts::{self, Role};
 use crate::auth::{AuthUser, Judge, Organizer};
 use crate::clock::Timestamp;
 use crate::db::Pool;
-use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode, FieldErrors};
 use crate::http::{AppJson, AppQuery, Paging};
 
 pub async fn is_assigned(pool: &Pool, entry_id: &str, judge_id: &str) -> AppResult<bool> {
@@ -532,7 +532,7 @@ pub async fn score_entry(
         ResultsState::Frozen | ResultsState::Published
     ) {
         return Err(AppError::conflict(
-            "conflict",
+            ErrorCode::ResultsFrozen,
             "the results are frozen: scores can no longer change",
         ));
     }

@@ -12,7 +12,7 @@ use super::entry_store::{self as store, APPROVED, DISQUALIFIED, REJECTED};
 use super::{access::Viewer, judging, standings};
 use crate::app::AppState;
 use crate::auth::Organizer;
-use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode, FieldErrors};
 use crate::http::AppJson;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -87,7 +87,7 @@ pub async fn moderate_entry(
     .await?;
     if !decided {
         return Err(AppError::conflict(
-            "conflict",
+            ErrorCode::EntryNotSubmitted,
             "the entry is still a draft: it can be moderated once submitted",
         ));
     }

@@ -15,7 +15,7 @@ use object_store::{GetOptions, GetRange, ObjectStore};
 use super::access::{self, MaybeUser, Viewer};
 use super::entry_store as store;
 use crate::app::AppState;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 
 /// What a `Range` header asks of a representation of `len` bytes.
 #[derive(Debug, PartialEq, Eq)]
@@ -178,8 +178,7 @@ pub async fn play_media(
     let range = match request {
         RangeRequest::Unsatisfiable => {
             let mut error = AppError::api(
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                "range_not_satisfiable",
+                ErrorCode::RangeNotSatisfiable,
                 format!("the recording has {len} bytes"),
             )
             .into_response();

@@ -1,15 +1,13 @@
 //! Contest results: approved entries ranked by the mean of their judges' weighted
 //! percentages (once `judges_per_entry` judges have scored), with vote counts; shown by the
 //! same states as quiz boards. A freeze keeps a snapshot the public sees; publishing writes an
-//! immutable snapshot with the SHA-256 of its canonical JSON.
+//! immutable snapshot with the SHA-256 of its canonical JSON (`boards::publication`).
 //!
 //! Live standings are read from the contest's board (`standings`); snapshots are taken from
 //! the database of record.
 
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::access::MaybeUser;
@@ -17,64 +15,17 @@ use super::contest::{self, Contest, ResultsState};
 use super::standings::{self, WHOLE_BOARD};
 use crate::app::AppState;
 use crate::auth::Organizer;
+use crate::boards::publication::{self, Sealed, SnapshotKind};
 use crate::bus::Topic;
 use crate::clock::Timestamp;
-use crate::db::{self, Pool};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::db::Pool;
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::http::AppJson;
 
 pub use super::standings::Standing;
 
-/// JSON with object keys sorted and no whitespace: the bytes the snapshot hash covers.
-pub fn canonical_json(value: &Value) -> String {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            let fields: Vec<String> = keys
-                .into_iter()
-                .map(|key| {
-                    format!(
-                        "{}:{}",
-                        Value::String(key.clone()),
-                        canonical_json(&map[key.as_str()])
-                    )
-                })
-                .collect();
-            format!("{{{}}}", fields.join(","))
-        }
-        Value::Array(items) => {
-            let items: Vec<String> = items.iter().map(canonical_json).collect();
-            format!("[{}]", items.join(","))
-        }
-        other => other.to_string(),
-    }
-}
-
-struct Snapshot {
-    taken_at: i64,
-    body: String,
-    sha256: String,
-}
-
-async fn snapshot(pool: &Pool, contest_id: &str, kind: &str) -> AppResult<Option<Snapshot>> {
-    let row: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT taken_at, body, sha256 FROM contest_results WHERE contest_id = $1 AND kind = $2",
-    )
-    .bind(contest_id)
-    .bind(kind)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|(taken_at, body, sha256)| Snapshot {
-        taken_at,
-        body,
-        sha256,
-    }))
-}
-
-fn snapshot_items(snapshot: &Snapshot) -> AppResult<Vec<Standing>> {
-    Ok(serde_json::from_str(&snapshot.body)
-        .map_err(|e| anyhow::anyhow!("stored results snapshot: {e}"))?)
+async fn snapshot(pool: &Pool, contest_id: &str, kind: SnapshotKind) -> AppResult<Option<Sealed>> {
+    publication::find(pool, &publication::contest_results(contest_id), kind).await
 }
 
 #[derive(Serialize, ToSchema)]
@@ -118,20 +69,22 @@ pub async fn board_for(
     };
     (board.items, board.total) = match contest.results_state {
         ResultsState::Published => {
-            let published = snapshot(pool, &contest.id, "published")
+            let published = snapshot(pool, &contest.id, SnapshotKind::Published)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("published results without a snapshot"))?;
             board.published_at = Some(Timestamp(published.taken_at));
             board.sha256 = Some(published.sha256.clone());
-            snapshot_page(snapshot_items(&published)?)
+            snapshot_page(published.parse()?)
         }
-        ResultsState::Frozen if !organizes => match snapshot(pool, &contest.id, "frozen").await? {
-            Some(frozen) => {
-                board.frozen_at = Some(Timestamp(frozen.taken_at));
-                snapshot_page(snapshot_items(&frozen)?)
+        ResultsState::Frozen if !organizes => {
+            match snapshot(pool, &contest.id, SnapshotKind::Frozen).await? {
+                Some(frozen) => {
+                    board.frozen_at = Some(Timestamp(frozen.taken_at));
+                    snapshot_page(frozen.parse()?)
+                }
+                None => (Vec::new(), 0),
             }
-            None => (Vec::new(), 0),
-        },
+        }
         ResultsState::Hidden if !organizes => (Vec::new(), 0),
         _ => {
             if contest.results_state == ResultsState::Frozen {
@@ -177,12 +130,12 @@ pub async fn published_results(
     State(state): State<AppState>,
     Path(contest_id): Path<String>,
 ) -> AppResult<AppJson<PublishedResults>> {
-    let published = snapshot(&state.db.pool, &contest_id, "published")
+    let published = snapshot(&state.db.pool, &contest_id, SnapshotKind::Published)
         .await?
         .ok_or_else(AppError::not_found)?;
     Ok(AppJson(PublishedResults {
         published_at: Timestamp(published.taken_at),
-        items: snapshot_items(&published)?,
+        items: published.parse()?,
         sha256: published.sha256,
     }))
 }
@@ -211,7 +164,7 @@ pub async fn change_results_state(
     let from = contest.results_state;
     if from == ResultsState::Published {
         return Err(AppError::conflict(
-            "conflict",
+            ErrorCode::AlreadyPublished,
             "the results are published and can no longer change",
         ));
     }
@@ -219,58 +172,26 @@ pub async fn change_results_state(
     let mut tx = pool.begin().await?;
     if !contest::set_results_state(&mut *tx, &contest.id, from, body.state, now).await? {
         return Err(AppError::conflict(
-            "conflict",
+            ErrorCode::StateChanged,
             "the results state changed meanwhile; reload and try again",
         ));
     }
     if let Some(kind) = match body.state {
-        ResultsState::Frozen => Some("frozen"),
-        ResultsState::Published => Some("published"),
+        ResultsState::Frozen => Some(SnapshotKind::Frozen),
+        ResultsState::Published => Some(SnapshotKind::Published),
         _ => None,
     } {
         let items = standings::standings_from_db(pool, &contest.id).await?;
-        let value = serde_json::to_value(&items).map_err(anyhow::Error::from)?;
-        let canonical = canonical_json(&value);
-        let sha256 = hex::encode(Sha256::digest(canonical.as_bytes()));
-        if kind == "frozen" {
-            sqlx::query("DELETE FROM contest_results WHERE contest_id = $1 AND kind = 'frozen'")
-                .bind(&contest.id)
-                .execute(&mut *tx)
-                .await?;
+        let sealed = Sealed::of(&items, now)?;
+        let board = publication::contest_results(&contest.id);
+        if !publication::keep(&mut *tx, &board, kind, &sealed).await? {
+            return Err(AppError::conflict(
+                ErrorCode::AlreadyPublished,
+                "the results are already published",
+            ));
         }
-        sqlx::query(
-            "INSERT INTO contest_results (contest_id, kind, taken_at, body, sha256) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&contest.id)
-        .bind(kind)
-        .bind(now)
-        .bind(&canonical)
-        .bind(&sha256)
-        .execute(&mut *tx)
-        .await
-        .map_err(|error| {
-            if db::is_unique_violation(&error) {
-                AppError::conflict("conflict", "the results are already published")
-            } else {
-                error.into()
-            }
-        })?;
     }
     tx.commit().await?;
     state.bus.announce(Topic::Contest(contest.id.clone())).await;
     leaderboard(State(state), MaybeUser(Some(organizer.0)), Path(contest_id)).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn canonical_json_sorts_keys_without_spaces() {
-        let value = serde_json::json!({"b": 1, "a": [{"z": null, "y": "Việt"}], "c": 2.5});
-        assert_eq!(
-            canonical_json(&value),
-            r#"{"a":[{"y":"Việt","z":null}],"b":1,"c":2.5}"#
-        );
-    }
 }

@@ -13,7 +13,7 @@ use crate::app::AppState;
 use crate::auth::Organizer;
 use crate::clock::Timestamp;
 use crate::db::new_id;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::http::{AppJson, AppQuery, Paging};
 
 #[derive(Serialize, ToSchema)]
@@ -93,7 +93,7 @@ pub async fn edit_contest(
     let locked = body.judging_fields_present();
     if !locked.is_empty() && judging::any_scores(&state.db.pool, &contest_id).await? {
         return Err(AppError::conflict(
-            "conflict",
+            ErrorCode::RubricLocked,
             "judges have scored entries: the rubric can no longer change",
         )
         .with_details(serde_json::json!({ "locked_fields": locked })));

@@ -32,7 +32,7 @@ use super::storage::object_key;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::db;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::http::{AppJson, AppQuery};
 
 /// Bytes of the head handed to the sniffer before the rest of the body is accepted.
@@ -100,8 +100,7 @@ pub async fn upload_media(
         .saturating_mul(1000);
     if info.duration_ms > max_ms {
         return Err(AppError::api(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "media_too_long",
+            ErrorCode::MediaTooLong,
             format!(
                 "the recording lasts {:.1} s; this contest takes at most {} s",
                 info.duration_ms as f64 / 1000.0,
@@ -152,7 +151,7 @@ pub async fn upload_media(
 
 fn already_submitted() -> AppError {
     AppError::conflict(
-        "already_submitted",
+        ErrorCode::AlreadySubmitted,
         "the entry is submitted: its recording can no longer change",
     )
 }
@@ -258,13 +257,7 @@ async fn stage(state: &AppState, body: Body, limit: u64) -> AppResult<Staged> {
     loop {
         let next = tokio::time::timeout(idle, stream.next())
             .await
-            .map_err(|_| {
-                AppError::api(
-                    StatusCode::REQUEST_TIMEOUT,
-                    "upload_stalled",
-                    "no data arrived for too long",
-                )
-            })?;
+            .map_err(|_| AppError::api(ErrorCode::UploadStalled, "no data arrived for too long"))?;
         let Some(chunk) = next else { break };
         let chunk = chunk.map_err(|_| {
             AppError::bad_request("the upload was interrupted before the end of the body")
@@ -326,13 +319,11 @@ async fn probe_staged(state: &AppState, path: &FsPath) -> AppResult<MediaInfo> {
     result.map_err(|error| match error {
         ProbeError::Unsupported => unsupported(),
         ProbeError::Malformed(reason) => AppError::api(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "media_malformed",
+            ErrorCode::MediaMalformed,
             format!("the recording is damaged or incomplete: {reason}"),
         ),
         ProbeError::TooComplex => AppError::api(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "media_malformed",
+            ErrorCode::MediaMalformed,
             "the recording is too complex to check",
         ),
         ProbeError::Io(error) => {

@@ -4,7 +4,7 @@
 //! removed, so double clicks and races cannot make it drift.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -12,7 +12,7 @@ use super::entry_store::{self as store, APPROVED, EntryRow};
 use super::{contest, standings};
 use crate::app::AppState;
 use crate::auth::AuthUser;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::http::AppJson;
 
 /// The entry's votes, from its contest's board.
@@ -77,15 +77,14 @@ async fn votable(state: &AppState, caller: &AuthUser, entry_id: &str) -> AppResu
         .ok_or_else(AppError::not_found)?;
     if entry.user_id == caller.id() {
         return Err(AppError::api(
-            StatusCode::FORBIDDEN,
-            "forbidden",
+            ErrorCode::Forbidden,
             "you cannot vote for your own entry",
         ));
     }
     let contest = contest::require(&state.db.pool, &entry.contest_id).await?;
     if !contest.voting_open(state.clock.now_ms()) {
         return Err(AppError::conflict(
-            "voting_closed",
+            ErrorCode::VotingClosed,
             "voting is not open for this contest",
         ));
     }

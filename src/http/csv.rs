@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+
 use serde::Serialize;
 use serde_json::json;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 pub struct CsvBody(pub CsvTable);
 
@@ -49,8 +49,7 @@ impl RowError {
         let mut lines: Vec<usize> = rows.iter().map(|row| row.line).collect();
         lines.dedup();
         AppError::api(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
+            ErrorCode::ValidationFailed,
             format!("{} rows have problems; nothing was imported", lines.len()),
         )
         .with_details(json!({ "rows": rows }))

@@ -5,7 +5,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::metrics::RouteLabels;
 
 /// Bounds the time to the response head; streamed bodies (SSE, downloads) are not cut.
@@ -57,8 +57,7 @@ pub async fn fallback() -> AppError {
 
 pub async fn method_not_allowed() -> AppError {
     AppError::api(
-        axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "this path does not take that method",
     )
 }

@@ -7,7 +7,7 @@ use sqlx::FromRow;
 use utoipa::ToSchema;
 
 use crate::db::{self, Pool};
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, ErrorCode, FieldErrors};
 
 #[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
 pub struct OrgUnit {
@@ -64,7 +64,7 @@ where
         .await
         .map_err(|error| {
             if db::is_unique_violation(&error) {
-                AppError::conflict("conflict", format!("an org unit with the code {:?} exists", unit.code))
+                AppError::conflict(ErrorCode::OrgCodeTaken, format!("an org unit with the code {:?} exists", unit.code))
             } else if db::is_foreign_key_violation(&error) {
                 FieldErrors::single("parent_id", "no such org unit")
             } else {

@@ -20,7 +20,7 @@ use crate::banks::Text;
 use crate::boards;
 use crate::clock::Timestamp;
 use crate::db;
-use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode, FieldErrors};
 use crate::http::{AppJson, AppQuery, Paging};
 
 #[derive(Serialize, ToSchema)]
@@ -210,7 +210,7 @@ async fn view(state: &AppState, attempt: &AttemptRow) -> AppResult<AttemptView> 
 
 fn attempt_closed() -> AppError {
     AppError::conflict(
-        "attempt_closed",
+        ErrorCode::AttemptClosed,
         "the attempt is closed: its time is up or it was submitted",
     )
 }
@@ -227,14 +227,13 @@ pub async fn start_attempt(
     let quiz = access::visible_quiz(&state, &caller, &quiz_id).await?;
     if !quiz.published {
         return Err(AppError::conflict(
-            "quiz_not_open",
+            ErrorCode::QuizNotOpen,
             "the quiz is not published",
         ));
     }
     if caller.role() != Role::Participant {
         return Err(AppError::api(
-            StatusCode::FORBIDDEN,
-            "forbidden",
+            ErrorCode::Forbidden,
             "only participants take quizzes",
         ));
     }
@@ -251,14 +250,14 @@ pub async fn start_attempt(
         let now = state.clock.now_ms();
         if quiz.state(now) != QuizState::Open {
             return Err(AppError::conflict(
-                "quiz_not_open",
+                ErrorCode::QuizNotOpen,
                 "the quiz is not open now",
             ));
         }
         let made = store::count_for(&state.db.pool, &quiz.id, caller.id()).await?;
         if made >= quiz.max_attempts {
             return Err(AppError::conflict(
-                "attempts_exhausted",
+                ErrorCode::AttemptsExhausted,
                 "you have used every attempt of this quiz",
             ));
         }
@@ -270,7 +269,7 @@ pub async fn start_attempt(
         }
     }
     Err(AppError::conflict(
-        "conflict",
+        ErrorCode::Conflict,
         "the attempt could not be started; try again",
     ))
 }

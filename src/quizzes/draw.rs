@@ -12,7 +12,7 @@ use crate::banks::Kind;
 use crate::banks::cache::QuestionCache;
 use crate::banks::store;
 use crate::db::Pool;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 pub struct Draw {
     pub seed: u64,
@@ -40,7 +40,7 @@ pub async fn draw(pool: &Pool, cache: &QuestionCache, quiz: &Quiz) -> AppResult<
         .collect();
         if candidates.len() < rule.count as usize {
             return Err(AppError::conflict(
-                "conflict",
+                ErrorCode::BankExhausted,
                 "the question banks no longer hold enough questions for this quiz; tell the organizers",
             ));
         }

@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::banks::Text;
 use crate::boards::routes::{BoardQuery, my_standing};
 use crate::contests::routes::ContestView;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::{AppJson, AppQuery};
 use crate::orgs::store as orgs;
 use crate::web::locale::Locale;
@@ -427,7 +427,7 @@ async fn save_answer(
     {
         Ok(_) => Ok(redirect(&format!("/attempts/{attempt_id}#q-{}", index + 1))),
         // Too late: the server has closed the attempt with what it had; show that.
-        Err(error) if error.code() == "attempt_closed" => Ok(redirect(&result_page)),
+        Err(error) if error.code() == ErrorCode::AttemptClosed => Ok(redirect(&result_page)),
         Err(error) => Err(member.visitor.fail(error)),
     }
 }
@@ -485,7 +485,7 @@ async fn submit(
     .await
     {
         Ok(_) => {}
-        Err(error) if error.code() == "attempt_closed" => {}
+        Err(error) if error.code() == ErrorCode::AttemptClosed => {}
         Err(error) => return Err(member.visitor.fail(error)),
     }
     Ok(redirect(&format!("/attempts/{attempt_id}/result")))
@@ -652,7 +652,7 @@ async fn result(
                 .collect(),
             None,
         ),
-        Err(error) if error.code() == "forbidden" => {
+        Err(error) if error.code() == ErrorCode::Forbidden => {
             (Vec::new(), Some(locale.text("review-unavailable")))
         }
         Err(error) => return Err(visitor.fail(error)),

@@ -4,7 +4,7 @@
 //! per-question outcome.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::banks::Text;
 use crate::clock::Timestamp;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::http::AppJson;
 
 #[derive(Serialize, ToSchema)]
@@ -46,7 +46,7 @@ pub struct AttemptReview {
 }
 
 fn unavailable(message: &str, details: Value) -> AppError {
-    AppError::api(StatusCode::FORBIDDEN, "forbidden", message).with_details(details)
+    AppError::api(ErrorCode::Forbidden, message).with_details(details)
 }
 
 /// The finished attempt as the quiz's review policy allows.
@@ -64,7 +64,10 @@ pub async fn review_attempt(
         .ok_or_else(AppError::not_found)?;
     let attempt = close_if_due(&state, attempt).await?;
     let Some(result) = result_of(&attempt) else {
-        return Err(AppError::conflict("conflict", "finish the attempt first"));
+        return Err(AppError::conflict(
+            ErrorCode::AttemptNotFinished,
+            "finish the attempt first",
+        ));
     };
     let quiz = quiz_of(&state, &attempt).await?;
     let shows_keys = match quiz.review {

@@ -13,7 +13,7 @@ use crate::app::AppState;
 use crate::auth::{AuthUser, Organizer};
 use crate::clock::Timestamp;
 use crate::db::new_id;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::http::{AppJson, AppQuery, Paging};
 
 #[derive(Serialize, ToSchema)]
@@ -108,7 +108,7 @@ pub async fn edit_quiz(
         let locked = body.locked_fields_present();
         if !locked.is_empty() {
             return Err(AppError::conflict(
-                "conflict",
+                ErrorCode::QuizLocked,
                 "the quiz is published: only closes_at, title and description can change",
             )
             .with_details(serde_json::json!({ "locked_fields": locked })));
@@ -117,7 +117,7 @@ pub async fn edit_quiz(
     let edited = body.apply_to(current)?;
     if !quiz::update(&state.db.pool, &edited, was_published, state.clock.now_ms()).await? {
         return Err(AppError::conflict(
-            "conflict",
+            ErrorCode::StateChanged,
             "the quiz was published meanwhile; reload and try again",
         ));
     }
@@ -141,14 +141,14 @@ pub async fn publish_quiz(
         .ok_or_else(AppError::not_found)?;
     if current.published {
         return Err(AppError::conflict(
-            "conflict",
+            ErrorCode::AlreadyPublished,
             "the quiz is already published",
         ));
     }
     draw::check_rules(&state.db.pool, &current).await?;
     if !quiz::publish(&state.db.pool, &quiz_id, state.clock.now_ms()).await? {
         return Err(AppError::conflict(
-            "conflict",
+            ErrorCode::AlreadyPublished,
             "the quiz is already published",
         ));
     }

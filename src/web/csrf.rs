@@ -4,24 +4,20 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::page::PageError;
 use super::visitor::Visitor;
 use crate::app::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// The header page scripts send the token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 fn cross_site() -> AppError {
-    AppError::api(
-        StatusCode::FORBIDDEN,
-        "forbidden",
-        "cross-site request refused",
-    )
+    AppError::api(ErrorCode::Forbidden, "cross-site request refused")
 }
 
 pub fn is_unsafe(method: &Method) -> bool {
@@ -151,8 +147,7 @@ impl FromRequest<AppState> for CsrfForm {
         let form = CsrfForm { fields };
         if !tokens_match(form.get("csrf").unwrap_or(""), &visitor.csrf) {
             return Err(visitor.fail(AppError::api(
-                StatusCode::FORBIDDEN,
-                "csrf_failed",
+                ErrorCode::CsrfFailed,
                 "the form is out of date; reload the page and try again",
             )));
         }

@@ -223,30 +223,7 @@ mod tests {
 
     #[test]
     fn every_error_code_has_a_message() {
-        for code in [
-            "bad_request",
-            "malformed_json",
-            "unauthenticated",
-            "invalid_credentials",
-            "token_expired",
-            "token_invalid",
-            "forbidden",
-            "csrf_failed",
-            "not_found",
-            "conflict",
-            "username_taken",
-            "validation_failed",
-            "rate_limited",
-            "overloaded",
-            "unavailable",
-            "internal",
-            "password_change_required",
-            "quiz_not_open",
-            "attempts_exhausted",
-            "attempt_closed",
-            "payload_too_large",
-            "unsupported_media_type",
-        ] {
+        for code in crate::error::ErrorCode::ALL {
             for locale in Locale::ALL {
                 assert!(
                     !locale.text(&format!("error-{code}")).starts_with('⟦'),

@@ -326,7 +326,7 @@ impl ContestApp {
                 .app
                 .state
                 .boards
-                .forget_contest(contest)
+                .forget(&civiquiz::boards::contest_board::ContestBoard::of(contest))
                 .await
                 .expect("forget"),
         }

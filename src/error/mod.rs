@@ -3,10 +3,14 @@
 
 use std::collections::BTreeMap;
 
+mod code;
+
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Value, json};
+
+pub use self::code::ErrorCode;
 
 pub type AppResult<T> = Result<T, AppError>;
 
@@ -15,8 +19,7 @@ pub enum AppError {
     /// An error the client caused or may act on; its text is safe to show.
     #[error("{code}: {message}")]
     Api {
-        status: StatusCode,
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         details: Option<Value>,
         retry_after_s: Option<u64>,
@@ -27,9 +30,9 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn api(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    /// An error with its code; the code decides the status.
+    pub fn api(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::Api {
-            status,
             code,
             message: message.into(),
             details: None,
@@ -40,13 +43,11 @@ impl AppError {
     pub fn with_details(self, value: Value) -> Self {
         match self {
             AppError::Api {
-                status,
                 code,
                 message,
                 retry_after_s,
                 ..
             } => AppError::Api {
-                status,
                 code,
                 message,
                 details: Some(value),
@@ -59,13 +60,11 @@ impl AppError {
     fn with_retry_after(self, seconds: u64) -> Self {
         match self {
             AppError::Api {
-                status,
                 code,
                 message,
                 details,
                 ..
             } => AppError::Api {
-                status,
                 code,
                 message,
                 details,
@@ -76,92 +75,64 @@ impl AppError {
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::api(StatusCode::BAD_REQUEST, "bad_request", message)
+        Self::api(ErrorCode::BadRequest, message)
     }
     pub fn malformed_json(message: impl Into<String>) -> Self {
-        Self::api(StatusCode::BAD_REQUEST, "malformed_json", message)
+        Self::api(ErrorCode::MalformedJson, message)
     }
     pub fn unauthenticated() -> Self {
-        Self::api(
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
-            "sign in to continue",
-        )
+        Self::api(ErrorCode::Unauthenticated, "sign in to continue")
     }
     pub fn invalid_credentials() -> Self {
-        Self::api(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "wrong username or password",
-        )
+        Self::api(ErrorCode::InvalidCredentials, "wrong username or password")
     }
     pub fn token_expired() -> Self {
-        Self::api(
-            StatusCode::UNAUTHORIZED,
-            "token_expired",
-            "the token expired",
-        )
+        Self::api(ErrorCode::TokenExpired, "the token expired")
     }
     pub fn token_invalid() -> Self {
-        Self::api(
-            StatusCode::UNAUTHORIZED,
-            "token_invalid",
-            "the token is not valid",
-        )
+        Self::api(ErrorCode::TokenInvalid, "the token is not valid")
     }
     pub fn forbidden() -> Self {
-        Self::api(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "your role does not allow this",
-        )
+        Self::api(ErrorCode::Forbidden, "your role does not allow this")
     }
     pub fn not_found() -> Self {
-        Self::api(StatusCode::NOT_FOUND, "not_found", "not found")
+        Self::api(ErrorCode::NotFound, "not found")
     }
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::api(StatusCode::CONFLICT, code, message)
+    /// A 409: the request clashes with the object's state; `code` says how.
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
+        debug_assert_eq!(code.status(), StatusCode::CONFLICT);
+        Self::api(code, message)
     }
     pub fn payload_too_large(limit_bytes: u64) -> Self {
         Self::api(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            ErrorCode::PayloadTooLarge,
             format!("the body is larger than {limit_bytes} bytes"),
         )
         .with_details(json!({ "limit_bytes": limit_bytes }))
     }
     pub fn unsupported_media_type(message: impl Into<String>) -> Self {
-        Self::api(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            message,
-        )
+        Self::api(ErrorCode::UnsupportedMediaType, message)
     }
     pub fn rate_limited(retry_after_s: u64) -> Self {
-        Self::api(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "too many requests; try again later",
-        )
-        .with_retry_after(retry_after_s)
+        Self::api(ErrorCode::RateLimited, "too many requests; try again later")
+            .with_retry_after(retry_after_s)
     }
     pub fn overloaded(retry_after_s: u64) -> Self {
         Self::api(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "overloaded",
+            ErrorCode::Overloaded,
             "the server is busy; try again shortly",
         )
         .with_retry_after(retry_after_s)
     }
     pub fn unavailable(message: impl Into<String>) -> Self {
-        Self::api(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+        Self::api(ErrorCode::Unavailable, message)
     }
 
     /// The stable code a client branches on (`internal` for anything unexpected).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::Api { code, .. } => code,
-            AppError::Internal(_) => "internal",
+            AppError::Api { code, .. } => *code,
+            AppError::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -188,7 +159,7 @@ impl AppError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Api { status, .. } => *status,
+            AppError::Api { code, .. } => code.status(),
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -234,12 +205,8 @@ impl FieldErrors {
 
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> Self {
-        AppError::api(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            "some fields are not valid",
-        )
-        .with_details(json!({ "fields": errors.0 }))
+        AppError::api(ErrorCode::ValidationFailed, "some fields are not valid")
+            .with_details(json!({ "fields": errors.0 }))
     }
 }
 
@@ -256,12 +223,12 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
             AppError::Api {
-                status,
                 code,
                 message,
                 details,
                 retry_after_s,
             } => {
+                let status = code.status();
                 let mut body = json!({ "code": code, "message": message });
                 if let Some(details) = details {
                     body["details"] = details;
