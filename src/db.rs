@@ -120,3 +120,31 @@ pub fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
 pub fn bool_to_db(value: bool) -> i64 {
     i64::from(value)
 }
+
+/// A 0/1 column as a flag (SQLite has no booleans; the schema stores both backends alike).
+pub fn flag(row: &sqlx::any::AnyRow, column: &str) -> sqlx::Result<bool> {
+    use sqlx::Row;
+    match row.try_get::<i64, _>(column)? {
+        0 => Ok(false),
+        1 => Ok(true),
+        other => Err(sqlx::Error::ColumnDecode {
+            index: column.to_owned(),
+            source: format!("a flag holds 0 or 1, not {other}").into(),
+        }),
+    }
+}
+
+/// A text column holding a state: an unknown value is an error, never a default.
+pub fn parse_column<T>(row: &sqlx::any::AnyRow, column: &str) -> sqlx::Result<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    use sqlx::Row;
+    let text: String = row.try_get(column)?;
+    text.parse()
+        .map_err(|error: T::Err| sqlx::Error::ColumnDecode {
+            index: column.to_owned(),
+            source: format!("{text:?}: {error}").into(),
+        })
+}

@@ -1,7 +1,8 @@
 //! The `users` table: the only place its SQL lives.
 
 use serde::Serialize;
-use sqlx::{AssertSqlSafe, FromRow};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, FromRow, Row};
 use utoipa::ToSchema;
 
 use super::credentials::{DisplayName, Username};
@@ -44,18 +45,44 @@ impl Role {
     }
 }
 
-#[derive(Debug, Clone, FromRow)]
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Role::parse(text)
+    }
+}
+
+/// An account as stored, with its role and flags decoded once, here.
+#[derive(Debug, Clone)]
 pub struct UserRow {
     pub id: String,
     pub username: String,
     pub display_name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub org_unit_id: Option<String>,
     pub birth_year: Option<i64>,
-    pub disabled: i64,
-    pub must_change_password: i64,
+    pub disabled: bool,
+    pub must_change_password: bool,
     pub security_stamp: String,
+}
+
+impl<'r> FromRow<'r, AnyRow> for UserRow {
+    fn from_row(row: &'r AnyRow) -> sqlx::Result<Self> {
+        Ok(UserRow {
+            id: row.try_get("id")?,
+            username: row.try_get("username")?,
+            display_name: row.try_get("display_name")?,
+            password_hash: row.try_get("password_hash")?,
+            role: db::parse_column(row, "role")?,
+            org_unit_id: row.try_get("org_unit_id")?,
+            birth_year: row.try_get("birth_year")?,
+            disabled: db::flag(row, "disabled")?,
+            must_change_password: db::flag(row, "must_change_password")?,
+            security_stamp: row.try_get("security_stamp")?,
+        })
+    }
 }
 
 /// What `GET /me` and the auth responses show of an account.
@@ -74,7 +101,7 @@ pub struct UserView {
 
 impl UserRow {
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Participant)
+        self.role
     }
 
     pub fn view(&self) -> UserView {
@@ -85,8 +112,8 @@ impl UserRow {
             role: self.role(),
             org_unit_id: self.org_unit_id.clone(),
             birth_year: self.birth_year,
-            disabled: self.disabled != 0,
-            must_change_password: self.must_change_password != 0,
+            disabled: self.disabled,
+            must_change_password: self.must_change_password,
         }
     }
 }

@@ -39,7 +39,7 @@ impl FromRequestParts<AppState> for SessionUser {
         let (user, revoked) = accounts::find_for_session(&state.db.pool, &claims.sub, &claims.sid)
             .await?
             .ok_or_else(AppError::token_invalid)?;
-        if revoked || user.disabled != 0 || user.security_stamp != claims.stamp {
+        if revoked || user.disabled || user.security_stamp != claims.stamp {
             return Err(AppError::token_invalid());
         }
         Ok(SessionUser {
@@ -91,7 +91,7 @@ impl FromRequestParts<AppState> for AuthUser {
     ) -> Result<Self, Self::Rejection> {
         let SessionUser { user, session_id } =
             SessionUser::from_request_parts(parts, state).await?;
-        if user.must_change_password != 0 {
+        if user.must_change_password {
             return Err(AppError::api(
                 ErrorCode::PasswordChangeRequired,
                 "choose your own password first (PATCH /api/v1/me/password)",
@@ -182,7 +182,7 @@ impl axum::extract::OptionalFromRequestParts<AppState> for AuthUser {
                 .map(Some)
         } else {
             match browser_session(parts, state).await? {
-                Some(SessionUser { user, session_id }) if user.must_change_password == 0 => {
+                Some(SessionUser { user, session_id }) if !user.must_change_password => {
                     Ok(Some(AuthUser { user, session_id }))
                 }
                 _ => Ok(None),

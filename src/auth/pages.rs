@@ -90,7 +90,7 @@ async fn signed_in(
     let (cookie_value, _) = session::begin(&state.db.pool, user, state.clock.now_ms())
         .await
         .page(visitor)?;
-    let target = if user.must_change_password != 0 {
+    let target = if user.must_change_password {
         "/account/password"
     } else {
         next
@@ -287,7 +287,7 @@ async fn password_page(
         return Err(PageError::Redirect(crate::web::sign_in_url(&visitor.here)));
     };
     Ok(ok(&PasswordPage {
-        forced: session.user.must_change_password != 0,
+        forced: session.user.must_change_password,
         c: Chrome::new(&visitor, "password-title"),
         errors: FormErrors::default(),
         done: query.done.is_some(),
@@ -320,7 +320,7 @@ async fn change_password(
         Err(error @ AppError::Api { .. }) => Ok(render(
             error.status(),
             &PasswordPage {
-                forced: session.user.must_change_password != 0,
+                forced: session.user.must_change_password,
                 c: Chrome::new(&visitor, "password-title"),
                 errors: FormErrors::of(&visitor, &error),
                 done: false,

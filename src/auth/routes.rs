@@ -155,7 +155,7 @@ pub async fn authenticate(
         .verify(&candidate, user.as_ref().map(|u| u.password_hash.as_str()))
         .await?;
     let user = match user {
-        Some(user) if matches && user.disabled == 0 => user,
+        Some(user) if matches && !user.disabled => user,
         _ => return Err(AppError::invalid_credentials()),
     };
     slot.release(state).await?;
@@ -180,7 +180,7 @@ pub async fn refresh(
     let session = sessions::rotate(&state.db.pool, body.refresh_token.trim(), now).await?;
     let user = accounts::find_by_id(&state.db.pool, &session.user_id)
         .await?
-        .filter(|user| user.disabled == 0)
+        .filter(|user| !user.disabled)
         .ok_or_else(AppError::token_invalid)?;
     Ok(AppJson(respond(&state, &user, session).await?))
 }

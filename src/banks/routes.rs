@@ -98,6 +98,26 @@ pub async fn bank_questions(
     Ok(AppJson(BankQuestionPage { items, total }))
 }
 
+/// What an imported bank is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ImportFormat {
+    Toml,
+    Gift,
+}
+
+impl ImportFormat {
+    fn of(text: Option<&str>) -> AppResult<Self> {
+        match text.unwrap_or("toml") {
+            "toml" => Ok(ImportFormat::Toml),
+            "gift" => Ok(ImportFormat::Gift),
+            _ => Err(crate::error::FieldErrors::single(
+                "format",
+                "must be toml or gift",
+            )),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ImportParams {
     /// `toml` (default) or `gift`.
@@ -201,18 +221,12 @@ pub async fn import_bank(
     AppQuery(params): AppQuery<ImportParams>,
     TextBody(text): TextBody,
 ) -> AppResult<AppJson<ImportResult>> {
-    let (bank, skipped) = match params.format.as_deref().unwrap_or("toml") {
-        "toml" => (
+    let (bank, skipped) = match ImportFormat::of(params.format.as_deref())? {
+        ImportFormat::Toml => (
             parse_bank(&text, Strictness::Imported).map_err(refuse)?,
             Vec::new(),
         ),
-        "gift" => gift_bank(&text, &params)?,
-        _ => {
-            return Err(crate::error::FieldErrors::single(
-                "format",
-                "must be toml or gift",
-            ));
-        }
+        ImportFormat::Gift => gift_bank(&text, &params)?,
     };
     let counts = store::upsert_bank(&state.db.pool, &bank, "import", state.clock.now_ms()).await?;
     Ok(AppJson(ImportResult {

@@ -10,6 +10,7 @@ use super::rebuild::counted_entries;
 use super::state::Visibility;
 use crate::app::AppState;
 use crate::error::AppResult;
+use crate::orgs::OrgKind;
 use crate::orgs::units::Units;
 use crate::quizzes::quiz::Quiz;
 
@@ -19,7 +20,7 @@ pub struct UnitStanding {
     pub org_unit_id: String,
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: OrgKind,
     /// Participants with a counted attempt.
     pub participants: u64,
     /// Participant accounts registered in the unit (and below it).
@@ -35,7 +36,7 @@ pub async fn unit_standings(
     state: &AppState,
     quiz: &Quiz,
     cutoff: Option<i64>,
-    kind: &str,
+    kind: OrgKind,
 ) -> AppResult<Vec<UnitStanding>> {
     let units = Units::load(&state.db.pool).await?;
     let entries = counted_entries(&state.db.pool, &quiz.id, quiz.ranking, cutoff).await?;
@@ -67,7 +68,7 @@ pub async fn unit_standings(
                 rank: 0,
                 code: units.code(&id),
                 name: units.name(&id),
-                kind: kind.to_owned(),
+                kind,
                 org_unit_id: id,
                 participants,
                 registered,

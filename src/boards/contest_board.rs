@@ -8,6 +8,7 @@ use sqlx::FromRow;
 
 use super::contest_line::{ContestLine, Placed};
 use super::engine::{self, Placement, Precedence};
+use crate::contests::entry_store::EntryStatus;
 use crate::db::Pool;
 use crate::error::AppResult;
 
@@ -70,7 +71,8 @@ impl engine::Board for ContestBoard {
 #[derive(FromRow)]
 struct LineRow {
     id: String,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: EntryStatus,
     board_rev: i64,
     title: String,
     display_name: String,
@@ -83,7 +85,7 @@ struct LineRow {
 
 impl LineRow {
     fn into_line(self) -> ContestLine {
-        let placed = (self.status == crate::contests::entry_store::APPROVED).then(|| Placed {
+        let placed = (self.status == EntryStatus::Approved).then(|| Placed {
             score_centi: self
                 .mean
                 .filter(|_| self.judged >= self.judges_per_entry)

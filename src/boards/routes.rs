@@ -286,13 +286,16 @@ pub async fn org_unit_board(
     AppQuery(query): AppQuery<UnitBoardQuery>,
 ) -> AppResult<AppJson<UnitBoard>> {
     let quiz = board_quiz(&state, caller.as_ref(), &quiz_id).await?;
-    let kind = query.kind.unwrap_or_else(|| "ward".to_owned());
-    crate::orgs::OrgKind::parse(&kind).map_err(|reason| FieldErrors::single("kind", reason))?;
+    let kind = match query.kind.as_deref() {
+        None => crate::orgs::OrgKind::Ward,
+        Some(text) => crate::orgs::OrgKind::parse(text)
+            .map_err(|reason| FieldErrors::single("kind", reason))?,
+    };
     let board_state = state.board_states.get(&state.db.pool, &quiz.id).await?;
     let items = if board_state.visibility == Visibility::Hidden {
         Vec::new()
     } else {
-        aggregates::unit_standings(&state, &quiz, board_state.public_cutoff(), &kind).await?
+        aggregates::unit_standings(&state, &quiz, board_state.public_cutoff(), kind).await?
     };
     Ok(AppJson(UnitBoard {
         state: board_state.visibility,

@@ -5,7 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
-use super::entry_store::{self, APPROVED, EntryRow};
+use super::entry_store::{self, EntryRow, EntryStatus};
 use super::judging;
 use crate::app::AppState;
 use crate::auth::AuthUser;
@@ -67,7 +67,7 @@ pub async fn viewer_of(
             return Ok(Some(Viewer::Judge));
         }
     }
-    Ok((entry.status == APPROVED).then_some(Viewer::Public))
+    Ok((entry.status == EntryStatus::Approved).then_some(Viewer::Public))
 }
 
 /// The entry and how the caller sees it, or "not found".

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::access::{self, MaybeUser, Viewer};
 use super::contest::{self, text_field};
-use super::entry_store::{self as store, EntryRow, ListedEntry, MediaRow};
+use super::entry_store::{self as store, EntryRow, EntryStatus, ListedEntry, MediaRow};
 use super::{standings, votes};
 use crate::app::AppState;
 use crate::auth::AuthUser;
@@ -99,8 +99,7 @@ pub struct EntryView {
     pub contest_id: String,
     pub title: String,
     pub description: String,
-    /// `draft`, `submitted`, `approved`, `rejected` or `disqualified`.
-    pub status: String,
+    pub status: EntryStatus,
     pub media: Option<MediaView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
@@ -139,7 +138,7 @@ pub async fn entry_view(
         contest_id: entry.contest_id.clone(),
         title: entry.title.clone(),
         description: entry.description.clone(),
-        status: entry.status.clone(),
+        status: entry.status,
         media: media.as_ref().map(media_view),
         number: private.then_some(entry.number),
         author,
@@ -291,7 +290,7 @@ pub async fn submit_entry(
     Path(entry_id): Path<String>,
 ) -> AppResult<AppJson<EntryView>> {
     let entry = access::owned_entry(&state, &caller, &entry_id).await?;
-    if entry.status == store::DRAFT {
+    if entry.status == store::EntryStatus::Draft {
         let contest = contest::require(&state.db.pool, &entry.contest_id).await?;
         let now = state.clock.now_ms();
         contest.require_open(now)?;
@@ -320,7 +319,7 @@ pub struct GalleryItem {
     pub id: String,
     pub title: String,
     pub description: String,
-    pub status: String,
+    pub status: EntryStatus,
     pub author: Author,
     pub media_id: Option<String>,
     pub content_type: Option<String>,
@@ -373,19 +372,17 @@ pub async fn list_entries(
         offset: filter.offset,
     }
     .bounds()?;
-    if let Some(status) = &filter.status
-        && !store::STATUSES.contains(&status.as_str())
-    {
-        return Err(FieldErrors::single(
-            "status",
-            "must be draft, submitted, approved, rejected or disqualified",
-        ));
-    }
+    let asked = filter
+        .status
+        .as_deref()
+        .map(str::parse::<EntryStatus>)
+        .transpose()
+        .map_err(|reason| FieldErrors::single("status", reason))?;
     let organizes = caller.as_ref().is_some_and(|c| c.role().organizes());
     let status = if organizes {
-        filter.status.as_deref()
+        asked
     } else {
-        Some(store::APPROVED)
+        Some(EntryStatus::Approved)
     };
     let (rows, total) = store::list(&state.db.pool, &contest.id, status, limit, offset).await?;
     let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();

@@ -1,18 +1,65 @@
 //! The entry and recording tables. Changes of an entry are conditional updates on its status
 //! (and, for its recording, on the recording it had), so racing requests cannot both win.
 
+use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
+use utoipa::ToSchema;
 
 use crate::db::Pool;
 use crate::error::AppResult;
 
-pub const DRAFT: &str = "draft";
-pub const SUBMITTED: &str = "submitted";
-pub const APPROVED: &str = "approved";
-pub const REJECTED: &str = "rejected";
-pub const DISQUALIFIED: &str = "disqualified";
+/// Where an entry stands: a draft its entrant edits, submitted and waiting for moderation,
+/// or moderated (approved entries are public, judged and ranked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryStatus {
+    Draft,
+    Submitted,
+    Approved,
+    Rejected,
+    Disqualified,
+}
 
-pub const STATUSES: [&str; 5] = [DRAFT, SUBMITTED, APPROVED, REJECTED, DISQUALIFIED];
+impl EntryStatus {
+    pub const ALL: [EntryStatus; 5] = [
+        EntryStatus::Draft,
+        EntryStatus::Submitted,
+        EntryStatus::Approved,
+        EntryStatus::Rejected,
+        EntryStatus::Disqualified,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryStatus::Draft => "draft",
+            EntryStatus::Submitted => "submitted",
+            EntryStatus::Approved => "approved",
+            EntryStatus::Rejected => "rejected",
+            EntryStatus::Disqualified => "disqualified",
+        }
+    }
+}
+
+impl std::str::FromStr for EntryStatus {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        EntryStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text)
+            .ok_or_else(|| "must be draft, submitted, approved, rejected or disqualified".into())
+    }
+}
+
+/// A stored status is parsed strictly: an unknown value is a fault of the record.
+impl TryFrom<String> for EntryStatus {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        text.parse()
+            .map_err(|_| format!("unknown entry status {text:?}"))
+    }
+}
 
 #[derive(Debug, Clone, FromRow)]
 pub struct EntryRow {
@@ -22,7 +69,8 @@ pub struct EntryRow {
     pub number: i64,
     pub title: String,
     pub description: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: EntryStatus,
     pub media_id: Option<String>,
     pub entrant_consent_at: i64,
     pub guardian_name: Option<String>,
@@ -124,7 +172,7 @@ pub async fn moderate(
     pool: &Pool,
     entry_id: &str,
     decision: &str,
-    status: &str,
+    status: EntryStatus,
     reason: &str,
     decided_by: &str,
     now_ms: i64,
@@ -135,7 +183,7 @@ pub async fn moderate(
              board_rev = board_rev + 1
          WHERE id = $5 AND status <> 'draft'",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(reason)
     .bind(decided_by)
     .bind(now_ms)
@@ -183,7 +231,8 @@ pub struct ListedEntry {
     pub display_name: String,
     pub title: String,
     pub description: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: EntryStatus,
     pub media_id: Option<String>,
     pub content_type: Option<String>,
     pub kind: Option<String>,
@@ -196,7 +245,7 @@ pub struct ListedEntry {
 pub async fn list(
     pool: &Pool,
     contest_id: &str,
-    status: Option<&str>,
+    status: Option<EntryStatus>,
     limit: i64,
     offset: i64,
 ) -> AppResult<(Vec<ListedEntry>, i64)> {
@@ -205,7 +254,7 @@ pub async fn list(
     } else {
         "e.contest_id = $1 AND $2 = $2"
     };
-    let status_bind = status.unwrap_or("");
+    let status_bind = status.map_or("", EntryStatus::as_str);
     let count_sql = format!("SELECT COUNT(*) FROM entries e WHERE {filter}");
     let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
         .bind(contest_id)
@@ -298,7 +347,7 @@ pub async fn attach_media(pool: &Pool, media: &MediaRow, now_ms: i64) -> AppResu
         let Some(entry) = find(pool, &media.entry_id).await? else {
             return Ok(Attached::NotDraft);
         };
-        if entry.status != DRAFT {
+        if entry.status != EntryStatus::Draft {
             return Ok(Attached::NotDraft);
         }
         let previous = match &entry.media_id {

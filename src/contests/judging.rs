@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::contest::{self, Contest, Criterion, ResultsState, text_field};
 use super::entries::{MediaView, media_view};
-use super::entry_store::{self as store, APPROVED};
+use super::entry_store::{self as store, EntryStatus};
 use super::standings;
 use crate::app::AppState;
 use crate::auth::accounts::{self, Role};
@@ -306,7 +306,7 @@ pub async fn add_judge(
     let user = accounts::find_by_id(&state.db.pool, &body.user_id)
         .await?
         .ok_or_else(|| FieldErrors::single("user_id", "no such user"))?;
-    if !matches!(user.role(), Role::Judge | Role::Organizer | Role::Admin) || user.disabled != 0 {
+    if !matches!(user.role(), Role::Judge | Role::Organizer | Role::Admin) || user.disabled {
         return Err(FieldErrors::single(
             "user_id",
             "must be an active account with the judge (or organizer) role",
@@ -521,7 +521,7 @@ pub async fn score_entry(
     let pool = &state.db.pool;
     let entry = store::find(pool, &entry_id)
         .await?
-        .filter(|entry| entry.status == APPROVED)
+        .filter(|entry| entry.status == EntryStatus::Approved)
         .ok_or_else(AppError::not_found)?;
     if !is_assigned(pool, &entry.id, caller.id()).await? {
         return Err(AppError::not_found());

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::contest::{self, text_field};
 use super::entries::{EntryView, entry_view};
-use super::entry_store::{self as store, APPROVED, DISQUALIFIED, REJECTED};
+use super::entry_store::{self as store, EntryStatus};
 use super::{access::Viewer, judging, standings};
 use crate::app::AppState;
 use crate::auth::Organizer;
@@ -31,11 +31,11 @@ impl Decision {
             Decision::Disqualify => "disqualify",
         }
     }
-    fn status(self) -> &'static str {
+    fn status(self) -> EntryStatus {
         match self {
-            Decision::Approve => APPROVED,
-            Decision::Reject => REJECTED,
-            Decision::Disqualify => DISQUALIFIED,
+            Decision::Approve => EntryStatus::Approved,
+            Decision::Reject => EntryStatus::Rejected,
+            Decision::Disqualify => EntryStatus::Disqualified,
         }
     }
 }

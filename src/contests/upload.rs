@@ -70,7 +70,7 @@ pub async fn upload_media(
     let entry = access::owned_entry(&state, &caller, &entry_id).await?;
     let contest = contest::require(&state.db.pool, &entry.contest_id).await?;
     contest.require_open(state.clock.now_ms())?;
-    if entry.status != store::DRAFT {
+    if entry.status != store::EntryStatus::Draft {
         return Err(already_submitted());
     }
     let limit = u64::try_from(contest.max_bytes).unwrap_or(0);

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::entry_store::{self as store, APPROVED, EntryRow};
+use super::entry_store::{self as store, EntryRow, EntryStatus};
 use super::{contest, standings};
 use crate::app::AppState;
 use crate::auth::AuthUser;
@@ -73,7 +73,7 @@ pub struct VoteView {
 async fn votable(state: &AppState, caller: &AuthUser, entry_id: &str) -> AppResult<EntryRow> {
     let entry = store::find(&state.db.pool, entry_id)
         .await?
-        .filter(|entry| entry.status == APPROVED)
+        .filter(|entry| entry.status == EntryStatus::Approved)
         .ok_or_else(AppError::not_found)?;
     if entry.user_id == caller.id() {
         return Err(AppError::api(

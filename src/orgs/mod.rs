@@ -46,6 +46,23 @@ impl OrgKind {
     }
 }
 
+impl std::str::FromStr for OrgKind {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        OrgKind::parse(text)
+    }
+}
+
+/// A stored kind is parsed strictly: an unknown value is a fault of the record.
+impl TryFrom<String> for OrgKind {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        OrgKind::parse(&text).map_err(|_| format!("unknown org unit kind {text:?}"))
+    }
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(routes::list_org_units, routes::create_org_unit))

@@ -83,7 +83,7 @@ pub async fn create_org_unit(
         id: new_id(),
         code,
         name,
-        kind: kind.as_str().to_owned(),
+        kind,
         parent_id: body.parent_id,
     };
     store::insert(&state.db.pool, &unit, state.clock.now_ms()).await?;
@@ -191,7 +191,7 @@ pub async fn import_org_units(
             id: new_id(),
             code: row.code.clone(),
             name: row.name.clone(),
-            kind: row.kind.as_str().to_owned(),
+            kind: row.kind,
             parent_id: row
                 .parent_code
                 .as_ref()

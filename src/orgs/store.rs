@@ -8,14 +8,15 @@ use utoipa::ToSchema;
 
 use crate::db::{self, Pool};
 use crate::error::{AppError, AppResult, ErrorCode, FieldErrors};
+use crate::orgs::OrgKind;
 
 #[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
 pub struct OrgUnit {
     pub id: String,
     pub code: String,
     pub name: String,
-    /// `district`, `ward`, `school`, `class` or `other`.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: OrgKind,
     pub parent_id: Option<String>,
 }
 
@@ -57,7 +58,7 @@ where
         .bind(&unit.code)
         .bind(code_key(&unit.code))
         .bind(&unit.name)
-        .bind(&unit.kind)
+        .bind(unit.kind.as_str())
         .bind(&unit.parent_id)
         .bind(now_ms)
         .execute(executor)

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::db::Pool;
 use crate::error::AppResult;
+use crate::orgs::OrgKind;
 
 /// Deeper than any real tree; a bound so a corrupt parent chain cannot loop.
 const MAX_DEPTH: usize = 32;
@@ -12,7 +13,7 @@ const MAX_DEPTH: usize = 32;
 struct Unit {
     code: String,
     name: String,
-    kind: String,
+    kind: OrgKind,
     parent: Option<String>,
 }
 
@@ -31,17 +32,17 @@ impl Units {
             units: rows
                 .into_iter()
                 .map(|(id, code, name, kind, parent)| {
-                    (
+                    Ok((
                         id,
                         Unit {
                             code,
                             name,
-                            kind,
+                            kind: OrgKind::try_from(kind).map_err(anyhow::Error::msg)?,
                             parent,
                         },
-                    )
+                    ))
                 })
-                .collect(),
+                .collect::<AppResult<_>>()?,
         })
     }
 
@@ -64,7 +65,7 @@ impl Units {
     }
 
     /// The unit or the nearest one above it of `kind`.
-    pub fn ancestor_of_kind(&self, unit: Option<&str>, kind: &str) -> Option<String> {
+    pub fn ancestor_of_kind(&self, unit: Option<&str>, kind: OrgKind) -> Option<String> {
         self.chain(unit)
             .find(|(_, u)| u.kind == kind)
             .map(|(id, _)| id.to_owned())
@@ -85,7 +86,7 @@ impl Units {
     }
 
     /// Units of `kind`, in the order of their paths.
-    pub fn of_kind(&self, kind: &str) -> Vec<String> {
+    pub fn of_kind(&self, kind: OrgKind) -> Vec<String> {
         let mut ids: Vec<(String, String)> = self
             .units
             .iter()

@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 
+use serde::Serialize;
 use serde_json::Value;
 use sqlx::FromRow;
+use utoipa::ToSchema;
 
 use std::sync::Arc;
 
@@ -20,7 +22,8 @@ pub struct AttemptRow {
     pub quiz_id: String,
     pub user_id: String,
     pub number: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: AttemptStatus,
     pub started_at: i64,
     pub deadline_at: i64,
     pub finished_at: Option<i64>,
@@ -33,13 +36,42 @@ pub struct AttemptRow {
 
 impl AttemptRow {
     pub fn in_progress(&self) -> bool {
-        self.status == IN_PROGRESS
+        self.status == AttemptStatus::InProgress
     }
 }
 
-pub const IN_PROGRESS: &str = "in_progress";
-pub const SUBMITTED: &str = "submitted";
-pub const EXPIRED: &str = "expired";
+/// Where an attempt stands: running, or finished by the participant or by the deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptStatus {
+    InProgress,
+    Submitted,
+    Expired,
+}
+
+impl AttemptStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptStatus::InProgress => "in_progress",
+            AttemptStatus::Submitted => "submitted",
+            AttemptStatus::Expired => "expired",
+        }
+    }
+}
+
+/// A stored status is parsed strictly: an unknown value is a fault of the record.
+impl TryFrom<String> for AttemptStatus {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        match text.as_str() {
+            "in_progress" => Ok(AttemptStatus::InProgress),
+            "submitted" => Ok(AttemptStatus::Submitted),
+            "expired" => Ok(AttemptStatus::Expired),
+            other => Err(format!("unknown attempt status {other:?}")),
+        }
+    }
+}
 
 const ATTEMPT_COLUMNS: &str = "id, quiz_id, user_id, number, status, started_at, deadline_at, finished_at, question_count, \
      score_milli, max_score_milli, correct_count, duration_ms";
@@ -185,7 +217,7 @@ pub async fn questions(
 /// What a save needs: the attempt and the one question it names.
 pub struct SaveTarget {
     pub user_id: String,
-    pub status: String,
+    pub status: AttemptStatus,
     pub question: Arc<Question>,
 }
 
@@ -210,7 +242,7 @@ pub async fn save_target(
     let question = cache.get(pool, &bank, &question_id, version).await?;
     Ok(Some(SaveTarget {
         user_id,
-        status,
+        status: AttemptStatus::try_from(status).map_err(anyhow::Error::msg)?,
         question,
     }))
 }
@@ -358,8 +390,12 @@ where
     F: FnOnce(&HashMap<String, Value>) -> Grades,
 {
     let (status, time_condition, finished_at) = match ending {
-        Ending::Submitted => (SUBMITTED, "deadline_at + $4 >= $3", now_ms),
-        Ending::Expired => (EXPIRED, "deadline_at + $4 < $3", attempt.deadline_at),
+        Ending::Submitted => (AttemptStatus::Submitted, "deadline_at + $4 >= $3", now_ms),
+        Ending::Expired => (
+            AttemptStatus::Expired,
+            "deadline_at + $4 < $3",
+            attempt.deadline_at,
+        ),
     };
     let mut tx = pool.begin().await?;
     let claim = format!(
@@ -367,7 +403,7 @@ where
          WHERE id = $2 AND status = 'in_progress' AND {time_condition}"
     );
     let claimed = sqlx::query(sqlx::AssertSqlSafe(claim))
-        .bind(status)
+        .bind(status.as_str())
         .bind(&attempt.id)
         .bind(now_ms)
         .bind(grace_ms)

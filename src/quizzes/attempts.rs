@@ -22,6 +22,7 @@ use crate::clock::Timestamp;
 use crate::db;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode, FieldErrors};
 use crate::http::{AppJson, AppQuery, Paging};
+use crate::quizzes::attempt_store::AttemptStatus;
 
 #[derive(Serialize, ToSchema)]
 pub struct OptionView {
@@ -44,7 +45,7 @@ pub struct QuestionView {
 #[derive(Serialize, ToSchema, Clone)]
 pub struct AttemptResult {
     /// `submitted` or `expired`.
-    pub status: String,
+    pub status: AttemptStatus,
     pub score: f64,
     pub max_score: f64,
     pub correct_count: i64,
@@ -62,8 +63,7 @@ pub struct AttemptView {
     pub id: String,
     pub quiz_id: String,
     pub number: i64,
-    /// `in_progress`, `submitted` or `expired`.
-    pub status: String,
+    pub status: AttemptStatus,
     #[schema(value_type = String)]
     pub started_at: Timestamp,
     #[schema(value_type = String)]
@@ -83,7 +83,7 @@ pub fn milli_to_points(milli: i64) -> f64 {
 
 pub fn result_of(attempt: &AttemptRow) -> Option<AttemptResult> {
     (!attempt.in_progress()).then(|| AttemptResult {
-        status: attempt.status.clone(),
+        status: attempt.status,
         score: milli_to_points(attempt.score_milli.unwrap_or(0)),
         max_score: milli_to_points(attempt.max_score_milli),
         correct_count: attempt.correct_count.unwrap_or(0),
@@ -198,7 +198,7 @@ async fn view(state: &AppState, attempt: &AttemptRow) -> AppResult<AttemptView> 
         id: attempt.id.clone(),
         quiz_id: attempt.quiz_id.clone(),
         number: attempt.number,
-        status: attempt.status.clone(),
+        status: attempt.status,
         started_at: Timestamp(attempt.started_at),
         deadline_at: Timestamp(attempt.deadline_at),
         server_now: Timestamp(state.clock.now_ms()),
@@ -352,7 +352,7 @@ pub async fn save_answer(
     let response = response::check(&target.question, &body.response)
         .map_err(|reason| FieldErrors::single("response", reason))?;
     let now = state.clock.now_ms();
-    if target.status != store::IN_PROGRESS {
+    if target.status != AttemptStatus::InProgress {
         return Err(attempt_closed());
     }
     if store::save_answer(
@@ -411,11 +411,11 @@ pub async fn submit_attempt(
                 .await?
                 .ok_or_else(AppError::not_found)?;
             let settled = close_if_due(&state, settled).await?;
-            if settled.status == store::EXPIRED {
+            if settled.status == AttemptStatus::Expired {
                 return Err(attempt_closed());
             }
         }
-    } else if attempt.status == store::EXPIRED {
+    } else if attempt.status == AttemptStatus::Expired {
         return Err(attempt_closed());
     }
     let finished = store::find(&state.db.pool, &attempt_id)
@@ -472,8 +472,7 @@ pub struct MyAttempt {
     pub quiz_id: String,
     pub quiz_title: String,
     pub number: i64,
-    /// `in_progress`, `submitted` or `expired`.
-    pub status: String,
+    pub status: AttemptStatus,
     #[schema(value_type = String)]
     pub started_at: Timestamp,
     #[schema(value_type = String)]

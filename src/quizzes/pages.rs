@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use serde_json::Value;
 
 use super::attempts::{self, AttemptResult, AttemptView, SaveRequest};
-use super::quiz::{QuizState, Ranking, Review};
+use super::quiz::{QuizState, QuizStatus, Ranking, Review};
 use super::review::{self, ReviewedQuestion};
 use super::routes::{self, QuizView};
 use super::{access, attempt_store};
@@ -21,6 +21,7 @@ use crate::contests::routes::ContestView;
 use crate::error::{AppError, ErrorCode};
 use crate::http::{AppJson, AppQuery};
 use crate::orgs::store as orgs;
+use crate::quizzes::attempt_store::AttemptStatus;
 use crate::web::locale::Locale;
 use crate::web::page::{Chrome, OrPage, PageError, ok, points_text, redirect};
 use crate::web::{CsrfForm, Member, Visitor};
@@ -83,7 +84,8 @@ impl HomePage {
     fn state_label(&self, state: &QuizState) -> String {
         self.c.t(state_key(*state))
     }
-    fn status_label(&self, status: &str) -> String {
+    fn status_label(&self, status: &AttemptStatus) -> String {
+        let status = status.as_str();
         self.c
             .t(&format!("attempt-status-{}", status.replace('_', "-")))
     }
@@ -116,7 +118,9 @@ async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Respons
                 .page(&visitor)?
                 .items
                 .into_iter()
-                .filter(|quiz| quiz.status == "published" && quiz.state != QuizState::Closed)
+                .filter(|quiz| {
+                    quiz.status == QuizStatus::Published && quiz.state != QuizState::Closed
+                })
                 .collect();
             let attempts = attempts::attempts_of(&state, caller, 20, 0)
                 .await
@@ -178,7 +182,7 @@ async fn intro(
         .await
         .page(visitor)?;
     let can_start = in_progress.is_some()
-        || (quiz.status == "published"
+        || (quiz.status == QuizStatus::Published
             && quiz.state == QuizState::Open
             && quiz.attempts_left > 0
             && !caller.role().organizes());
@@ -339,7 +343,7 @@ async fn open_attempt(
     attempt_id: &str,
 ) -> Result<OpenAttempt, PageError> {
     let view = caller_attempt(state, member, attempt_id).await?;
-    if view.status != attempt_store::IN_PROGRESS {
+    if view.status != AttemptStatus::InProgress {
         return Err(PageError::Redirect(format!(
             "/attempts/{attempt_id}/result"
         )));
@@ -410,7 +414,7 @@ async fn save_answer(
     let question = form.text("question");
     let view = caller_attempt(&state, &member, &attempt_id).await?;
     let result_page = format!("/attempts/{attempt_id}/result");
-    if view.status != attempt_store::IN_PROGRESS {
+    if view.status != AttemptStatus::InProgress {
         return Ok(redirect(&result_page));
     }
     let Some(index) = view.questions.iter().position(|q| q.id == question) else {
@@ -531,7 +535,7 @@ impl ResultPage {
         )
     }
     fn expired(&self) -> bool {
-        self.result.status == attempt_store::EXPIRED
+        self.result.status == AttemptStatus::Expired
     }
 }
 

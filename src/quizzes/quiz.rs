@@ -60,6 +60,38 @@ fn enum_parse<T: for<'de> Deserialize<'de>>(text: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::from(text)).ok()
 }
 
+/// A quiz is a draft its organizers edit, or published (visible to its audience, and its
+/// questions fixed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QuizStatus {
+    Draft,
+    Published,
+}
+
+impl QuizStatus {
+    pub fn of(published: bool) -> Self {
+        if published {
+            QuizStatus::Published
+        } else {
+            QuizStatus::Draft
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuizStatus::Draft => "draft",
+            QuizStatus::Published => "published",
+        }
+    }
+}
+
+/// A stored enum parsed strictly: an unknown value is a fault of the record, not a default.
+fn stored<T: for<'de> Deserialize<'de>>(column: &str, text: &str) -> AppResult<T> {
+    enum_parse(text)
+        .ok_or_else(|| anyhow::anyhow!("unknown {column} {text:?} in a stored quiz").into())
+}
+
 /// A quiz as stored; the settings are validated before they get here.
 #[derive(Debug, Clone)]
 pub struct Quiz {
@@ -133,10 +165,14 @@ impl QuizRow {
             rules,
             shuffle_questions: self.shuffle_questions != 0,
             shuffle_options: self.shuffle_options != 0,
-            review: enum_parse(&self.review).unwrap_or(Review::Never),
+            review: stored("review policy", &self.review)?,
             audience_org_unit_id: self.audience_org_unit_id,
-            ranking: enum_parse(&self.ranking).unwrap_or(Ranking::Best),
-            published: self.status == "published",
+            ranking: stored("ranking policy", &self.ranking)?,
+            published: match self.status.as_str() {
+                "published" => true,
+                "draft" => false,
+                other => return Err(anyhow::anyhow!("unknown quiz status {other:?}").into()),
+            },
             published_at: self.published_at,
         })
     }
@@ -395,7 +431,7 @@ pub async fn update(pool: &Pool, quiz: &Quiz, was_published: bool, now_ms: i64) 
     .bind(enum_text(&quiz.ranking))
     .bind(now_ms)
     .bind(&quiz.id)
-    .bind(if was_published { "published" } else { "draft" })
+    .bind(QuizStatus::of(was_published).as_str())
     .execute(pool)
     .await
     .map_err(map_reference_error)?;

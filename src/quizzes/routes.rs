@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::attempt_store;
-use super::quiz::{self, Quiz, QuizInput, QuizState, Ranking, Review, Rule};
+use super::quiz::{self, Quiz, QuizInput, QuizState, QuizStatus, Ranking, Review, Rule};
 use super::{access, draw};
 use crate::app::AppState;
 use crate::auth::{AuthUser, Organizer};
@@ -35,8 +35,7 @@ pub struct QuizView {
     pub review: Review,
     pub audience_org_unit_id: Option<String>,
     pub ranking: Ranking,
-    /// `draft` or `published`.
-    pub status: &'static str,
+    pub status: QuizStatus,
     #[schema(value_type = Option<String>)]
     pub published_at: Option<Timestamp>,
     pub state: QuizState,
@@ -63,7 +62,7 @@ fn quiz_view(quiz: Quiz, now_ms: i64, attempts_made: i64) -> QuizView {
         review: quiz.review,
         audience_org_unit_id: quiz.audience_org_unit_id,
         ranking: quiz.ranking,
-        status: if quiz.published { "published" } else { "draft" },
+        status: QuizStatus::of(quiz.published),
         published_at: quiz.published_at.map(Timestamp),
     }
 }

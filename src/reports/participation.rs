@@ -207,8 +207,8 @@ fn round2(value: f64) -> f64 {
 }
 
 /// The participation table of `event` by units of `kind`, with the total as its last row.
-pub async fn participation(state: &AppState, event: &Event, kind: OrgKind) -> AppResult<Table> {
-    let kind = kind.as_str();
+pub async fn participation(state: &AppState, event: &Event, org_kind: OrgKind) -> AppResult<Table> {
+    let kind = org_kind.as_str();
     let mut by_group = ByGroup::new();
     count_registered(state, kind, &mut by_group).await?;
     count_activity(state, kind, &event.id, &mut by_group).await?;
@@ -263,7 +263,7 @@ pub async fn participation(state: &AppState, event: &Event, kind: OrgKind) -> Ap
             json!(f.entries_approved),
         ]);
     };
-    for unit in units.of_kind(kind) {
+    for unit in units.of_kind(org_kind) {
         let figures = by_group.remove(&Some(unit.clone())).unwrap_or_default();
         push(
             "unit",

@@ -296,12 +296,14 @@ pub async fn competence_profile(
         format: query.format.clone(),
     }
     .format()?;
-    if let Some(kind) = &query.group_by {
-        crate::orgs::OrgKind::parse(kind)
-            .map_err(|reason| FieldErrors::single("group_by", reason))?;
-    }
+    let group_by = query
+        .group_by
+        .as_deref()
+        .map(crate::orgs::OrgKind::parse)
+        .transpose()
+        .map_err(|reason| FieldErrors::single("group_by", reason))?;
     let quiz = organizer_quiz(&state, &quiz_id).await?;
-    let table = competences(&state, &quiz, query.group_by.as_deref()).await?;
+    let table = competences(&state, &quiz, group_by).await?;
     table.respond(format, &format!("nang-luc-{}", quiz.id), quiz_field(&quiz))
 }
 
@@ -309,7 +311,7 @@ pub async fn competence_profile(
 pub async fn competences(
     state: &AppState,
     quiz: &Quiz,
-    group_by: Option<&str>,
+    group_by: Option<crate::orgs::OrgKind>,
 ) -> AppResult<Table> {
     let sql = format!(
         "WITH {} SELECT u.org_unit_id, aq.competence, COUNT(*), CAST(SUM(aq.correct) AS BIGINT)

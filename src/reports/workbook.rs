@@ -78,7 +78,7 @@ async fn views(state: &AppState, event_id: &str) -> AppResult<Vec<(String, Optio
         try_join!(
             results(state, quiz),
             questions(state, quiz),
-            competences(state, quiz, Some(OrgKind::Ward.as_str())),
+            competences(state, quiz, Some(OrgKind::Ward)),
         )
     }));
     let (participation_tables, quiz_tables) = try_join!(participation_tables, quiz_tables)?;

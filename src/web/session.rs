@@ -28,7 +28,7 @@ impl WebSession {
     /// The caller as the API's functions take it, or none while a one-time password must still
     /// be replaced (the rule of the API's `AuthUser`).
     pub fn caller(&self) -> Option<AuthUser> {
-        (self.user.must_change_password == 0).then(|| self.as_auth_user())
+        (!self.user.must_change_password).then(|| self.as_auth_user())
     }
 
     /// The same without the password rule, for extractors that have checked it.
@@ -96,7 +96,7 @@ pub async fn find(pool: &Pool, cookie_value: &str, now_ms: i64) -> AppResult<Opt
         .filter(|row| {
             row.expires_at > now_ms
                 && row.revoked == 0
-                && row.user.disabled == 0
+                && !row.user.disabled
                 && row.user.security_stamp == row.session_stamp
         })
         .map(|row| WebSession {

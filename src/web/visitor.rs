@@ -120,7 +120,7 @@ impl FromRequestParts<AppState> for Member {
         let Some(session) = visitor.session.clone() else {
             return Err(PageError::Redirect(sign_in_url(&visitor.here)));
         };
-        if session.user.must_change_password != 0 {
+        if session.user.must_change_password {
             return Err(PageError::Redirect("/account/password".to_owned()));
         }
         Ok(Member { visitor, session })
