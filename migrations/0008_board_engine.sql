@@ -31,3 +31,8 @@ INSERT INTO board_snapshots_sealed (board, kind, taken_at, body, sha256)
 DROP TABLE board_snapshots;
 DROP TABLE contest_results;
 ALTER TABLE board_snapshots_sealed RENAME TO board_snapshots;
+
+-- Bumped whenever a contest's rubric changes: a judge's score is saved only against the
+-- rubric it was checked with, and the rubric cannot change once a score exists (both take
+-- the contest row's lock before checking the other).
+ALTER TABLE contests ADD COLUMN rubric_rev BIGINT NOT NULL DEFAULT 0;

@@ -28,20 +28,38 @@ use crate::kv::Kv;
 use crate::metrics::Metrics;
 use crate::{auth, banks, boards, contests, health, http, orgs, quizzes, reports};
 
+/// What every slice may use. A handler that needs only one part asks for it alone
+/// (`State<Db>`, `State<Engine>`, …, through the `FromRef` impls below).
 pub struct Services {
+    /// Settings read from the environment at start.
     pub config: Config,
+    /// The database of record (SQLite or PostgreSQL).
     pub db: Db,
+    /// Redis or its in-process twin: rate limits; the board engine and the bus share its
+    /// connection.
     pub kv: Kv,
+    /// The application's clock; tests move it.
     pub clock: SharedClock,
+    /// Signs and checks access tokens.
     pub tokens: TokenKeys,
+    /// Hashes and verifies passwords on a bounded pool of threads.
     pub passwords: Passwords,
+    /// Request counts and latencies for `/metrics`.
     pub metrics: Metrics,
+    /// Question versions by id, so drawing and grading rarely read the banks' tables.
     pub questions: QuestionCache,
+    /// Every leaderboard: quiz boards and contest results (`boards::engine`).
     pub boards: Engine,
+    /// Quiz boards' states and quizzes, kept for a second; published snapshots, kept.
     pub board_states: StateCache,
+    /// "This board changed", to every process's live streams.
     pub bus: Bus,
+    /// Public board pages, kept for a second and dropped when the board changes.
     pub board_pages: Arc<PageCache>,
+    /// Where recordings are stored (local disk or S3) and the limits on probing them.
     pub recordings: Recordings,
+    /// The slices that show participants, told when one changes (`bus::participant_changed`).
+    pub participant_listeners: Vec<crate::bus::ParticipantListener>,
 }
 
 #[derive(Clone)]
@@ -51,6 +69,42 @@ impl Deref for AppState {
     type Target = Services;
     fn deref(&self) -> &Services {
         &self.0
+    }
+}
+
+impl axum::extract::FromRef<AppState> for Db {
+    fn from_ref(state: &AppState) -> Self {
+        state.db.clone()
+    }
+}
+
+impl axum::extract::FromRef<AppState> for Kv {
+    fn from_ref(state: &AppState) -> Self {
+        state.kv.clone()
+    }
+}
+
+impl axum::extract::FromRef<AppState> for Engine {
+    fn from_ref(state: &AppState) -> Self {
+        state.boards.clone()
+    }
+}
+
+impl axum::extract::FromRef<AppState> for Bus {
+    fn from_ref(state: &AppState) -> Self {
+        state.bus.clone()
+    }
+}
+
+impl axum::extract::FromRef<AppState> for Metrics {
+    fn from_ref(state: &AppState) -> Self {
+        state.metrics.clone()
+    }
+}
+
+impl axum::extract::FromRef<AppState> for SharedClock {
+    fn from_ref(state: &AppState) -> Self {
+        state.clock.clone()
     }
 }
 
@@ -86,6 +140,10 @@ impl AppState {
             metrics: Metrics::new(),
             questions: QuestionCache::new(20_000),
             board_states: StateCache::default(),
+            participant_listeners: vec![
+                boards::on_participant_changed,
+                contests::standings::on_participant_changed,
+            ],
         })))
     }
 }
@@ -138,7 +196,9 @@ fn api() -> OpenApiRouter<AppState> {
             .merge(quizzes::router())
             .merge(boards::router())
             .merge(reports::router())
-            .merge(contests::router()),
+            .merge(contests::router())
+            .route_layer(axum::middleware::from_fn(http::request_timeout))
+            .merge(contests::streamed_router()),
     )
 }
 
@@ -158,13 +218,13 @@ pub fn router(state: AppState) -> Router {
                 async move { axum::Json(document.as_ref().clone()) }
             }),
         )
-        .merge(health::root_router())
-        .merge(crate::web::router(&state))
+        .merge(health::root_router().route_layer(axum::middleware::from_fn(http::request_timeout)))
+        .merge(crate::web::router(&state).route_layer(axum::middleware::from_fn(http::request_timeout)))
         .fallback(http::fallback)
         .method_not_allowed_fallback(http::method_not_allowed)
         .layer(DefaultBodyLimit::max(http::JSON_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::web::csrf::same_origin))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), http::request_timeout))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::carry_request_timeout))
         .layer(axum::middleware::from_fn_with_state(state.clone(), http::observe))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request| {

@@ -107,6 +107,36 @@ async fn relay(client: redis::Client, channel: String, local: broadcast::Sender<
     }
 }
 
+/// What a participant's change is, for the slices that show participants: her display
+/// name, her org unit, or whether she is disabled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParticipantChange {
+    pub display_name: bool,
+    pub org_unit: bool,
+    pub disabled: bool,
+}
+
+/// A slice's reaction to a participant's change (boards rebuild the lines that show her).
+pub type ParticipantListener =
+    fn(
+        &crate::app::AppState,
+        &str,
+        ParticipantChange,
+    ) -> futures::future::BoxFuture<'static, crate::error::AppResult<()>>;
+
+/// Tells every slice that listens that a participant changed, and waits for them: the
+/// account's owner (auth) does not know who shows her name.
+pub async fn participant_changed(
+    state: &crate::app::AppState,
+    user_id: &str,
+    change: ParticipantChange,
+) -> crate::error::AppResult<()> {
+    for listener in &state.participant_listeners {
+        listener(state, user_id, change).await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

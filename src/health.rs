@@ -14,8 +14,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::AppState;
+use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::http::AppJson;
+use crate::kv::Kv;
+use crate::metrics::Metrics;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -45,16 +48,16 @@ pub async fn healthz() -> AppJson<Health> {
 /// The database and, when configured, Redis answer.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, body = Health), (status = 503, body = crate::error::ErrorBody)))]
-pub async fn readyz(State(state): State<AppState>) -> AppResult<AppJson<Health>> {
+pub async fn readyz(State(db): State<Db>, State(kv): State<Kv>) -> AppResult<AppJson<Health>> {
     let probe = Duration::from_secs(2);
     let database = tokio::time::timeout(
         probe,
-        sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.db.pool),
+        sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&db.pool),
     )
     .await
     .map_err(|_| "timed out".to_owned())
     .and_then(|result| result.map(|_| ()).map_err(|e| e.to_string()));
-    let redis = tokio::time::timeout(probe, state.kv.ping())
+    let redis = tokio::time::timeout(probe, kv.ping())
         .await
         .map_err(|_| "timed out".to_owned())
         .and_then(|result| result.map_err(|e| e.to_string()));
@@ -77,9 +80,9 @@ pub async fn readyz(State(state): State<AppState>) -> AppResult<AppJson<Health>>
 
 /// Prometheus text format.
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, content_type = "text/plain", body = String)))]
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn metrics(State(metrics): State<Metrics>) -> impl IntoResponse {
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        state.metrics.render(),
+        metrics.render(),
     )
 }

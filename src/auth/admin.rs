@@ -15,6 +15,7 @@ use super::password::Passwords;
 use super::routes::current_year;
 use super::sessions;
 use crate::app::AppState;
+use crate::bus::ParticipantChange;
 use crate::db::Db;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode, FieldErrors};
 use crate::http::{AppJson, CsvBody, RowError};
@@ -244,11 +245,13 @@ pub async fn change_user(
         sessions::revoke_all(&mut *tx, &user.id, None, now).await?;
     }
     tx.commit().await?;
-    if change.org_unit_id.is_some() || change.display_name.is_some() || change.disabled.is_some() {
-        crate::boards::participant_changed(&state, &user.id).await?;
-    }
-    if change.display_name.is_some() {
-        crate::contests::standings::participant_changed(&state, &user.id).await?;
+    let shown = ParticipantChange {
+        display_name: change.display_name.is_some(),
+        org_unit: change.org_unit_id.is_some(),
+        disabled: change.disabled.is_some(),
+    };
+    if shown.display_name || shown.org_unit || shown.disabled {
+        crate::bus::participant_changed(&state, &user.id, shown).await?;
     }
     Ok(AppJson(user.view()))
 }

@@ -28,7 +28,7 @@ use self::entry::Entry;
 use self::quiz_board::{QuizBoard, View};
 use self::state::BoardState;
 use crate::app::AppState;
-use crate::bus::Topic;
+use crate::bus::{ParticipantChange, Topic};
 use crate::error::AppResult;
 use crate::quizzes::quiz::{self, Quiz};
 
@@ -180,6 +180,16 @@ pub fn ranked(first_rank: u64, entries: Vec<Entry>) -> Vec<routes::RankedEntry> 
             duration_ms: entry.duration_ms,
         })
         .collect()
+}
+
+/// Listens for participants' changes: her name, unit or standing shows on quiz boards.
+pub fn on_participant_changed(
+    state: &AppState,
+    user_id: &str,
+    _change: ParticipantChange,
+) -> futures::future::BoxFuture<'static, AppResult<()>> {
+    let (state, user_id) = (state.clone(), user_id.to_owned());
+    Box::pin(async move { participant_changed(&state, &user_id).await })
 }
 
 /// A participant's name or org unit changed: her boards are built again on their next read.

@@ -89,6 +89,9 @@ pub struct Contest {
     pub voting: Voting,
     pub results_state: ResultsState,
     pub results_changed_at: Option<i64>,
+    /// Bumped whenever the rubric (criteria, judges per entry) changes: a score is saved only
+    /// against the rubric it was checked with.
+    pub rubric_rev: i64,
 }
 
 impl Contest {
@@ -185,6 +188,7 @@ impl ContestInput {
             },
             results_state: ResultsState::Hidden,
             results_changed_at: None,
+            rubric_rev: 0,
         };
         self.apply_to(base)
     }
@@ -354,6 +358,7 @@ struct ContestRow {
     voting_closes_at: Option<i64>,
     results_state: String,
     results_changed_at: Option<i64>,
+    rubric_rev: i64,
 }
 
 impl ContestRow {
@@ -382,13 +387,14 @@ impl ContestRow {
             },
             results_state: self.results_state.parse()?,
             results_changed_at: self.results_changed_at,
+            rubric_rev: self.rubric_rev,
         })
     }
 }
 
 const CONTEST_COLUMNS: &str = "id, event_id, title, rules, opens_at, closes_at, media, max_bytes, max_duration_s, \
      max_entries_per_user, criteria, judges_per_entry, voting_enabled, voting_opens_at, voting_closes_at, \
-     results_state, results_changed_at";
+     results_state, results_changed_at, rubric_rev";
 
 fn json(value: &impl Serialize) -> AppResult<String> {
     Ok(serde_json::to_string(value).map_err(anyhow::Error::from)?)
@@ -437,11 +443,22 @@ pub async fn insert(
     Ok(())
 }
 
-pub async fn update(pool: &Pool, contest: &Contest, now_ms: i64) -> AppResult<()> {
+/// Saves an edit; with `rubric_changed`, the rubric's revision is bumped, so scores checked
+/// against the old rubric are refused (`lock_rubric`).
+pub async fn update<'e, E>(
+    executor: E,
+    contest: &Contest,
+    rubric_changed: bool,
+    now_ms: i64,
+) -> AppResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query(
         "UPDATE contests SET event_id = $1, title = $2, rules = $3, opens_at = $4, closes_at = $5, media = $6,
              max_bytes = $7, max_duration_s = $8, max_entries_per_user = $9, criteria = $10, judges_per_entry = $11,
-             voting_enabled = $12, voting_opens_at = $13, voting_closes_at = $14, updated_at = $15
+             voting_enabled = $12, voting_opens_at = $13, voting_closes_at = $14, updated_at = $15,
+             rubric_rev = rubric_rev + $17
          WHERE id = $16",
     )
     .bind(&contest.event_id)
@@ -460,10 +477,34 @@ pub async fn update(pool: &Pool, contest: &Contest, now_ms: i64) -> AppResult<()
     .bind(contest.voting.closes_at.map(|t| t.0))
     .bind(now_ms)
     .bind(&contest.id)
-    .execute(pool)
+    .bind(i64::from(rubric_changed))
+    .execute(executor)
     .await
     .map_err(map_reference_error)?;
     Ok(())
+}
+
+/// Locks the contest's row for the rest of the transaction, if its rubric is still at
+/// `rubric_rev` (any revision when `None`). Scoring and editing the rubric both take this
+/// lock before they check the other, so one of them always sees the other's change: a
+/// score against a rubric that changed meanwhile, or a rubric edit after a first score,
+/// is refused. False when the contest is gone or its rubric moved on.
+pub async fn lock_rubric<'e, E>(
+    executor: E,
+    contest_id: &str,
+    rubric_rev: Option<i64>,
+) -> AppResult<bool>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let locked = sqlx::query(
+        "UPDATE contests SET rubric_rev = rubric_rev WHERE id = $1 AND ($2 < 0 OR rubric_rev = $2)",
+    )
+    .bind(contest_id)
+    .bind(rubric_rev.unwrap_or(-1))
+    .execute(executor)
+    .await?;
+    Ok(locked.rows_affected() == 1)
 }
 
 pub async fn find(pool: &Pool, id: &str) -> AppResult<Option<Contest>> {

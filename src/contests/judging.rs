@@ -32,12 +32,15 @@ pub async fn is_assigned(pool: &Pool, entry_id: &str, judge_id: &str) -> AppResu
     Ok(found.is_some())
 }
 
-pub async fn any_scores(pool: &Pool, contest_id: &str) -> AppResult<bool> {
+pub async fn any_scores<'e, E>(executor: E, contest_id: &str) -> AppResult<bool>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM entry_judges WHERE contest_id = $1 AND scored_at IS NOT NULL LIMIT 1",
     )
     .bind(contest_id)
-    .fetch_optional(pool)
+    .fetch_optional(executor)
     .await?;
     Ok(found.is_some())
 }
@@ -545,6 +548,12 @@ pub async fn score_entry(
     };
     let now = state.clock.now_ms();
     let mut tx = pool.begin().await?;
+    if !contest::lock_rubric(&mut *tx, &contest.id, Some(contest.rubric_rev)).await? {
+        return Err(AppError::conflict(
+            ErrorCode::StateChanged,
+            "the rubric changed meanwhile; reload the entry and score it again",
+        ));
+    }
     let scored = sqlx::query(
         "UPDATE entry_judges SET scores = $1, comment = $2, percent = $3, scored_at = $4
          WHERE entry_id = $5 AND judge_id = $6",
@@ -557,11 +566,13 @@ pub async fn score_entry(
     .bind(caller.id())
     .execute(&mut *tx)
     .await?;
-    let scored = scored.rows_affected() == 1;
-    if scored {
-        store::bump_board_rev(&mut *tx, &entry.id).await?;
+    if scored.rows_affected() != 1 {
+        // The assignment went away meanwhile (the judge was removed).
+        return Err(AppError::not_found());
     }
+    store::bump_board_rev(&mut *tx, &entry.id).await?;
     tx.commit().await?;
+    let scored = true;
     if scored {
         standings::entry_changed(&state, &entry.contest_id, &entry.id).await;
     }

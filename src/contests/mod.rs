@@ -57,10 +57,10 @@ impl Recordings {
     }
 }
 
-/// Routes whose request body is a long upload: the response-head timeout does not apply to
-/// them (they have their own idle timeout while the body streams in).
-pub fn is_streamed_upload(method: &axum::http::Method, matched_path: &str) -> bool {
-    method == axum::http::Method::PUT && matched_path == "/api/v1/entries/{id}/media"
+/// Routes whose request body is a long upload: routed outside the response-head timeout
+/// (the handler bounds the wait for each chunk instead).
+pub fn streamed_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(upload::upload_media))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -70,7 +70,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(entries::create_entry, entries::list_entries))
         .routes(routes!(entries::get_entry))
         .routes(routes!(entries::submit_entry))
-        .routes(routes!(upload::upload_media))
         .routes(routes!(playback::play_media))
         .routes(routes!(moderation::moderate_entry))
         .routes(routes!(judging::add_judge, judging::list_judges))

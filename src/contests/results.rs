@@ -127,10 +127,10 @@ pub struct PublishedResults {
 #[utoipa::path(get, path = "/contests/{id}/leaderboard/published", tag = "results", params(("id" = String, Path)),
     responses((status = 200, body = PublishedResults), (status = 404, body = ErrorBody, description = "not published")))]
 pub async fn published_results(
-    State(state): State<AppState>,
+    State(db): State<crate::db::Db>,
     Path(contest_id): Path<String>,
 ) -> AppResult<AppJson<PublishedResults>> {
-    let published = snapshot(&state.db.pool, &contest_id, SnapshotKind::Published)
+    let published = snapshot(&db.pool, &contest_id, SnapshotKind::Published)
         .await?
         .ok_or_else(AppError::not_found)?;
     Ok(AppJson(PublishedResults {

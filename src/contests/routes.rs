@@ -91,17 +91,23 @@ pub async fn edit_contest(
 ) -> AppResult<AppJson<ContestView>> {
     let current = contest::require(&state.db.pool, &contest_id).await?;
     let locked = body.judging_fields_present();
-    if !locked.is_empty() && judging::any_scores(&state.db.pool, &contest_id).await? {
+    let judges_changed = body.judges_per_entry.is_some();
+    let edited = body.apply_to(current)?;
+    let now = state.clock.now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    // The lock first, then the check: a judge's first score cannot slip in between.
+    if !locked.is_empty()
+        && (!contest::lock_rubric(&mut *tx, &contest_id, None).await?
+            || judging::any_scores(&mut *tx, &contest_id).await?)
+    {
         return Err(AppError::conflict(
             ErrorCode::RubricLocked,
             "judges have scored entries: the rubric can no longer change",
         )
         .with_details(serde_json::json!({ "locked_fields": locked })));
     }
-    let judges_changed = body.judges_per_entry.is_some();
-    let edited = body.apply_to(current)?;
-    let now = state.clock.now_ms();
-    contest::update(&state.db.pool, &edited, now).await?;
+    contest::update(&mut *tx, &edited, !locked.is_empty(), now).await?;
+    tx.commit().await?;
     if judges_changed {
         judging::assign(&state, &edited).await?;
         // The quorum decides which entries rank.

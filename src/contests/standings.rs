@@ -148,6 +148,21 @@ pub async fn contest_changed(state: &AppState, contest_id: &str) -> AppResult<()
     Ok(())
 }
 
+/// Listens for participants' changes: contest boards show display names only.
+pub fn on_participant_changed(
+    state: &AppState,
+    user_id: &str,
+    change: crate::bus::ParticipantChange,
+) -> futures::future::BoxFuture<'static, AppResult<()>> {
+    let (state, user_id) = (state.clone(), user_id.to_owned());
+    Box::pin(async move {
+        if change.display_name {
+            participant_changed(&state, &user_id).await?;
+        }
+        Ok(())
+    })
+}
+
 /// A participant's display name changed: the boards of her contests are rebuilt on their
 /// next read.
 pub async fn participant_changed(state: &AppState, user_id: &str) -> AppResult<()> {

@@ -8,21 +8,30 @@ use crate::app::AppState;
 use crate::error::{AppError, ErrorCode};
 use crate::metrics::RouteLabels;
 
-/// Bounds the time to the response head; streamed bodies (SSE, downloads) are not cut.
-/// Streamed uploads are exempt: their handler bounds the wait for each chunk instead.
-pub async fn request_timeout(
+/// How long a request may take to its response head; set for every request by
+/// `carry_request_timeout`, read by `request_timeout` on the routes that are timed.
+#[derive(Clone, Copy)]
+pub struct RequestTimeout(pub std::time::Duration);
+
+pub async fn carry_request_timeout(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
-    let streamed_upload = request
-        .extensions()
-        .get::<MatchedPath>()
-        .is_some_and(|path| crate::contests::is_streamed_upload(request.method(), path.as_str()));
-    if streamed_upload {
+    request
+        .extensions_mut()
+        .insert(RequestTimeout(state.config.request_timeout));
+    next.run(request).await
+}
+
+/// Bounds the time to the response head; streamed bodies (SSE, downloads) are not cut. A
+/// route layer: routes that stream a long request body (uploads) are routed without it and
+/// bound the wait for each chunk themselves.
+pub async fn request_timeout(request: Request, next: Next) -> Response {
+    let Some(RequestTimeout(limit)) = request.extensions().get::<RequestTimeout>().copied() else {
         return next.run(request).await;
-    }
-    match tokio::time::timeout(state.config.request_timeout, next.run(request)).await {
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => AppError::unavailable("the request took too long").into_response(),
     }

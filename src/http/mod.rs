@@ -7,7 +7,9 @@ mod query;
 
 pub use csv::{CsvBody, CsvRecord, CsvTable, RowError, TextBody};
 pub use json::AppJson;
-pub use middleware::{fallback, method_not_allowed, observe, request_timeout};
+pub use middleware::{
+    carry_request_timeout, fallback, method_not_allowed, observe, request_timeout,
+};
 pub use query::{AppQuery, Paging};
 
 /// Bodies of JSON endpoints are small; text imports (CSV, bank files) get a larger limit.
