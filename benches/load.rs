@@ -684,6 +684,7 @@ async fn board(
         first.elapsed().as_secs_f64(),
         body["total"]
     );
+    println!("board url: {url}/api/v1/quizzes/{quiz}/leaderboard?limit=10");
 
     let (mut pages, errors, elapsed) = {
         let (client, url, quiz) = (client.clone(), url.clone(), quiz.clone());

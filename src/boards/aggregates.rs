@@ -110,7 +110,10 @@ pub struct EventStanding {
 
 /// The sum of each participant's counted score over the event's published quizzes, each at
 /// its public cut-off; hidden boards do not count.
-pub async fn event_standings(state: &AppState, quizzes: &[Quiz]) -> AppResult<Vec<EventStanding>> {
+pub async fn event_standings(
+    state: &AppState,
+    quizzes: &[std::sync::Arc<Quiz>],
+) -> AppResult<Vec<EventStanding>> {
     let mut sums: HashMap<String, (String, i64, u64, i64)> = HashMap::new();
     for quiz in quizzes.iter().filter(|quiz| quiz.published) {
         let board_state = state.board_states.get(&state.db.pool, &quiz.id).await?;

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
+
 use super::routes::Board;
 use crate::bus::Topic;
 
@@ -19,26 +21,39 @@ pub struct PageKey {
     pub limit: u64,
 }
 
+/// A public page, and its JSON as the API serves it: a cached read serializes nothing.
+pub struct CachedBoard {
+    pub board: Board,
+    pub json: Bytes,
+}
+
+impl CachedBoard {
+    pub fn new(board: Board) -> anyhow::Result<Self> {
+        let json = Bytes::from(serde_json::to_vec(&board)?);
+        Ok(Self { board, json })
+    }
+}
+
 #[derive(Default)]
 pub struct PageCache {
-    pages: Mutex<HashMap<PageKey, (Instant, Arc<Board>)>>,
+    pages: Mutex<HashMap<PageKey, (Instant, Arc<CachedBoard>)>>,
 }
 
 impl PageCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PageKey, (Instant, Arc<Board>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PageKey, (Instant, Arc<CachedBoard>)>> {
         self.pages
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn get(&self, key: &PageKey) -> Option<Arc<Board>> {
+    pub fn get(&self, key: &PageKey) -> Option<Arc<CachedBoard>> {
         self.lock()
             .get(key)
             .filter(|(at, _)| at.elapsed() < FRESH_FOR)
             .map(|(_, board)| board.clone())
     }
 
-    pub fn put(&self, key: PageKey, board: Arc<Board>) {
+    pub fn put(&self, key: PageKey, board: Arc<CachedBoard>) {
         let mut pages = self.lock();
         if pages.len() > 10_000 {
             pages.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);

@@ -79,6 +79,6 @@ async fn board_page(
         quiz_title: quiz.title.clone(),
         ranking: quiz.ranking,
         scope: scope_text,
-        board: board.as_ref().clone(),
+        board: board.board.clone(),
     }))
 }

@@ -4,11 +4,13 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::aggregates::{self, EventStanding, UnitStanding};
-use super::page_cache::PageKey;
+use super::page_cache::{CachedBoard, PageKey};
 use super::publication::{self, Sealed, SnapshotKind};
 use super::quiz_board::{QuizBoard, View};
 use super::rebuild::{SCOPE_ALL, unit_scope};
@@ -98,9 +100,9 @@ pub async fn board_quiz(
     state: &AppState,
     caller: Option<&AuthUser>,
     quiz_id: &str,
-) -> AppResult<Quiz> {
+) -> AppResult<Arc<Quiz>> {
     match caller {
-        Some(caller) => access::visible_quiz(state, caller, quiz_id).await,
+        Some(caller) => access::visible_quiz(state, caller, quiz_id).await.map(Arc::new),
         None => state
             .board_states
             .quiz(&state.db.pool, quiz_id)
@@ -124,7 +126,7 @@ pub async fn public_page(
     scope: &str,
     offset: u64,
     limit: u64,
-) -> AppResult<Arc<Board>> {
+) -> AppResult<Arc<CachedBoard>> {
     let key = PageKey {
         quiz_id: quiz.id.clone(),
         scope: scope.to_owned(),
@@ -178,7 +180,7 @@ pub async fn public_page(
             ranking_rule: RANKING_RULE,
         }
     };
-    let board = Arc::new(board);
+    let board = Arc::new(CachedBoard::new(board)?);
     state.board_pages.put(key, board.clone());
     Ok(board)
 }
@@ -191,12 +193,16 @@ pub async fn quiz_board(
     caller: Option<AuthUser>,
     Path(quiz_id): Path<String>,
     AppQuery(query): AppQuery<BoardQuery>,
-) -> AppResult<AppJson<Board>> {
+) -> AppResult<Response> {
     let quiz = board_quiz(&state, caller.as_ref(), &quiz_id).await?;
     let scope = parse_scope(query.scope.as_deref())?;
     let (offset, limit) = query.page()?;
     let board = public_page(&state, &quiz, &scope, offset, limit).await?;
-    Ok(AppJson(board.as_ref().clone()))
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        board.json.clone(),
+    )
+        .into_response())
 }
 
 #[derive(Serialize, ToSchema)]

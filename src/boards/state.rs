@@ -40,7 +40,7 @@ pub type Published = Arc<(Sealed, Snapshot)>;
 #[derive(Default)]
 pub struct StateCache {
     entries: Mutex<HashMap<String, (Instant, BoardState)>>,
-    quizzes: Mutex<HashMap<String, (Instant, Option<Quiz>)>>,
+    quizzes: Mutex<HashMap<String, (Instant, Option<Arc<Quiz>>)>>,
     /// Published snapshots never change: kept until the map grows too large.
     published: Mutex<HashMap<String, Published>>,
 }
@@ -92,7 +92,7 @@ impl StateCache {
 
     /// The quiz behind a board, kept as briefly as the state: anonymous board reads (the
     /// projector, the public page) then touch no table at all.
-    pub async fn quiz(&self, pool: &Pool, quiz_id: &str) -> AppResult<Option<Quiz>> {
+    pub async fn quiz(&self, pool: &Pool, quiz_id: &str) -> AppResult<Option<Arc<Quiz>>> {
         let lock = || {
             self.quizzes
                 .lock()
@@ -103,7 +103,7 @@ impl StateCache {
         {
             return Ok(quiz.clone());
         }
-        let quiz = quiz::find(pool, quiz_id).await?;
+        let quiz = quiz::find(pool, quiz_id).await?.map(Arc::new);
         let mut quizzes = lock();
         if quizzes.len() > 10_000 {
             quizzes.clear();

@@ -21,7 +21,7 @@ use super::routes::{BoardQuery, board_quiz, parse_scope, public_page};
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::bus::Topic;
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppResult, ErrorBody};
 use crate::http::AppQuery;
 use crate::quizzes::quiz::Quiz;
 
@@ -127,7 +127,7 @@ pub fn standings_stream<S: Standings>(
 /// The top of a quiz board in one scope, as the public sees it.
 struct QuizStandings {
     state: AppState,
-    quiz: Quiz,
+    quiz: std::sync::Arc<Quiz>,
     scope: String,
 }
 
@@ -138,7 +138,7 @@ impl Standings for QuizStandings {
 
     async fn current(&self) -> AppResult<String> {
         let board = public_page(&self.state, &self.quiz, &self.scope, 0, TOP).await?;
-        serde_json::to_string(board.as_ref()).map_err(|e| AppError::Internal(e.into()))
+        Ok(String::from_utf8_lossy(&board.json).into_owned())
     }
 }
 
