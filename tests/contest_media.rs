@@ -160,7 +160,7 @@ async fn recordings_from_browsers_and_phones_are_accepted_and_replayed(backend: 
 }
 
 async fn ffmpeg_recordings_are_checked_for_duration(backend: Backend) {
-    if common::contests::skip_without_ffmpeg() {
+    if probe_support::skip_without_ffmpeg() {
         return;
     }
     let Some(c) = ContestApp::spawn_on(backend).await else {

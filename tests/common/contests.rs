@@ -339,24 +339,3 @@ impl ContestApp {
             .expect("count")
     }
 }
-
-/// Media tests made by ffmpeg run wherever it is installed, and must run in CI (`CI` set, as
-/// `.ci/run` is run); on a fresh machine without ffmpeg they are skipped with a note, so that
-/// `cargo test` passes with only a Rust toolchain.
-pub fn skip_without_ffmpeg() -> bool {
-    let found = ["ffmpeg", "ffprobe"].iter().all(|tool| {
-        std::process::Command::new(tool)
-            .arg("-version")
-            .output()
-            .is_ok_and(|output| output.status.success())
-    });
-    if found {
-        return false;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "ffmpeg/ffprobe are required in CI: install ffmpeg"
-    );
-    eprintln!("skipped: ffmpeg/ffprobe are not on PATH (CI installs them)");
-    true
-}
