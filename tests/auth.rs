@@ -3,7 +3,7 @@ mod common;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use civiquiz::clock::Clock;
-use common::{PASSWORD, TestApp, session_of};
+use common::{Anonymous, PASSWORD, TestApp, path, session_of};
 use reqwest::Method;
 use serde_json::json;
 
@@ -11,11 +11,7 @@ use serde_json::json;
 async fn register_login_refresh_and_me() {
     let app = TestApp::spawn().await;
     let response = app
-        .post(
-            "/api/v1/auth/register",
-            None,
-            &json!({"username": "Nguyễn.An", "password": PASSWORD, "display_name": "Nguyễn Văn An", "birth_year": 2009}),
-        )
+        .try_register(&json!({"username": "Nguyễn.An", "password": PASSWORD, "display_name": "Nguyễn Văn An", "birth_year": 2009}))
         .await;
     assert_eq!(response.status, 201, "{}", response.text);
     assert_eq!(response.body["user"]["role"], "participant");
@@ -23,7 +19,7 @@ async fn register_login_refresh_and_me() {
     assert!(response.body["user"].get("password_hash").is_none());
     let session = session_of(&response);
 
-    let me = app.get("/api/v1/me", Some(&session.access)).await;
+    let me = app.me(&session.access).await;
     assert_eq!(me.status, 200);
     assert_eq!(me.body["username"], "Nguyễn.An");
     assert_eq!(me.body["display_name"], "Nguyễn Văn An");
@@ -33,17 +29,11 @@ async fn register_login_refresh_and_me() {
     let login = app.login("NGUYỄN.AN", PASSWORD).await;
     assert_eq!(login.status, 200, "{}", login.text);
 
-    let refreshed = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": session.refresh}),
-        )
-        .await;
+    let refreshed = app.refresh(&session.refresh).await;
     assert_eq!(refreshed.status, 200, "{}", refreshed.text);
     let next = session_of(&refreshed);
     assert_ne!(next.refresh, session.refresh);
-    assert_eq!(app.get("/api/v1/me", Some(&next.access)).await.status, 200);
+    assert_eq!(app.me(&next.access).await.status, 200);
 }
 
 #[tokio::test]
@@ -68,20 +58,14 @@ async fn usernames_are_unique_across_case_and_normalisation() {
         "Tra\u{0302}\u{0300}n.Bi\u{0300}nh",
     ] {
         let response = app
-            .post(
-                "/api/v1/auth/register",
-                None,
-                &json!({"username": variant, "password": PASSWORD, "display_name": "x"}),
-            )
+            .try_register(&json!({"username": variant, "password": PASSWORD, "display_name": "x"}))
             .await;
         assert_eq!(response.status, 409, "{variant}: {}", response.text);
         assert_eq!(response.code(), "username_taken");
     }
     // A Cyrillic look-alike is refused outright rather than becoming a second "admin".
     let lookalike = app
-        .post(
-            "/api/v1/auth/register",
-            None,
+        .try_register(
             &json!({"username": "\u{0430}dmin", "password": PASSWORD, "display_name": "x"}),
         )
         .await;
@@ -94,11 +78,7 @@ async fn registration_validates_every_field() {
     let app = TestApp::spawn().await;
     let long = "a".repeat(10_000);
     let response = app
-        .post(
-            "/api/v1/auth/register",
-            None,
-            &json!({"username": long, "password": "short", "display_name": "bell\u{0007}", "birth_year": 1800}),
-        )
+        .try_register(&json!({"username": long, "password": "short", "display_name": "bell\u{0007}", "birth_year": 1800}))
         .await;
     assert_eq!(response.status, 422, "{}", response.text);
     let fields = &response.body["error"]["details"]["fields"];
@@ -106,19 +86,13 @@ async fn registration_validates_every_field() {
         assert!(fields[field].is_string(), "{field} in {fields}");
     }
     let long_display = app
-        .post(
-            "/api/v1/auth/register",
-            None,
+        .try_register(
             &json!({"username": "valid.name", "password": PASSWORD, "display_name": long}),
         )
         .await;
     assert_eq!(long_display.status, 422);
     let unknown_unit = app
-        .post(
-            "/api/v1/auth/register",
-            None,
-            &json!({"username": "valid.name", "password": PASSWORD, "display_name": "X", "org_unit_id": "nope"}),
-        )
+        .try_register(&json!({"username": "valid.name", "password": PASSWORD, "display_name": "X", "org_unit_id": "nope"}))
         .await;
     assert_eq!(unknown_unit.status, 422, "{}", unknown_unit.text);
     assert!(unknown_unit.body["error"]["details"]["fields"]["org_unit_id"].is_string());
@@ -133,12 +107,10 @@ async fn sql_metacharacters_are_just_text() {
     let session = app
         .register_with(json!({"username": "bobby", "password": PASSWORD, "display_name": name}))
         .await;
-    let me = app.get("/api/v1/me", Some(&session.access)).await;
+    let me = app.me(&session.access).await;
     assert_eq!(me.body["display_name"], name);
     let bad_username = app
-        .post(
-            "/api/v1/auth/register",
-            None,
+        .try_register(
             &json!({"username": "x' OR '1'='1", "password": PASSWORD, "display_name": "x"}),
         )
         .await;
@@ -149,20 +121,14 @@ async fn sql_metacharacters_are_just_text() {
 #[tokio::test]
 async fn malformed_mistyped_and_oversized_bodies() {
     let app = TestApp::spawn().await;
+    // Bodies no client would send: raw posts to the login path.
     let malformed = app
-        .post_raw(
-            "/api/v1/auth/login",
-            None,
-            "application/json",
-            "{\"username\": ",
-        )
+        .post_raw(&path::login(), None, "application/json", "{\"username\": ")
         .await;
     assert_eq!(malformed.status, 400);
     assert_eq!(malformed.code(), "malformed_json");
 
-    let missing = app
-        .post("/api/v1/auth/login", None, &json!({"username": "a"}))
-        .await;
+    let missing = app.login_with(&json!({"username": "a"})).await;
     assert_eq!(missing.status, 422);
     assert!(
         missing.body["error"]["details"]["fields"]["password"].is_string(),
@@ -171,11 +137,7 @@ async fn malformed_mistyped_and_oversized_bodies() {
     );
 
     let mistyped = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"username": 12, "password": "x"}),
-        )
+        .login_with(&json!({"username": 12, "password": "x"}))
         .await;
     assert_eq!(mistyped.status, 422);
     assert!(
@@ -189,13 +151,13 @@ async fn malformed_mistyped_and_oversized_bodies() {
         "a".repeat(1024 * 1024)
     );
     let too_large = app
-        .post_raw("/api/v1/auth/login", None, "application/json", huge)
+        .post_raw(&path::login(), None, "application/json", huge)
         .await;
     assert_eq!(too_large.status, 413);
     assert_eq!(too_large.code(), "payload_too_large");
 
     let not_json = app
-        .post_raw("/api/v1/auth/login", None, "text/plain", "username=a")
+        .post_raw(&path::login(), None, "text/plain", "username=a")
         .await;
     assert_eq!(not_json.status, 415);
     assert_eq!(not_json.code(), "unsupported_media_type");
@@ -242,14 +204,14 @@ async fn forged_expired_and_mistyped_tokens_are_refused() {
         ("typ", wrong_typ),
         ("garbage", "abc".into()),
     ] {
-        let response = app.get("/api/v1/me", Some(&token)).await;
+        let response = app.me(&token).await;
         assert_eq!(response.status, 401, "{name}");
         assert_eq!(response.code(), "token_invalid", "{name}");
     }
 
-    assert_eq!(app.get("/api/v1/me", None).await.code(), "unauthenticated");
+    assert_eq!(app.me(Anonymous).await.code(), "unauthenticated");
     app.clock.advance_ms(15 * 60 * 1000 + 1000);
-    let expired = app.get("/api/v1/me", Some(&session.access)).await;
+    let expired = app.me(&session.access).await;
     assert_eq!(expired.status, 401);
     assert_eq!(expired.code(), "token_expired");
 }
@@ -258,57 +220,27 @@ async fn forged_expired_and_mistyped_tokens_are_refused() {
 async fn reusing_a_refresh_token_revokes_its_family() {
     let app = TestApp::spawn().await;
     let first = app.register("lan.pham").await;
-    let rotated = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": first.refresh}),
-        )
-        .await;
+    let rotated = app.refresh(&first.refresh).await;
     assert_eq!(rotated.status, 200);
     let second = session_of(&rotated);
     let other_device = session_of(&app.login("lan.pham", PASSWORD).await);
 
-    let replay = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": first.refresh}),
-        )
-        .await;
+    let replay = app.refresh(&first.refresh).await;
     assert_eq!(replay.status, 401);
     assert_eq!(replay.code(), "token_invalid");
     // The thief's and the owner's successors are dead too, and so are its access tokens.
-    let successor = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": second.refresh}),
-        )
-        .await;
+    let successor = app.refresh(&second.refresh).await;
     assert_eq!(successor.status, 401);
-    assert_eq!(
-        app.get("/api/v1/me", Some(&second.access)).await.status,
-        401
-    );
+    assert_eq!(app.me(&second.access).await.status, 401);
     // Another sign-in of the same user is a different family and lives on.
-    assert_eq!(
-        app.get("/api/v1/me", Some(&other_device.access))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.me(&other_device.access).await.status, 200);
 }
 
 #[tokio::test]
 async fn concurrent_refreshes_rotate_once() {
     let app = TestApp::spawn().await;
     let session = app.register("song.song").await;
-    let body = json!({"refresh_token": session.refresh});
-    let (a, b) = tokio::join!(
-        app.post("/api/v1/auth/refresh", None, &body),
-        app.post("/api/v1/auth/refresh", None, &body)
-    );
+    let (a, b) = tokio::join!(app.refresh(&session.refresh), app.refresh(&session.refresh));
     let mut statuses = [a.status, b.status];
     statuses.sort();
     assert_eq!(statuses, [200, 401]);
@@ -319,13 +251,7 @@ async fn refresh_tokens_expire_after_thirty_days() {
     let app = TestApp::spawn().await;
     let session = app.register("thirty.days").await;
     app.clock.advance_ms(30 * 24 * 3600 * 1000 + 1);
-    let response = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": session.refresh}),
-        )
-        .await;
+    let response = app.refresh(&session.refresh).await;
     assert_eq!(response.status, 401);
     assert_eq!(response.code(), "token_expired");
 }
@@ -336,33 +262,12 @@ async fn logout_ends_the_session() {
     let session = app.register("tam.biet").await;
     let other = app.register("someone.else").await;
     // One cannot end another user's session.
-    let foreign = app
-        .post(
-            "/api/v1/auth/logout",
-            Some(&other.access),
-            &json!({"refresh_token": session.refresh}),
-        )
-        .await;
+    let foreign = app.logout(&other, &session.refresh).await;
     assert_eq!(foreign.status, 401);
-    let response = app
-        .post(
-            "/api/v1/auth/logout",
-            Some(&session.access),
-            &json!({"refresh_token": session.refresh}),
-        )
-        .await;
+    let response = app.logout(&session, &session.refresh).await;
     assert_eq!(response.status, 204, "{}", response.text);
-    assert_eq!(
-        app.get("/api/v1/me", Some(&session.access)).await.status,
-        401
-    );
-    let refresh = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": session.refresh}),
-        )
-        .await;
+    assert_eq!(app.me(&session.access).await.status, 401);
+    let refresh = app.refresh(&session.refresh).await;
     assert_eq!(refresh.status, 401);
 }
 
@@ -374,55 +279,21 @@ async fn changing_the_password_ends_other_sessions() {
     let new_password = "một mật khẩu mới rất dài";
 
     let wrong = app
-        .patch(
-            "/api/v1/me/password",
-            Some(&phone.access),
-            &json!({"current_password": "not it at all", "new_password": new_password}),
-        )
+        .change_password(&phone, "not it at all", new_password)
         .await;
     assert_eq!(wrong.status, 422);
-    let weak = app
-        .patch(
-            "/api/v1/me/password",
-            Some(&phone.access),
-            &json!({"current_password": PASSWORD, "new_password": "short"}),
-        )
-        .await;
+    let weak = app.change_password(&phone, PASSWORD, "short").await;
     assert_eq!(weak.status, 422);
 
-    let changed = app
-        .patch(
-            "/api/v1/me/password",
-            Some(&phone.access),
-            &json!({"current_password": PASSWORD, "new_password": new_password}),
-        )
-        .await;
+    let changed = app.change_password(&phone, PASSWORD, new_password).await;
     assert_eq!(changed.status, 204, "{}", changed.text);
     // Every access token issued before is dead; the other device's session is over.
-    assert_eq!(
-        app.get("/api/v1/me", Some(&phone.access)).await.code(),
-        "token_invalid"
-    );
-    assert_eq!(
-        app.get("/api/v1/me", Some(&laptop.access)).await.status,
-        401
-    );
-    let laptop_refresh = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": laptop.refresh}),
-        )
-        .await;
+    assert_eq!(app.me(&phone.access).await.code(), "token_invalid");
+    assert_eq!(app.me(&laptop.access).await.status, 401);
+    let laptop_refresh = app.refresh(&laptop.refresh).await;
     assert_eq!(laptop_refresh.status, 401);
     // The device that changed it continues by refreshing.
-    let phone_refresh = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": phone.refresh}),
-        )
-        .await;
+    let phone_refresh = app.refresh(&phone.refresh).await;
     assert_eq!(phone_refresh.status, 200, "{}", phone_refresh.text);
     assert_eq!(app.login("doi.mat.khau", PASSWORD).await.status, 401);
     // The same phrase typed with decomposed accents still signs in.
@@ -522,29 +393,16 @@ async fn a_disabled_user_is_locked_out_at_once() {
     let admin = app.admin().await;
     let user = app.register("se.bi.khoa").await;
     let response = app
-        .patch(
-            &format!("/api/v1/admin/users/{}", user.user_id),
-            Some(&admin.access),
-            &json!({"disabled": true}),
-        )
+        .update_user(&admin, &user.user_id, &json!({"disabled": true}))
         .await;
     assert_eq!(response.status, 200, "{}", response.text);
     assert_eq!(response.body["disabled"], true);
-    assert_eq!(
-        app.get("/api/v1/me", Some(&user.access)).await.code(),
-        "token_invalid"
-    );
+    assert_eq!(app.me(&user.access).await.code(), "token_invalid");
     assert_eq!(
         app.login("se.bi.khoa", PASSWORD).await.code(),
         "invalid_credentials"
     );
-    let refresh = app
-        .post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refresh_token": user.refresh}),
-        )
-        .await;
+    let refresh = app.refresh(&user.refresh).await;
     assert_eq!(refresh.status, 401);
 }
 
@@ -554,46 +412,38 @@ async fn admins_change_roles_and_nobody_else_can() {
     let admin = app.admin().await;
     let user = app.register("se.la.btc").await;
     let stranger = app.register("stranger").await;
-    let path = format!("/api/v1/admin/users/{}", user.user_id);
+    let user_id = &user.user_id;
 
     let denied = app
-        .patch(&path, Some(&stranger.access), &json!({"role": "admin"}))
+        .update_user(&stranger, user_id, &json!({"role": "admin"}))
         .await;
     assert_eq!(denied.status, 403);
     assert_eq!(denied.code(), "forbidden");
     assert_eq!(
-        app.patch(&path, None, &json!({"role": "admin"}))
+        app.update_user(Anonymous, user_id, &json!({"role": "admin"}))
             .await
             .status,
         401
     );
 
     let bad = app
-        .patch(&path, Some(&admin.access), &json!({"role": "king"}))
+        .update_user(&admin, user_id, &json!({"role": "king"}))
         .await;
     assert_eq!(bad.status, 422);
     let promoted = app
-        .patch(&path, Some(&admin.access), &json!({"role": "organizer"}))
+        .update_user(&admin, user_id, &json!({"role": "organizer"}))
         .await;
     assert_eq!(promoted.status, 200);
     assert_eq!(promoted.body["role"], "organizer");
-    let me = app.get("/api/v1/me", Some(&user.access)).await;
+    let me = app.me(&user.access).await;
     assert_eq!(me.body["role"], "organizer");
 
     let missing = app
-        .patch(
-            "/api/v1/admin/users/no-such-user",
-            Some(&admin.access),
-            &json!({"role": "judge"}),
-        )
+        .update_user(&admin, "no-such-user", &json!({"role": "judge"}))
         .await;
     assert_eq!(missing.status, 404);
     let itself = app
-        .patch(
-            &format!("/api/v1/admin/users/{}", admin.user_id),
-            Some(&admin.access),
-            &json!({"disabled": true}),
-        )
+        .update_user(&admin, &admin.user_id, &json!({"disabled": true}))
         .await;
     assert_eq!(itself.status, 409);
 }
@@ -613,24 +463,12 @@ async fn an_admin_imports_a_school_of_two_hundred_students() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let units = "code,name,kind,parent_code\nQ1,Quận Một,district,\nP1,Phường Một,ward,Q1\nTHCS1,Trường THCS Một,school,P1\n8A,Lớp 8A,class,THCS1\n";
-    let imported = app
-        .post_raw(
-            "/api/v1/org-units/import",
-            Some(&admin.access),
-            "text/csv",
-            units,
-        )
-        .await;
+    let imported = app.import_org_units(&admin, units).await;
     assert_eq!(imported.status, 201, "{}", imported.text);
 
     let body = format!("\u{FEFF}{}", school_csv(200, "8A"));
     let response = app
-        .post_raw(
-            "/api/v1/admin/users/import",
-            Some(&admin.access),
-            "text/csv; charset=utf-8",
-            body,
-        )
+        .import_users(&admin, "text/csv; charset=utf-8", body)
         .await;
     assert_eq!(response.status, 201, "{}", response.text);
     assert_eq!(response.body["created"], 200);
@@ -648,20 +486,14 @@ async fn an_admin_imports_a_school_of_two_hundred_students() {
     let login = app.login("hs.005", otp).await;
     assert_eq!(login.status, 200, "{}", login.text);
     let session = session_of(&login);
-    let blocked = app
-        .patch("/api/v1/admin/users/x", Some(&session.access), &json!({}))
-        .await;
+    let blocked = app.update_user(&session, "x", &json!({})).await;
     assert_eq!(blocked.code(), "password_change_required");
     let changed = app
-        .patch(
-            "/api/v1/me/password",
-            Some(&session.access),
-            &json!({"current_password": otp, "new_password": "mật khẩu riêng của em"}),
-        )
+        .change_password(&session, otp, "mật khẩu riêng của em")
         .await;
     assert_eq!(changed.status, 204, "{}", changed.text);
     let again = session_of(&app.login("hs.005", "mật khẩu riêng của em").await);
-    let me = app.get("/api/v1/me", Some(&again.access)).await;
+    let me = app.me(&again.access).await;
     assert_eq!(me.body["must_change_password"], false);
 }
 
@@ -678,14 +510,7 @@ async fn a_bad_import_reports_every_row_and_writes_nothing() {
                ok.three,Ba,,emperor,\n\
                ok.four,Bốn,,,năm ngoái\n\
                OK.ONE,Trùng trong tệp,,,\n";
-    let response = app
-        .post_raw(
-            "/api/v1/admin/users/import",
-            Some(&admin.access),
-            "text/csv",
-            csv,
-        )
-        .await;
+    let response = app.import_users(&admin, "text/csv", csv).await;
     assert_eq!(response.status, 422, "{}", response.text);
     let rows = response.body["error"]["details"]["rows"]
         .as_array()
@@ -711,14 +536,7 @@ async fn a_bad_import_reports_every_row_and_writes_nothing() {
     }
     assert_eq!(app.login("ok.one", PASSWORD).await.status, 401);
     let participant = app.register("not.admin").await;
-    let denied = app
-        .post_raw(
-            "/api/v1/admin/users/import",
-            Some(&participant.access),
-            "text/csv",
-            csv,
-        )
-        .await;
+    let denied = app.import_users(&participant, "text/csv", csv).await;
     assert_eq!(denied.status, 403);
 }
 
@@ -726,7 +544,7 @@ async fn a_bad_import_reports_every_row_and_writes_nothing() {
 async fn admin_create_command_makes_a_working_admin() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let me = app.get("/api/v1/me", Some(&admin.access)).await;
+    let me = app.me(&admin.access).await;
     assert_eq!(me.body["role"], "admin");
     let weak = civiquiz::auth::admin::create_admin(
         &app.state.db,

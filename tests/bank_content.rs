@@ -8,8 +8,7 @@ use std::path::PathBuf;
 use civiquiz::banks::{Bank, Question, check_paths};
 use civiquiz::clock::Clock;
 use civiquiz::quizzes::grading::grade;
-use common::TestApp;
-use common::fixture::{MINUTE, at};
+use common::fixture::{BANK, MINUTE, Setup, at};
 use serde_json::json;
 
 fn shipped() -> Vec<Bank> {
@@ -104,7 +103,7 @@ fn the_banks_follow_digcomp_3_and_say_so() {
 /// A bank written to `dir` from the fixture bank with `edit` applied.
 fn variant(dir: &std::path::Path, name: &str, edit: impl Fn(String) -> String) -> PathBuf {
     let path = dir.join(name);
-    std::fs::write(&path, edit(common::fixture::BANK.to_owned())).expect("write bank");
+    std::fs::write(&path, edit(BANK.to_owned())).expect("write bank");
     path
 }
 
@@ -149,46 +148,26 @@ fn banks_check_refuses_a_question_another_bank_already_has() {
 
 #[tokio::test]
 async fn an_attempt_made_before_the_rebase_keeps_its_text_and_the_changed_question_a_new_version() {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
-    let organizer = app.user_with_role(&admin, "ban.to.chuc", "organizer").await;
+    let Setup { app, organizer, .. } = Setup::spawn().await;
     let old_bank = include_str!("fixtures/rebase/an-toan-so-2025.toml");
     let imported = app
-        .post_raw(
-            "/api/v1/banks/import",
-            Some(&organizer.access),
-            "application/toml",
-            old_bank,
-        )
+        .import_bank(&organizer, "", "application/toml", old_bank)
         .await;
     assert_eq!(imported.status, 200, "{}", imported.text);
     let now = app.clock.now_ms();
     let quiz = app
-        .post(
-            "/api/v1/quizzes",
-            Some(&organizer.access),
+        .create_quiz(
+            &organizer,
             &json!({"title": "Dữ liệu trẻ em", "opens_at": at(now - MINUTE), "closes_at": at(now + 60 * MINUTE),
                     "time_limit_s": 600, "max_attempts": 1, "rules": [{"bank": "an-toan-so", "count": 1}],
                     "review": "after_submit", "ranking": "best"}),
         )
         .await;
     let quiz_id = quiz.body["id"].as_str().expect("quiz id").to_owned();
-    let published = app
-        .post(
-            &format!("/api/v1/quizzes/{quiz_id}/publish"),
-            Some(&organizer.access),
-            &json!({}),
-        )
-        .await;
+    let published = app.publish_quiz(&organizer, &quiz_id).await;
     assert_eq!(published.status, 200, "{}", published.text);
     let student = app.register("hs.truoc").await;
-    let started = app
-        .post(
-            &format!("/api/v1/quizzes/{quiz_id}/attempts"),
-            Some(&student.access),
-            &json!({}),
-        )
-        .await;
+    let started = app.start_attempt(&student, &quiz_id).await;
     assert_eq!(started.status, 201, "{}", started.text);
     let attempt = started.body["id"].as_str().expect("attempt").to_owned();
     let old_prompt = started.body["questions"][0]["prompt"]["vi"]
@@ -203,20 +182,12 @@ async fn an_attempt_made_before_the_rebase_keeps_its_text_and_the_changed_questi
     )
     .expect("shipped bank");
     let updated = app
-        .post_raw(
-            "/api/v1/banks/import",
-            Some(&organizer.access),
-            "application/toml",
-            rebased,
-        )
+        .import_bank(&organizer, "", "application/toml", rebased)
         .await;
     assert_eq!(updated.status, 200, "{}", updated.text);
     assert_eq!(updated.body["updated"], 1, "{}", updated.text);
     let questions = app
-        .get(
-            "/api/v1/banks/an-toan-so/questions?limit=200",
-            Some(&organizer.access),
-        )
+        .bank_questions(&organizer, "an-toan-so", "?limit=200")
         .await;
     let current = questions.body["items"]
         .as_array()
@@ -233,20 +204,15 @@ async fn an_attempt_made_before_the_rebase_keeps_its_text_and_the_changed_questi
             .contains("Nghị định 13/2023")
     );
 
-    let view = app
-        .get(
-            &format!("/api/v1/attempts/{attempt}"),
-            Some(&student.access),
-        )
-        .await;
+    let view = app.attempt(&student, &attempt).await;
     assert_eq!(
         view.body["questions"][0]["prompt"]["vi"],
         old_prompt.as_str()
     );
     let submitted = app
-        .post(
-            &format!("/api/v1/attempts/{attempt}/submit"),
-            Some(&student.access),
+        .submit_attempt_with(
+            &student,
+            &attempt,
             &json!({"answers": {view.body["questions"][0]["id"].as_str().expect("id"): "c"}}),
         )
         .await;
@@ -255,12 +221,7 @@ async fn an_attempt_made_before_the_rebase_keeps_its_text_and_the_changed_questi
         submitted.body["score"], 1.0,
         "graded on the version it showed"
     );
-    let review = app
-        .get(
-            &format!("/api/v1/attempts/{attempt}/review"),
-            Some(&student.access),
-        )
-        .await;
+    let review = app.attempt_review(&student, &attempt).await;
     assert_eq!(
         review.body["questions"][0]["prompt"]["vi"],
         old_prompt.as_str()

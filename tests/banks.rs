@@ -2,7 +2,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{Session, TestApp};
+use common::fixture::Setup;
 use serde_json::json;
 
 const VALID: &str = include_str!("fixtures/banks/valid.toml");
@@ -12,32 +12,11 @@ fn shipped_banks() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("question-banks")
 }
 
-async fn organizer(app: &TestApp) -> Session {
-    let admin = app.admin().await;
-    app.user_with_role(&admin, "ban.to.chuc", "organizer").await
-}
-
-async fn import(
-    app: &TestApp,
-    token: &str,
-    query: &str,
-    content_type: &str,
-    body: &str,
-) -> common::Response {
-    app.post_raw(
-        &format!("/api/v1/banks/import{query}"),
-        Some(token),
-        content_type,
-        body.to_owned(),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn the_server_loads_the_shipped_banks_at_start() {
-    let app = TestApp::spawn_with(|config| config.banks_dir = Some(shipped_banks())).await;
-    let organizer = organizer(&app).await;
-    let banks = app.get("/api/v1/banks", Some(&organizer.access)).await;
+    let Setup { app, organizer, .. } =
+        Setup::spawn_with(|config| config.banks_dir = Some(shipped_banks())).await;
+    let banks = app.banks(&organizer).await;
     assert_eq!(banks.status, 200, "{}", banks.text);
     assert_eq!(banks.body["total"], 5);
     let items = banks.body["items"].as_array().expect("items");
@@ -78,25 +57,23 @@ async fn a_broken_bank_file_is_skipped_and_the_rest_load() {
     )
     .expect("write");
     let path = folder.path().to_owned();
-    let app = TestApp::spawn_with(|config| config.banks_dir = Some(path)).await;
-    let organizer = organizer(&app).await;
-    let banks = app.get("/api/v1/banks", Some(&organizer.access)).await;
+    let Setup { app, organizer, .. } =
+        Setup::spawn_with(|config| config.banks_dir = Some(path)).await;
+    let banks = app.banks(&organizer).await;
     assert_eq!(banks.body["total"], 1);
     assert_eq!(banks.body["items"][0]["question_count"], 5);
 }
 
 #[tokio::test]
 async fn organizers_read_questions_with_keys_and_nobody_else_does() {
-    let app = TestApp::spawn().await;
-    let organizer = organizer(&app).await;
-    let imported = import(&app, &organizer.access, "", "application/toml", VALID).await;
+    let Setup { app, organizer, .. } = Setup::spawn().await;
+    let imported = app
+        .import_bank(&organizer, "", "application/toml", VALID)
+        .await;
     assert_eq!(imported.status, 200, "{}", imported.text);
 
     let page = app
-        .get(
-            "/api/v1/banks/an-toan-so/questions?limit=2&offset=0",
-            Some(&organizer.access),
-        )
+        .bank_questions(&organizer, "an-toan-so", "?limit=2&offset=0")
         .await;
     assert_eq!(page.status, 200, "{}", page.text);
     assert_eq!(page.body["total"], 5);
@@ -113,34 +90,39 @@ async fn organizers_read_questions_with_keys_and_nobody_else_does() {
     assert_eq!(items[1]["answer"], json!(["a", "b", "d"]));
 
     let bad_page = app
-        .get(
-            "/api/v1/banks/an-toan-so/questions?limit=500",
-            Some(&organizer.access),
-        )
+        .bank_questions(&organizer, "an-toan-so", "?limit=500")
         .await;
     assert_eq!(bad_page.status, 422);
-    let missing = app
-        .get("/api/v1/banks/khong-co/questions", Some(&organizer.access))
-        .await;
+    let missing = app.bank_questions(&organizer, "khong-co", "").await;
     assert_eq!(missing.status, 404);
 
     let participant = app.register("hoc.sinh.to.mo").await;
-    for path in ["/api/v1/banks", "/api/v1/banks/an-toan-so/questions"] {
-        let response = app.get(path, Some(&participant.access)).await;
-        assert_eq!(response.status, 403, "{path}");
+    for (what, response) in [
+        ("banks", app.banks(&participant).await),
+        (
+            "questions",
+            app.bank_questions(&participant, "an-toan-so", "").await,
+        ),
+    ] {
+        assert_eq!(response.status, 403, "{what}");
         assert!(!response.text.contains("as-001"));
     }
-    let denied = import(&app, &participant.access, "", "application/toml", VALID).await;
+    let denied = app
+        .import_bank(&participant, "", "application/toml", VALID)
+        .await;
     assert_eq!(denied.status, 403);
 }
 
 #[tokio::test]
 async fn reimporting_versions_only_what_changed() {
-    let app = TestApp::spawn().await;
-    let organizer = organizer(&app).await;
-    let first = import(&app, &organizer.access, "", "application/toml", VALID).await;
+    let Setup { app, organizer, .. } = Setup::spawn().await;
+    let first = app
+        .import_bank(&organizer, "", "application/toml", VALID)
+        .await;
     assert_eq!(first.body["created"], 5, "{}", first.text);
-    let same = import(&app, &organizer.access, "", "application/toml", VALID).await;
+    let same = app
+        .import_bank(&organizer, "", "application/toml", VALID)
+        .await;
     assert_eq!(
         (
             same.body["created"].as_u64(),
@@ -150,15 +132,12 @@ async fn reimporting_versions_only_what_changed() {
     );
 
     let edited = VALID.replacen("answer = \"b\"", "answer = \"a\"", 1);
-    let changed = import(&app, &organizer.access, "", "application/toml", &edited).await;
+    let changed = app
+        .import_bank(&organizer, "", "application/toml", edited)
+        .await;
     assert_eq!(changed.body["updated"], 1, "{}", changed.text);
     assert_eq!(changed.body["unchanged"], 4);
-    let page = app
-        .get(
-            "/api/v1/banks/an-toan-so/questions",
-            Some(&organizer.access),
-        )
-        .await;
+    let page = app.bank_questions(&organizer, "an-toan-so", "").await;
     let first_question = &page.body["items"][0];
     assert_eq!(first_question["version"], 2);
     assert_eq!(first_question["answer"], "a");
@@ -171,8 +150,7 @@ async fn reimporting_versions_only_what_changed() {
 
 #[tokio::test]
 async fn a_bad_bank_file_is_refused_whole_with_lines() {
-    let app = TestApp::spawn().await;
-    let organizer = organizer(&app).await;
+    let Setup { app, organizer, .. } = Setup::spawn().await;
     let broken = VALID
         .replacen("competence = \"4.2\"", "competence = \"9.9\"", 1)
         .replacen(
@@ -180,7 +158,9 @@ async fn a_bad_bank_file_is_refused_whole_with_lines() {
             "answer = [\"a\", \"z\"]",
             1,
         );
-    let response = import(&app, &organizer.access, "", "application/toml", &broken).await;
+    let response = app
+        .import_bank(&organizer, "", "application/toml", broken)
+        .await;
     assert_eq!(response.status, 422, "{}", response.text);
     let errors = response.body["error"]["details"]["errors"]
         .as_array()
@@ -189,37 +169,37 @@ async fn a_bad_bank_file_is_refused_whole_with_lines() {
     assert!(errors.iter().all(|e| e["line"].as_u64().unwrap_or(0) > 0));
     assert!(errors.iter().any(|e| e["question_id"] == "as-001"));
     assert!(errors.iter().any(|e| e["question_id"] == "as-002"));
-    let banks = app.get("/api/v1/banks", Some(&organizer.access)).await;
+    let banks = app.banks(&organizer).await;
     assert_eq!(banks.body["total"], 0, "nothing was written");
 }
 
 #[tokio::test]
 async fn gift_imports_refuse_unsupported_kinds_unless_told_to_skip() {
-    let app = TestApp::spawn().await;
-    let organizer = organizer(&app).await;
-    let strict = import(
-        &app,
-        &organizer.access,
-        "?format=gift&slug=tu-moodle",
-        "text/plain",
-        GIFT,
-    )
-    .await;
+    let Setup { app, organizer, .. } = Setup::spawn().await;
+    let strict = app
+        .import_bank(
+            &organizer,
+            "?format=gift&slug=tu-moodle",
+            "text/plain",
+            GIFT,
+        )
+        .await;
     assert_eq!(strict.status, 422, "{}", strict.text);
     let errors = strict.body["error"]["details"]["errors"]
         .as_array()
         .expect("errors");
     assert_eq!(errors.len(), 4, "{errors:?}");
-    let banks = app.get("/api/v1/banks", Some(&organizer.access)).await;
+    let banks = app.banks(&organizer).await;
     assert_eq!(banks.body["total"], 0, "nothing was written");
 
-    let no_slug = import(&app, &organizer.access, "?format=gift", "text/plain", GIFT).await;
+    let no_slug = app
+        .import_bank(&organizer, "?format=gift", "text/plain", GIFT)
+        .await;
     assert_eq!(no_slug.status, 422);
     assert!(no_slug.body["error"]["details"]["fields"]["slug"].is_string());
 
-    let skipping = import(
-        &app,
-        &organizer.access,
+    let skipping = app.import_bank(
+        &organizer,
         "?format=gift&slug=tu-moodle&title=T%E1%BB%AB%20Moodle&competence=2.5&skip_unsupported=true",
         "text/plain",
         GIFT,
@@ -228,7 +208,7 @@ async fn gift_imports_refuse_unsupported_kinds_unless_told_to_skip() {
     assert_eq!(skipping.status, 200, "{}", skipping.text);
     assert_eq!(skipping.body["created"], 13);
     assert_eq!(skipping.body["skipped"].as_array().map(Vec::len), Some(4));
-    let banks = app.get("/api/v1/banks", Some(&organizer.access)).await;
+    let banks = app.banks(&organizer).await;
     assert_eq!(banks.body["items"][0]["title"]["vi"], "Từ Moodle");
     assert_eq!(banks.body["items"][0]["question_count"], 13);
 }

@@ -3,7 +3,7 @@ mod common;
 use civiquiz::clock::Clock;
 use common::fixture::setup;
 use common::sse::wait_for_event;
-use common::{PASSWORD, Response, TestApp};
+use common::{Anonymous, PASSWORD, Response, TestApp};
 use futures::StreamExt;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -36,7 +36,7 @@ async fn ranks_by_score_then_time_then_earlier_finish() {
         tie.text
     );
 
-    let board = s.board(&quiz, "").await;
+    let board = s.app.quiz_board(Anonymous, &quiz, "").await;
     assert_eq!(board.status, 200, "{}", board.text);
     assert_eq!(board.body["state"], "live");
     assert_eq!(board.body["total"], 4);
@@ -54,18 +54,21 @@ async fn ranks_by_score_then_time_then_earlier_finish() {
             .is_some_and(|r| r.starts_with("score descending"))
     );
 
-    let page = s.board(&quiz, "?offset=1&limit=2").await;
+    let page = s
+        .app
+        .quiz_board(Anonymous, &quiz, "?offset=1&limit=2")
+        .await;
     assert_eq!(names(&page), ["sau", "cham"]);
     assert_eq!(page.body["items"][0]["rank"], 2);
-    assert_eq!(s.board(&quiz, "?scope=planet").await.status, 422);
+    assert_eq!(
+        s.app
+            .quiz_board(Anonymous, &quiz, "?scope=planet")
+            .await
+            .status,
+        422
+    );
 
-    let me = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{quiz}/leaderboard/me"),
-            Some(&slow.access),
-        )
-        .await;
+    let me = s.app.my_quiz_standing(&slow, &quiz).await;
     assert_eq!(me.status, 200, "{}", me.text);
     assert_eq!(me.body["rank"], 3);
     assert_eq!(me.body["total"], 4);
@@ -88,15 +91,15 @@ async fn best_keeps_the_best_attempt_and_first_keeps_the_first() {
     s.attempt(&student, &best, 1, 10_000).await;
     s.attempt(&student, &first, 1, 10_000).await;
     s.attempt(&student, &first, 5, 60_000).await;
-    let best_board = s.board(&best, "").await;
+    let best_board = s.app.quiz_board(Anonymous, &best, "").await;
     assert_eq!(best_board.body["total"], 1);
     assert_eq!(best_board.body["items"][0]["score"], 8.0);
-    let first_board = s.board(&first, "").await;
+    let first_board = s.app.quiz_board(Anonymous, &first, "").await;
     assert_eq!(first_board.body["items"][0]["score"], 1.0);
     // A better later attempt does improve a `best` board.
     s.attempt(&student, &best, 5, 30_000).await;
     assert_eq!(
-        s.board(&best, "").await.body["items"][0]["duration_ms"],
+        s.app.quiz_board(Anonymous, &best, "").await.body["items"][0]["duration_ms"],
         30_000
     );
 }
@@ -123,42 +126,50 @@ async fn scopes_follow_the_org_tree_and_a_move_between_classes() {
         ("P", vec!["Chuyển Lớp", "Ở Lại"]),
         ("Q", vec!["Chuyển Lớp", "Ở Lại"]),
     ] {
-        let board = s.board(&quiz, &format!("?scope=org:{}", id_of(code))).await;
+        let board = s
+            .app
+            .quiz_board(Anonymous, &quiz, &format!("?scope=org:{}", id_of(code)))
+            .await;
         assert_eq!(names(&board), expected, "scope {code}");
     }
     assert_eq!(
-        s.board(&quiz, "").await.body["items"][0]["org_unit"]["name"],
+        s.app.quiz_board(Anonymous, &quiz, "").await.body["items"][0]["org_unit"]["name"],
         "Lớp 8A"
     );
 
     let moved = s
         .app
-        .patch(
-            &format!("/api/v1/admin/users/{}", student.user_id),
-            Some(&s.admin.access),
+        .update_user(
+            &s.admin,
+            &student.user_id,
             &json!({"org_unit_id": id_of("B")}),
         )
         .await;
     assert_eq!(moved.status, 200, "{}", moved.text);
     assert_eq!(
-        names(&s.board(&quiz, &format!("?scope=org:{}", id_of("A"))).await),
+        names(
+            &s.app
+                .quiz_board(Anonymous, &quiz, &format!("?scope=org:{}", id_of("A")))
+                .await
+        ),
         ["Ở Lại"]
     );
     assert_eq!(
-        names(&s.board(&quiz, &format!("?scope=org:{}", id_of("B"))).await),
+        names(
+            &s.app
+                .quiz_board(Anonymous, &quiz, &format!("?scope=org:{}", id_of("B")))
+                .await
+        ),
         ["Chuyển Lớp"]
     );
     assert_eq!(
-        s.board(&quiz, "").await.body["items"][0]["org_unit"]["name"],
+        s.app.quiz_board(Anonymous, &quiz, "").await.body["items"][0]["org_unit"]["name"],
         "Lớp 8B"
     );
 
     let wards = s
         .app
-        .get(
-            &format!("/api/v1/quizzes/{quiz}/leaderboard/org-units?kind=class"),
-            None,
-        )
+        .quiz_board_units(Anonymous, &quiz, "?kind=class")
         .await;
     assert_eq!(wards.status, 200, "{}", wards.text);
     let classes = wards.body["items"].as_array().expect("items");
@@ -172,25 +183,12 @@ async fn scopes_follow_the_org_tree_and_a_move_between_classes() {
     assert_eq!(classes[0]["mean_score"], 8.0);
 }
 
-async fn first_standings(
-    app: &TestApp,
-    quiz: &str,
-    last_event_id: Option<&str>,
-) -> reqwest::Response {
-    let path = format!("/api/v1/quizzes/{quiz}/leaderboard/stream");
-    common::sse::open(app, &path, None, last_event_id).await
-}
-
 #[tokio::test]
 async fn a_freeze_holds_on_every_public_endpoint_while_each_sees_her_own_result() {
     let s = setup().await;
     let event = s
         .app
-        .post(
-            "/api/v1/events",
-            Some(&s.organizer.access),
-            &json!({"title": "Tuần lễ", "starts_at": "2022-10-01T00:00:00Z", "ends_at": "2030-10-07T00:00:00Z"}),
-        )
+        .create_event(&s.organizer, &json!({"title": "Tuần lễ", "starts_at": "2022-10-01T00:00:00Z", "ends_at": "2030-10-07T00:00:00Z"}))
         .await;
     let event_id = event.body["id"].as_str().expect("id").to_owned();
     let quiz = s.board_quiz(json!({"event_id": event_id})).await;
@@ -203,35 +201,20 @@ async fn a_freeze_holds_on_every_public_endpoint_while_each_sees_her_own_result(
     s.app.clock.advance_ms(1000);
     s.attempt(&late, &quiz, 5, 30_000).await;
 
-    let board = s.board(&quiz, "").await;
+    let board = s.app.quiz_board(Anonymous, &quiz, "").await;
     assert_eq!(board.body["state"], "frozen");
     assert_eq!(names(&board), ["som"]);
-    let units = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{quiz}/leaderboard/org-units?kind=ward"),
-            None,
-        )
-        .await;
+    let units = s.app.quiz_board_units(Anonymous, &quiz, "?kind=ward").await;
     assert_eq!(units.body["state"], "frozen");
-    let events = s
-        .app
-        .get(&format!("/api/v1/events/{event_id}/leaderboard"), None)
-        .await;
+    let events = s.app.event_board(Anonymous, &event_id).await;
     assert_eq!(events.status, 200, "{}", events.text);
     assert_eq!(events.body["total"], 1);
     assert_eq!(events.body["items"][0]["display_name"], "som");
-    let mut stream = first_standings(&s.app, &quiz, None).await;
+    let mut stream = s.app.quiz_board_stream(Anonymous, &quiz, None).await;
     let (_, standings) = wait_for_event(&mut stream, |_| true).await;
     assert_eq!(standings["total"], 1, "{standings}");
     // The late student still sees her own, current result.
-    let me = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{quiz}/leaderboard/me"),
-            Some(&late.access),
-        )
-        .await;
+    let me = s.app.my_quiz_standing(&late, &quiz).await;
     assert_eq!(me.body["state"], "frozen");
     assert_eq!(me.body["rank"], 1);
     assert_eq!(me.body["entry"]["score"], 8.0);
@@ -239,20 +222,19 @@ async fn a_freeze_holds_on_every_public_endpoint_while_each_sees_her_own_result(
     assert_eq!(s.set_state(&quiz, "live").await.status, 200);
     let (_, live) = wait_for_event(&mut stream, |v| v["total"] == 2).await;
     assert_eq!(live["items"][0]["display_name"], "muon");
-    assert_eq!(names(&s.board(&quiz, "").await), ["muon", "som"]);
+    assert_eq!(
+        names(&s.app.quiz_board(Anonymous, &quiz, "").await),
+        ["muon", "som"]
+    );
 
     assert_eq!(s.set_state(&quiz, "hidden").await.status, 200);
-    let hidden = s.board(&quiz, "").await;
+    let hidden = s.app.quiz_board(Anonymous, &quiz, "").await;
     assert_eq!(hidden.body["state"], "hidden");
     assert_eq!(hidden.body["total"], 0);
     let participant = s.app.register("ai.do").await;
     let denied = s
         .app
-        .post(
-            &format!("/api/v1/quizzes/{quiz}/leaderboard/state"),
-            Some(&participant.access),
-            &json!({"state": "live"}),
-        )
+        .set_quiz_board_state(&participant, &quiz, "live")
         .await;
     assert_eq!(denied.status, 403);
 }
@@ -266,13 +248,7 @@ async fn publication_is_immutable_and_verifiable() {
         s.attempt(&student, &quiz, *right, 40_000).await;
     }
     assert_eq!(
-        s.app
-            .get(
-                &format!("/api/v1/quizzes/{quiz}/leaderboard/published"),
-                None
-            )
-            .await
-            .status,
+        s.app.published_quiz_board(Anonymous, &quiz).await.status,
         404
     );
     assert_eq!(s.set_state(&quiz, "frozen").await.status, 200);
@@ -282,13 +258,7 @@ async fn publication_is_immutable_and_verifiable() {
     assert_eq!(published.status, 200, "{}", published.text);
     assert_eq!(published.body["state"], "published");
 
-    let snapshot = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{quiz}/leaderboard/published"),
-            None,
-        )
-        .await;
+    let snapshot = s.app.published_quiz_board(Anonymous, &quiz).await;
     assert_eq!(snapshot.status, 200, "{}", snapshot.text);
     let document = snapshot.body["snapshot"].as_str().expect("snapshot");
     assert_eq!(
@@ -310,17 +280,14 @@ async fn publication_is_immutable_and_verifiable() {
     // Publishing again changes nothing; leaving publication is refused.
     s.app.clock.advance_ms(5000);
     assert_eq!(s.set_state(&quiz, "published").await.status, 200);
-    let again = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{quiz}/leaderboard/published"),
-            None,
-        )
-        .await;
+    let again = s.app.published_quiz_board(Anonymous, &quiz).await;
     assert_eq!(again.body["sha256"], snapshot.body["sha256"]);
     assert_eq!(again.body["snapshot"], snapshot.body["snapshot"]);
     assert_eq!(s.set_state(&quiz, "live").await.status, 409);
-    assert_eq!(names(&s.board(&quiz, "").await), ["hs.0", "hs.2", "hs.1"]);
+    assert_eq!(
+        names(&s.app.quiz_board(Anonymous, &quiz, "").await),
+        ["hs.0", "hs.2", "hs.1"]
+    );
 }
 
 #[tokio::test]
@@ -331,7 +298,7 @@ async fn a_lost_board_is_rebuilt_from_the_database() {
         let student = s.app.register(&format!("hs.{i}")).await;
         s.attempt(&student, &quiz, *right, 40_000).await;
     }
-    let before = s.board(&quiz, "").await;
+    let before = s.app.quiz_board(Anonymous, &quiz, "").await;
     assert_eq!(names(&before), ["hs.1", "hs.2", "hs.0"]);
     // Redis loses everything of this server (every key under its prefix), or the process
     // restarts and its in-process boards are gone.
@@ -365,13 +332,13 @@ async fn a_lost_board_is_rebuilt_from_the_database() {
     }
     // (Not the page this process kept for a second: the board itself.)
     s.app.state.board_pages.invalidate(&quiz);
-    let after = s.board(&quiz, "").await;
+    let after = s.app.quiz_board(Anonymous, &quiz, "").await;
     assert_eq!(after.body["items"], before.body["items"]);
     // A submission after the loss lands on the rebuilt board.
     let next = s.app.register("hs.3").await;
     s.attempt(&next, &quiz, 5, 10_000).await;
     assert_eq!(
-        names(&s.board(&quiz, "").await),
+        names(&s.app.quiz_board(Anonymous, &quiz, "").await),
         ["hs.3", "hs.1", "hs.2", "hs.0"]
     );
 }
@@ -387,7 +354,7 @@ async fn a_stream_on_one_process_sees_a_submission_graded_on_another() {
     let dir = tempfile::tempdir().expect("dir");
     let other = TestApp::serve(s.app.config.clone(), dir).await;
     other.clock.set_ms(s.app.clock.now_ms());
-    let mut stream = first_standings(&other, &quiz, None).await;
+    let mut stream = other.quiz_board_stream(Anonymous, &quiz, None).await;
     let (first_id, initial) = wait_for_event(&mut stream, |_| true).await;
     assert_eq!(initial["total"], 0);
     let student = s.app.register("xa.xoi").await;
@@ -395,7 +362,9 @@ async fn a_stream_on_one_process_sees_a_submission_graded_on_another() {
     let (_, update) = wait_for_event(&mut stream, |v| v["total"] == 1).await;
     assert_eq!(update["items"][0]["display_name"], "xa.xoi");
     // Resuming with the last id seen sends the current standings only if they changed.
-    let mut resumed = first_standings(&other, &quiz, Some(&first_id)).await;
+    let mut resumed = other
+        .quiz_board_stream(Anonymous, &quiz, Some(&first_id))
+        .await;
     let (_, current) = wait_for_event(&mut resumed, |_| true).await;
     assert_eq!(current["total"], 1);
     drop(stream);

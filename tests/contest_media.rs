@@ -9,10 +9,10 @@ mod probe_support;
 
 use std::time::{Duration, Instant};
 
-use common::contests::{Backend, ContestApp, MINUTE, at, fixture, sha256_hex};
+use common::contests::{fixture, sha256_hex};
+use common::fixture::{Backend, MINUTE, Setup, at};
 use futures::StreamExt;
 use object_store::{ObjectStoreExt, PutPayload};
-use reqwest::Method;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -44,7 +44,7 @@ on_both_backends!(
 );
 
 /// Nothing stored but what `expected_objects` says, and no staging leftovers.
-async fn assert_clean(c: &ContestApp, expected_objects: usize) {
+async fn assert_clean(c: &Setup, expected_objects: usize) {
     // Cleanup of a dropped request happens on its own task: give it a moment.
     let started = Instant::now();
     loop {
@@ -68,7 +68,7 @@ async fn assert_clean(c: &ContestApp, expected_objects: usize) {
 }
 
 async fn recordings_from_browsers_and_phones_are_accepted_and_replayed(backend: Backend) {
-    let Some(c) = ContestApp::spawn_on(backend).await else {
+    let Some(c) = Setup::spawn_on(backend).await else {
         return;
     };
     let contest = c.contest_with(json!({"max_entries_per_user": 1})).await;
@@ -95,11 +95,7 @@ async fn recordings_from_browsers_and_phones_are_accepted_and_replayed(backend: 
             .app
             .send(
                 c.app
-                    .request(
-                        Method::PUT,
-                        &format!("/api/v1/entries/{entry}/media"),
-                        Some(&an.access),
-                    )
+                    .upload_request(&an, &entry)
                     .query(&[("filename", format!("Bài dự thi của tôi - {file}"))])
                     .header("content-type", "image/png")
                     .body(bytes.clone()),
@@ -116,9 +112,7 @@ async fn recordings_from_browsers_and_phones_are_accepted_and_replayed(backend: 
 
         let played = c
             .app
-            .client
-            .get(c.app.url(&format!("/api/v1/entries/{entry}/media/{media}")))
-            .bearer_auth(&an.access)
+            .media_request(&an, &entry, &media)
             .send()
             .await
             .expect("play");
@@ -138,20 +132,11 @@ async fn recordings_from_browsers_and_phones_are_accepted_and_replayed(backend: 
         // Replacing the recording deletes the old object; its id is gone.
         assert_clean(&c, 1).await;
         if let Some(old) = previous.replace(media) {
-            let gone = c
-                .app
-                .get(
-                    &format!("/api/v1/entries/{entry}/media/{old}"),
-                    Some(&an.access),
-                )
-                .await;
+            let gone = c.app.media(&an, &entry, &old).await;
             assert_eq!(gone.status, 404);
         }
     }
-    let view = c
-        .app
-        .get(&format!("/api/v1/entries/{entry}"), Some(&an.access))
-        .await;
+    let view = c.app.entry(&an, &entry).await;
     assert_eq!(view.body["media"]["content_type"], "audio/wav");
     assert_eq!(
         view.body["media"]["display_name"],
@@ -160,10 +145,10 @@ async fn recordings_from_browsers_and_phones_are_accepted_and_replayed(backend: 
 }
 
 async fn ffmpeg_recordings_are_checked_for_duration(backend: Backend) {
-    if common::contests::skip_without_ffmpeg() {
+    if probe_support::skip_without_ffmpeg() {
         return;
     }
-    let Some(c) = ContestApp::spawn_on(backend).await else {
+    let Some(c) = Setup::spawn_on(backend).await else {
         return;
     };
     let contest = c
@@ -182,7 +167,10 @@ async fn ffmpeg_recordings_are_checked_for_duration(backend: Backend) {
         let path = probe_support::generate_scratch(probe_support::recipe(recipe), seconds);
         let bytes = std::fs::read(&path).expect("generated");
         let _ = std::fs::remove_file(&path);
-        let uploaded = c.upload(&an, &entry, bytes, Some("phone.mp4")).await;
+        let uploaded = c
+            .app
+            .upload_media(&an, &entry, bytes, Some("phone.mp4"))
+            .await;
         if accepted {
             assert_eq!(uploaded.status, 201, "{recipe}: {}", uploaded.text);
             let ms = uploaded.body["duration_ms"].as_i64().expect("duration");
@@ -197,14 +185,18 @@ async fn ffmpeg_recordings_are_checked_for_duration(backend: Backend) {
     for second in 0..10 {
         lying.extend(probe_support::webm_cluster(second * 1000, 50, 20, 10));
     }
-    let refused = c.upload(&an, &entry, lying, Some("short.webm")).await;
+    let refused = c
+        .app
+        .upload_media(&an, &entry, lying, Some("short.webm"))
+        .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert_eq!(refused.code(), "media_too_long");
     // Audio-only contests refuse video.
     let audio_only = c.contest_with(json!({"media": ["audio"]})).await;
     let entry = c.entry(&an, &audio_only).await;
     let refused = c
-        .upload(
+        .app
+        .upload_media(
             &an,
             &entry,
             fixture("webm_vp8_opus_mediarecorder.webm"),
@@ -216,7 +208,7 @@ async fn ffmpeg_recordings_are_checked_for_duration(backend: Backend) {
 }
 
 async fn hostile_files_leave_nothing_behind(backend: Backend) {
-    let Some(c) = ContestApp::spawn_on(backend).await else {
+    let Some(c) = Setup::spawn_on(backend).await else {
         return;
     };
     let contest = c.contest().await;
@@ -232,20 +224,22 @@ async fn hostile_files_leave_nothing_behind(backend: Backend) {
         ("empty.webm", Vec::new()),
         ("text.mp3", "Xin chào các bạn".repeat(400).into_bytes()),
     ] {
-        let refused = c.upload(&an, &entry, bytes, Some(name)).await;
+        let refused = c.app.upload_media(&an, &entry, bytes, Some(name)).await;
         assert_eq!(refused.status, 415, "{name}: {}", refused.text);
         assert_eq!(refused.code(), "unsupported_media_type");
     }
     // A WebM cut inside its headers is damaged; one cut later plays what it has.
     let webm = fixture("webm_vp8_opus_mediarecorder.webm");
     let refused = c
-        .upload(&an, &entry, webm[..200].to_vec(), Some("cut.webm"))
+        .app
+        .upload_media(&an, &entry, webm[..200].to_vec(), Some("cut.webm"))
         .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert_eq!(refused.code(), "media_malformed");
     assert_clean(&c, 0).await;
     let half = c
-        .upload(
+        .app
+        .upload_media(
             &an,
             &entry,
             webm[..webm.len() / 2].to_vec(),
@@ -256,7 +250,8 @@ async fn hostile_files_leave_nothing_behind(backend: Backend) {
     assert!(half.body["duration_ms"].as_i64().expect("ms") < 1000);
     // `../` in the file name is display text only; the key is the server's.
     let named = c
-        .upload(&an, &entry, webm.clone(), Some("../../../etc/passwd.webm"))
+        .app
+        .upload_media(&an, &entry, webm.clone(), Some("../../../etc/passwd.webm"))
         .await;
     assert_eq!(named.status, 201, "{}", named.text);
     assert_eq!(named.body["display_name"], "passwd.webm");
@@ -287,13 +282,13 @@ async fn raw_exchange(app: &common::TestApp, head: &str, body: &[u8], hang_up: b
 }
 
 async fn oversized_and_interrupted_uploads_leave_nothing_behind(backend: Backend) {
-    let Some(c) = ContestApp::spawn_on(backend).await else {
+    let Some(c) = Setup::spawn_on(backend).await else {
         return;
     };
     let contest = c.contest_with(json!({"max_bytes": 100_000})).await;
     let an = c.entrant("an").await;
     let entry = c.entry(&an, &contest).await;
-    let path = format!("/api/v1/entries/{entry}/media");
+    let path = common::path::entry_media(&entry);
     let webm = fixture("webm_vp8_opus_mediarecorder.webm");
     let mut long = webm.clone();
     while long.len() < 150_000 {
@@ -335,7 +330,7 @@ async fn oversized_and_interrupted_uploads_leave_nothing_behind(backend: Backend
         .app
         .send(
             c.app
-                .request(Method::PUT, &path, Some(&an.access))
+                .upload_request(&an, &entry)
                 .body(reqwest::Body::wrap_stream(futures::stream::iter(chunks))),
         )
         .await;
@@ -355,27 +350,24 @@ async fn oversized_and_interrupted_uploads_leave_nothing_behind(backend: Backend
     ];
     let result = c
         .app
-        .request(Method::PUT, &path, Some(&an.access))
+        .upload_request(&an, &entry)
         .body(reqwest::Body::wrap_stream(futures::stream::iter(failing)))
         .send()
         .await;
     assert!(result.is_err(), "the client gives up");
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_clean(&c, 0).await;
-    let view = c
-        .app
-        .get(&format!("/api/v1/entries/{entry}"), Some(&an.access))
-        .await;
+    let view = c.app.entry(&an, &entry).await;
     assert!(view.body["media"].is_null(), "{}", view.text);
 
     // After all that, a good upload still works.
-    let ok = c.upload(&an, &entry, webm, None).await;
+    let ok = c.app.upload_media(&an, &entry, webm, None).await;
     assert_eq!(ok.status, 201, "{}", ok.text);
     assert_clean(&c, 1).await;
 }
 
 async fn ranges_etags_and_headers(backend: Backend) {
-    let Some(c) = ContestApp::spawn_on(backend).await else {
+    let Some(c) = Setup::spawn_on(backend).await else {
         return;
     };
     let contest = c.contest().await;
@@ -384,13 +376,13 @@ async fn ranges_etags_and_headers(backend: Backend) {
     let bytes = fixture("mp4_h264_aac.mp4");
     let len = bytes.len();
     let uploaded = c
-        .upload(&an, &entry, bytes.clone(), Some("../Quay \"lén\"\r\n.mp4"))
+        .app
+        .upload_media(&an, &entry, bytes.clone(), Some("../Quay \"lén\"\r\n.mp4"))
         .await;
     assert_eq!(uploaded.status, 201, "{}", uploaded.text);
     let media = uploaded.body["media_id"].as_str().expect("id").to_owned();
-    let url = c.app.url(&format!("/api/v1/entries/{entry}/media/{media}"));
     let get = |range: Option<&str>| {
-        let mut request = c.app.client.get(&url).bearer_auth(&an.access);
+        let mut request = c.app.media_request(&an, &entry, &media);
         if let Some(range) = range {
             request = request.header("range", range);
         }
@@ -479,9 +471,7 @@ async fn ranges_etags_and_headers(backend: Backend) {
 
     let cached = c
         .app
-        .client
-        .get(&url)
-        .bearer_auth(&an.access)
+        .media_request(&an, &entry, &media)
         .header("if-none-match", &etag)
         .send()
         .await
@@ -490,9 +480,7 @@ async fn ranges_etags_and_headers(backend: Backend) {
     // If-Range with another tag: the whole file.
     let stale = c
         .app
-        .client
-        .get(&url)
-        .bearer_auth(&an.access)
+        .media_request(&an, &entry, &media)
         .header("range", "bytes=0-0")
         .header("if-range", "\"something-else\"")
         .send()
@@ -502,7 +490,7 @@ async fn ranges_etags_and_headers(backend: Backend) {
 }
 
 async fn who_may_play_a_recording(backend: Backend) {
-    let Some(c) = ContestApp::spawn_on(backend).await else {
+    let Some(c) = Setup::spawn_on(backend).await else {
         return;
     };
     let contest = c.contest_with(json!({"judges_per_entry": 1})).await;
@@ -514,8 +502,8 @@ async fn who_may_play_a_recording(backend: Backend) {
     let media = c
         .upload_fixture(&an, &entry, "webm_opus_mediarecorder.webm")
         .await;
-    let entry_path = format!("/api/v1/entries/{entry}");
-    let media_path = format!("/api/v1/entries/{entry}/media/{media}");
+    let entry_path = common::path::entry(&entry);
+    let media_path = common::path::media(&entry, &media);
     let status = |path: String, token: Option<String>| {
         let app = &c.app;
         async move { app.get(&path, token.as_deref()).await.status }
@@ -540,20 +528,26 @@ async fn who_may_play_a_recording(backend: Backend) {
     let binh_entry = c.entry(&binh, &contest).await;
     assert_eq!(
         status(
-            format!("/api/v1/entries/{binh_entry}/media/{media}"),
+            common::path::media(&binh_entry, &media),
             Some(binh.access.clone())
         )
         .await,
         404
     );
     // Only the owner uploads.
-    let intruder = c.upload(&binh, &entry, fixture("mp3_cbr.mp3"), None).await;
+    let intruder = c
+        .app
+        .upload_media(&binh, &entry, fixture("mp3_cbr.mp3"), None)
+        .await;
     assert_eq!(intruder.status, 404);
 
-    assert_eq!(c.submit(&an, &entry).await.status, 200);
+    assert_eq!(c.app.submit_entry(&an, &entry).await.status, 200);
     // Submitted: still private, and the recording is locked.
     assert_eq!(status(media_path.clone(), None).await, 404);
-    let locked = c.upload(&an, &entry, fixture("mp3_cbr.mp3"), None).await;
+    let locked = c
+        .app
+        .upload_media(&an, &entry, fixture("mp3_cbr.mp3"), None)
+        .await;
     assert_eq!(locked.status, 409);
     assert_eq!(locked.code(), "already_submitted");
 
@@ -578,14 +572,14 @@ async fn who_may_play_a_recording(backend: Backend) {
         );
         assert_eq!(status(path.clone(), Some(judge.access.clone())).await, 200);
     }
-    let blind = c.app.get(&entry_path, Some(&judge.access)).await;
+    let blind = c.app.entry(&judge, &entry).await;
     assert!(blind.body.get("author").is_none(), "{}", blind.text);
     assert!(blind.body.get("consent").is_none(), "{}", blind.text);
     assert!(!blind.text.contains(&an.user_id) && !blind.text.contains("Bạn an"));
 }
 
 async fn the_janitor_removes_orphans(backend: Backend) {
-    let Some(c) = ContestApp::spawn_on(backend).await else {
+    let Some(c) = Setup::spawn_on(backend).await else {
         return;
     };
     // What a crash mid-upload leaves: an object noted in media_uploads, a staging file and
@@ -648,22 +642,28 @@ async fn the_janitor_removes_orphans(backend: Backend) {
 
 #[tokio::test]
 async fn uploads_follow_the_contest_window() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c
         .contest_with(json!({"closes_at": at(c.now() + 10 * MINUTE)}))
         .await;
     let an = c.entrant("an").await;
     let entry = c.entry(&an, &contest).await;
     c.app.clock.advance_ms(11 * MINUTE);
-    let late = c.upload(&an, &entry, fixture("mp3_cbr.mp3"), None).await;
+    let late = c
+        .app
+        .upload_media(&an, &entry, fixture("mp3_cbr.mp3"), None)
+        .await;
     assert_eq!(late.status, 409);
     assert_eq!(late.code(), "contest_closed");
-    assert_eq!(c.submit(&an, &entry).await.code(), "contest_closed");
+    assert_eq!(
+        c.app.submit_entry(&an, &entry).await.code(),
+        "contest_closed"
+    );
 }
 
 #[tokio::test]
 async fn an_upload_slower_than_the_orphan_age_is_never_taken_for_an_orphan() {
-    let c = ContestApp::spawn_with(|config| config.media.orphan_age = Duration::from_secs(1)).await;
+    let c = Setup::spawn_with(|config| config.media.orphan_age = Duration::from_secs(1)).await;
     let contest = c.contest().await;
     let an = c.entrant("an").await;
     let entry = c.entry(&an, &contest).await;
@@ -679,11 +679,7 @@ async fn an_upload_slower_than_the_orphan_age_is_never_taken_for_an_orphan() {
     ));
     let upload = c.app.send(
         c.app
-            .request(
-                Method::PUT,
-                &format!("/api/v1/entries/{entry}/media"),
-                Some(&an.access),
-            )
+            .upload_request(&an, &entry)
             .header("content-type", "audio/wav")
             .body(reqwest::Body::wrap_stream(body)),
     );

@@ -6,18 +6,16 @@ mod common;
 
 use std::collections::{BTreeSet, HashMap};
 
-use common::Session;
-use common::contests::{ContestApp, MINUTE, at, sha256_hex};
+use common::contests::sha256_hex;
+use common::fixture::{MINUTE, Setup, at};
+use common::{Anonymous, Session, path};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn contests_are_defined_by_organizers_and_read_by_anyone() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let an = c.entrant("an").await;
-    let forbidden = c
-        .app
-        .post("/api/v1/contests", Some(&an.access), &c.contest_body())
-        .await;
+    let forbidden = c.app.create_contest(&an, &c.contest_body()).await;
     assert_eq!(forbidden.status, 403);
 
     let mut bad = c.contest_body();
@@ -27,10 +25,7 @@ async fn contests_are_defined_by_organizers_and_read_by_anyone() {
     bad["criteria"] = json!([{"key": "Nội dung", "title": "", "weight": 0, "max_points": -1}]);
     bad["judges_per_entry"] = json!(0);
     bad["voting"] = json!({"enabled": true});
-    let refused = c
-        .app
-        .post("/api/v1/contests", Some(&c.organizer.access), &bad)
-        .await;
+    let refused = c.app.create_contest(&c.organizer, &bad).await;
     assert_eq!(refused.status, 422, "{}", refused.text);
     let fields = refused.body["error"]["details"]["fields"]
         .as_object()
@@ -50,29 +45,25 @@ async fn contests_are_defined_by_organizers_and_read_by_anyone() {
     }
     let unknown = c
         .app
-        .post(
-            "/api/v1/contests",
-            Some(&c.organizer.access),
-            &json!({"title": "x", "colour": "red"}),
-        )
+        .create_contest(&c.organizer, &json!({"title": "x", "colour": "red"}))
         .await;
     assert_eq!(unknown.status, 422);
 
     let id = c.contest().await;
-    let public = c.app.get(&format!("/api/v1/contests/{id}"), None).await;
+    let public = c.app.contest(Anonymous, &id).await;
     assert_eq!(public.status, 200);
     assert_eq!(public.body["state"], "open");
     assert_eq!(public.body["voting_open"], true);
     assert_eq!(public.body["results_state"], "hidden");
     assert_eq!(public.body["criteria"][0]["title"], "Nội dung");
-    let listed = c.app.get("/api/v1/contests", None).await;
+    let listed = c.app.contests(Anonymous).await;
     assert_eq!(listed.body["total"], 1);
 
     let edited = c
         .app
-        .patch(
-            &format!("/api/v1/contests/{id}"),
-            Some(&c.organizer.access),
+        .update_contest(
+            &c.organizer,
+            &id,
             &json!({"max_duration_s": 90, "title": "Công dân số — vòng 2"}),
         )
         .await;
@@ -81,28 +72,24 @@ async fn contests_are_defined_by_organizers_and_read_by_anyone() {
     assert_eq!(edited.body["media"], json!(["audio", "video"]));
     let missing = c
         .app
-        .get(
-            "/api/v1/contests/00000000-0000-0000-0000-000000000000",
-            None,
-        )
+        .contest(Anonymous, "00000000-0000-0000-0000-000000000000")
         .await;
     assert_eq!(missing.status, 404);
 }
 
 #[tokio::test]
 async fn minors_need_a_guardian_and_everyone_consents() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest().await;
-    let path = format!("/api/v1/contests/{contest}/entries");
     let child = c
         .app
         .register_with(json!({"username": "be.lan", "password": common::PASSWORD, "display_name": "Lan", "birth_year": 2014}))
         .await;
     let refused = c
         .app
-        .post(
-            &path,
-            Some(&child.access),
+        .create_entry(
+            &child,
+            &contest,
             &json!({"title": "Bài của Lan", "consent": {"entrant": true}}),
         )
         .await;
@@ -112,21 +99,13 @@ async fn minors_need_a_guardian_and_everyone_consents() {
     assert!(fields["consent.guardian_consent"].is_string(), "{fields}");
     let half = c
         .app
-        .post(
-            &path,
-            Some(&child.access),
-            &json!({"title": "Bài của Lan", "consent": {"entrant": true, "guardian_name": "Nguyễn Văn Hùng"}}),
-        )
+        .create_entry(&child, &contest, &json!({"title": "Bài của Lan", "consent": {"entrant": true, "guardian_name": "Nguyễn Văn Hùng"}}))
         .await;
     assert_eq!(half.status, 422);
     assert!(half.body["error"]["details"]["fields"]["consent.guardian_consent"].is_string());
     let accepted = c
         .app
-        .post(
-            &path,
-            Some(&child.access),
-            &json!({"title": "Bài của Lan", "consent": {"entrant": true, "guardian_name": "Nguye\u{0302}\u{0303}n Văn Hùng", "guardian_consent": true}}),
-        )
+        .create_entry(&child, &contest, &json!({"title": "Bài của Lan", "consent": {"entrant": true, "guardian_name": "Nguye\u{0302}\u{0303}n Văn Hùng", "guardian_consent": true}}))
         .await;
     assert_eq!(accepted.status, 201, "{}", accepted.text);
     assert_eq!(accepted.body["status"], "draft");
@@ -135,9 +114,9 @@ async fn minors_need_a_guardian_and_everyone_consents() {
     let adult = c.entrant("an").await;
     let no_consent = c
         .app
-        .post(
-            &path,
-            Some(&adult.access),
+        .create_entry(
+            &adult,
+            &contest,
             &json!({"title": "Bài", "consent": {"entrant": false}}),
         )
         .await;
@@ -150,7 +129,7 @@ async fn minors_need_a_guardian_and_everyone_consents() {
 
 #[tokio::test]
 async fn the_entry_limit_holds_under_concurrency() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest_with(json!({"max_entries_per_user": 2})).await;
     let an = c.entrant("an").await;
     let attempts = (0..10).map(|_| c.new_entry(&an, &contest));
@@ -175,7 +154,7 @@ async fn the_entry_limit_holds_under_concurrency() {
 
 #[tokio::test]
 async fn entries_open_and_close_with_the_contest() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let later = c
         .contest_with(
             json!({"opens_at": at(c.now() + MINUTE), "closes_at": at(c.now() + 10 * MINUTE)}),
@@ -186,20 +165,23 @@ async fn entries_open_and_close_with_the_contest() {
     c.app.clock.advance_ms(2 * MINUTE);
     let entry = c.entry(&an, &later).await;
     // Submitting needs a recording.
-    assert_eq!(c.submit(&an, &entry).await.status, 409);
+    assert_eq!(c.app.submit_entry(&an, &entry).await.status, 409);
     c.upload_fixture(&an, &entry, "ogg_opus.opus").await;
-    let submitted = c.submit(&an, &entry).await;
+    let submitted = c.app.submit_entry(&an, &entry).await;
     assert_eq!(submitted.status, 200);
     assert_eq!(submitted.body["status"], "submitted");
     // Repeating it is harmless.
-    assert_eq!(c.submit(&an, &entry).await.body["status"], "submitted");
+    assert_eq!(
+        c.app.submit_entry(&an, &entry).await.body["status"],
+        "submitted"
+    );
     c.app.clock.advance_ms(10 * MINUTE);
     assert_eq!(c.new_entry(&an, &later).await.code(), "contest_closed");
 }
 
 #[tokio::test]
 async fn moderation_decides_what_the_gallery_shows() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest().await;
     let an = c.entrant("an").await;
     let binh = c.entrant("binh").await;
@@ -207,18 +189,14 @@ async fn moderation_decides_what_the_gallery_shows() {
     assert_eq!(c.moderate(&draft, "approve", "").await.status, 409);
     let good = c.entry(&binh, &contest).await;
     c.upload_fixture(&binh, &good, "mp3_cbr.mp3").await;
-    c.submit(&binh, &good).await;
+    c.app.submit_entry(&binh, &good).await;
     let bad = c.entry(&an, &contest).await;
     c.upload_fixture(&an, &bad, "wav_pcm16.wav").await;
-    c.submit(&an, &bad).await;
+    c.app.submit_entry(&an, &bad).await;
 
     let participant_try = c
         .app
-        .post(
-            &format!("/api/v1/entries/{good}/moderation"),
-            Some(&an.access),
-            &json!({"decision": "approve"}),
-        )
+        .moderate_entry(&an, &good, &json!({"decision": "approve"}))
         .await;
     assert_eq!(participant_try.status, 403);
     let no_reason = c.moderate(&bad, "reject", "  ").await;
@@ -231,14 +209,10 @@ async fn moderation_decides_what_the_gallery_shows() {
     let rejected = c.moderate(&bad, "reject", "Không đúng chủ đề").await;
     assert_eq!(rejected.body["status"], "rejected");
     // The entrant sees why.
-    let own = c
-        .app
-        .get(&format!("/api/v1/entries/{bad}"), Some(&an.access))
-        .await;
+    let own = c.app.entry(&an, &bad).await;
     assert_eq!(own.body["moderation"]["reason"], "Không đúng chủ đề");
 
-    let gallery_path = format!("/api/v1/contests/{contest}/entries");
-    let public = c.app.get(&gallery_path, None).await;
+    let public = c.app.contest_entries(Anonymous, &contest, "").await;
     assert_eq!(public.body["total"], 1, "{}", public.text);
     assert_eq!(public.body["items"][0]["id"], good);
     assert_eq!(
@@ -248,39 +222,27 @@ async fn moderation_decides_what_the_gallery_shows() {
     // Asking for other statuses changes nothing for the public.
     let sneaky = c
         .app
-        .get(&format!("{gallery_path}?status=rejected"), Some(&an.access))
+        .contest_entries(&an, &contest, "?status=rejected")
         .await;
     assert_eq!(sneaky.body["total"], 1);
     assert_eq!(sneaky.body["items"][0]["id"], good);
-    let all = c.app.get(&gallery_path, Some(&c.organizer.access)).await;
+    let all = c.app.contest_entries(&c.organizer, &contest, "").await;
     assert_eq!(all.body["total"], 3);
     let rejected_only = c
         .app
-        .get(
-            &format!("{gallery_path}?status=rejected"),
-            Some(&c.organizer.access),
-        )
+        .contest_entries(&c.organizer, &contest, "?status=rejected")
         .await;
     assert_eq!(rejected_only.body["total"], 1);
     assert_eq!(rejected_only.body["items"][0]["id"], bad);
     let invalid = c
         .app
-        .get(
-            &format!("{gallery_path}?status=secret"),
-            Some(&c.organizer.access),
-        )
+        .contest_entries(&c.organizer, &contest, "?status=secret")
         .await;
     assert_eq!(invalid.status, 422);
 }
 
-async fn judge_loads(c: &ContestApp, contest: &str) -> HashMap<String, i64> {
-    let listed = c
-        .app
-        .get(
-            &format!("/api/v1/contests/{contest}/judges"),
-            Some(&c.organizer.access),
-        )
-        .await;
+async fn judge_loads(c: &Setup, contest: &str) -> HashMap<String, i64> {
+    let listed = c.app.judges(&c.organizer, contest).await;
     assert_eq!(listed.status, 200, "{}", listed.text);
     listed.body["items"]
         .as_array()
@@ -295,18 +257,15 @@ async fn judge_loads(c: &ContestApp, contest: &str) -> HashMap<String, i64> {
         .collect()
 }
 
-async fn queue(c: &ContestApp, judge: &Session) -> Value {
-    let queue = c
-        .app
-        .get("/api/v1/judging/queue", Some(&judge.access))
-        .await;
+async fn queue(c: &Setup, judge: &Session) -> Value {
+    let queue = c.app.judging_queue(judge).await;
     assert_eq!(queue.status, 200, "{}", queue.text);
     queue.body
 }
 
 #[tokio::test]
 async fn judging_is_balanced_blind_and_never_self_judging() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest_with(json!({"judges_per_entry": 2})).await;
     let judges = [
         c.judge("gk.mot").await,
@@ -343,10 +302,7 @@ async fn judging_is_balanced_blind_and_never_self_judging() {
         .as_str()
         .expect("entry")
         .to_owned();
-    let view = c
-        .app
-        .get(&format!("/api/v1/entries/{first}"), Some(&judges[0].access))
-        .await;
+    let view = c.app.entry(&judges[0], &first).await;
     assert!(view.body.get("author").is_none(), "{}", view.text);
     assert!(!view.text.contains("thi.sinh"));
     assert!(body["items"][0]["media"]["media_id"].is_string());
@@ -367,11 +323,7 @@ async fn judging_is_balanced_blind_and_never_self_judging() {
     let entrant_judge = &entrants[0];
     let promoted = c
         .app
-        .patch(
-            &format!("/api/v1/admin/users/{}", entrant_judge.user_id),
-            Some(&c.admin.access),
-            &json!({"role": "judge"}),
-        )
+        .update_user(&c.admin, &entrant_judge.user_id, &json!({"role": "judge"}))
         .await;
     assert_eq!(promoted.status, 200);
     assert_eq!(c.add_judge(&contest, entrant_judge).await.status, 201);
@@ -392,7 +344,7 @@ async fn judging_is_balanced_blind_and_never_self_judging() {
 
 #[tokio::test]
 async fn scores_are_bounded_weighted_and_rank_at_quorum() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest_with(json!({"judges_per_entry": 2})).await;
     let (j1, j2) = (c.judge("gk.mot").await, c.judge("gk.hai").await);
     c.add_judge(&contest, &j1).await;
@@ -401,70 +353,67 @@ async fn scores_are_bounded_weighted_and_rank_at_quorum() {
     let binh = c.entrant("binh").await;
     let entry_a = c.approved_entry(&an, &contest).await;
     let entry_b = c.approved_entry(&binh, &contest).await;
-    let score = |judge: &Session, entry: &str, body: Value| {
-        let path = format!("/api/v1/entries/{entry}/scores");
-        let token = judge.access.clone();
-        let app = &c.app;
-        async move {
-            app.send(
-                app.request(reqwest::Method::PUT, &path, Some(&token))
-                    .json(&body),
-            )
-            .await
-        }
-    };
-    let over = score(
-        &j1,
-        &entry_a,
-        json!({"scores": {"content": 11, "voice": 5}}),
-    )
-    .await;
+    let over = c
+        .app
+        .score_entry(
+            &j1,
+            &entry_a,
+            &json!({"scores": {"content": 11, "voice": 5}}),
+        )
+        .await;
     assert_eq!(over.status, 422);
     assert!(over.body["error"]["details"]["fields"]["scores.content"].is_string());
-    let missing = score(&j1, &entry_a, json!({"scores": {"content": 5}})).await;
+    let missing = c
+        .app
+        .score_entry(&j1, &entry_a, &json!({"scores": {"content": 5}}))
+        .await;
     assert!(missing.body["error"]["details"]["fields"]["scores.voice"].is_string());
-    let unknown = score(
-        &j1,
-        &entry_a,
-        json!({"scores": {"content": 5, "voice": 1, "style": 2}}),
-    )
-    .await;
+    let unknown = c
+        .app
+        .score_entry(
+            &j1,
+            &entry_a,
+            &json!({"scores": {"content": 5, "voice": 1, "style": 2}}),
+        )
+        .await;
     assert!(unknown.body["error"]["details"]["fields"]["scores.style"].is_string());
-    let negative = score(
-        &j1,
-        &entry_a,
-        json!({"scores": {"content": -1, "voice": 1}}),
-    )
-    .await;
+    let negative = c
+        .app
+        .score_entry(
+            &j1,
+            &entry_a,
+            &json!({"scores": {"content": -1, "voice": 1}}),
+        )
+        .await;
     assert_eq!(negative.status, 422);
     // Someone not assigned: not found.
     assert_eq!(
-        score(&an, &entry_b, json!({"scores": {"content": 5, "voice": 5}}))
+        c.app
+            .score_entry(
+                &an,
+                &entry_b,
+                &json!({"scores": {"content": 5, "voice": 5}})
+            )
             .await
             .status,
         404
     );
 
     // content weight 3 of 10 points, voice weight 1 of 5: (3·0.8 + 1·1.0)/4 = 85 %.
-    let first = score(
-        &j1,
-        &entry_a,
-        json!({"scores": {"content": 8, "voice": 5}, "comment": "Rõ ràng"}),
-    )
-    .await;
+    let first = c
+        .app
+        .score_entry(
+            &j1,
+            &entry_a,
+            &json!({"scores": {"content": 8, "voice": 5}, "comment": "Rõ ràng"}),
+        )
+        .await;
     assert_eq!(first.status, 200, "{}", first.text);
     assert!((first.body["percent"].as_f64().expect("present") - 85.0).abs() < 1e-9);
     c.app
-        .post(
-            &format!("/api/v1/contests/{contest}/results/state"),
-            Some(&c.organizer.access),
-            &json!({"state": "live"}),
-        )
+        .set_results_state(&c.organizer, &contest, "live")
         .await;
-    let board = c
-        .app
-        .get(&format!("/api/v1/contests/{contest}/leaderboard"), None)
-        .await;
+    let board = c.app.contest_board(Anonymous, &contest).await;
     assert_eq!(board.body["state"], "live");
     // One judge of two: not ranked yet.
     let a = board.body["items"]
@@ -478,28 +427,28 @@ async fn scores_are_bounded_weighted_and_rank_at_quorum() {
     assert_eq!(a["judged_by"], 1);
 
     // 100 % from the second judge: mean 92.5.
-    score(
-        &j2,
-        &entry_a,
-        json!({"scores": {"content": 10, "voice": 5}}),
-    )
-    .await;
-    score(
-        &j1,
-        &entry_b,
-        json!({"scores": {"content": 10, "voice": 5}}),
-    )
-    .await;
-    score(
-        &j2,
-        &entry_b,
-        json!({"scores": {"content": 10, "voice": 5}}),
-    )
-    .await;
-    let board = c
-        .app
-        .get(&format!("/api/v1/contests/{contest}/leaderboard"), None)
+    c.app
+        .score_entry(
+            &j2,
+            &entry_a,
+            &json!({"scores": {"content": 10, "voice": 5}}),
+        )
         .await;
+    c.app
+        .score_entry(
+            &j1,
+            &entry_b,
+            &json!({"scores": {"content": 10, "voice": 5}}),
+        )
+        .await;
+    c.app
+        .score_entry(
+            &j2,
+            &entry_b,
+            &json!({"scores": {"content": 10, "voice": 5}}),
+        )
+        .await;
+    let board = c.app.contest_board(Anonymous, &contest).await;
     let items = board.body["items"].as_array().expect("present");
     assert_eq!(items[0]["entry_id"], entry_b.as_str());
     assert_eq!(items[0]["rank"], 1);
@@ -520,9 +469,9 @@ async fn scores_are_bounded_weighted_and_rank_at_quorum() {
     // The rubric is locked once scored.
     let locked = c
         .app
-        .patch(
-            &format!("/api/v1/contests/{contest}"),
-            Some(&c.organizer.access),
+        .update_contest(
+            &c.organizer,
+            &contest,
             &json!({"criteria": [{"key": "x", "title": "X", "weight": 1, "max_points": 1}]}),
         )
         .await;
@@ -531,7 +480,7 @@ async fn scores_are_bounded_weighted_and_rank_at_quorum() {
 
 #[tokio::test]
 async fn one_vote_per_account_per_entry_while_voting_is_open() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c
         .contest_with(json!({"voting": {"enabled": true, "opens_at": at(c.now() + MINUTE), "closes_at": at(c.now() + 10 * MINUTE)}}))
         .await;
@@ -539,63 +488,29 @@ async fn one_vote_per_account_per_entry_while_voting_is_open() {
     let binh = c.entrant("binh").await;
     let chi = c.entrant("chi").await;
     let entry = c.approved_entry(&an, &contest).await;
-    let vote = |who: &Session| {
-        let path = format!("/api/v1/entries/{entry}/vote");
-        let token = who.access.clone();
-        let app = &c.app;
-        async move { app.post(&path, Some(&token), &json!({})).await }
-    };
-    assert_eq!(vote(&binh).await.code(), "voting_closed");
+    assert_eq!(c.app.vote(&binh, &entry).await.code(), "voting_closed");
     c.app.clock.advance_ms(2 * MINUTE);
-    assert_eq!(vote(&an).await.status, 403);
-    let first = vote(&binh).await;
+    assert_eq!(c.app.vote(&an, &entry).await.status, 403);
+    let first = c.app.vote(&binh, &entry).await;
     assert_eq!(first.status, 200, "{}", first.text);
     assert_eq!(first.body["votes"], 1);
-    assert_eq!(vote(&binh).await.body["votes"], 1);
+    assert_eq!(c.app.vote(&binh, &entry).await.body["votes"], 1);
     // Concurrent double clicks count once.
-    let (x, y) = futures::join!(vote(&chi), vote(&chi));
+    let (x, y) = futures::join!(c.app.vote(&chi, &entry), c.app.vote(&chi, &entry));
     assert_eq!((x.status, y.status), (200, 200));
-    let entry_view = c.app.get(&format!("/api/v1/entries/{entry}"), None).await;
+    let entry_view = c.app.entry(Anonymous, &entry).await;
     assert_eq!(entry_view.body["votes"], 2);
-    let withdrawn = c
-        .app
-        .send(c.app.request(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/entries/{entry}/vote"),
-            Some(&chi.access),
-        ))
-        .await;
+    let withdrawn = c.app.withdraw_vote(&chi, &entry).await;
     assert_eq!(withdrawn.body["votes"], 1);
     assert_eq!(withdrawn.body["voted"], false);
     // Unapproved entries take no votes; anonymous callers cannot vote.
     let draft = c.entry(&binh, &contest).await;
-    assert_eq!(
-        c.app
-            .post(
-                &format!("/api/v1/entries/{draft}/vote"),
-                Some(&chi.access),
-                &json!({})
-            )
-            .await
-            .status,
-        404
-    );
-    assert_eq!(
-        c.app
-            .post(&format!("/api/v1/entries/{entry}/vote"), None, &json!({}))
-            .await
-            .status,
-        401
-    );
+    assert_eq!(c.app.vote(&chi, &draft).await.status, 404);
+    assert_eq!(c.app.vote(Anonymous, &entry).await.status, 401);
     c.app.clock.advance_ms(10 * MINUTE);
-    assert_eq!(vote(&chi).await.code(), "voting_closed");
+    assert_eq!(c.app.vote(&chi, &entry).await.code(), "voting_closed");
     // The counts come from the vote table.
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM entry_votes WHERE entry_id = $1")
-        .bind(&entry)
-        .fetch_one(&c.app.state.db.pool)
-        .await
-        .expect("count");
-    assert_eq!(rows, 1);
+    assert_eq!(c.votes_in_table(&entry).await, 1);
 }
 
 fn canonical(value: &Value) -> String {
@@ -604,7 +519,7 @@ fn canonical(value: &Value) -> String {
 
 #[tokio::test]
 async fn results_go_hidden_live_frozen_published() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest_with(json!({"judges_per_entry": 1})).await;
     let judge = c.judge("gk.nhat").await;
     c.add_judge(&contest, &judge).await;
@@ -616,32 +531,20 @@ async fn results_go_hidden_live_frozen_published() {
     for (entry, points) in [(&a, 6), (&b, 9)] {
         let scored = c
             .app
-            .send(
-                c.app
-                    .request(
-                        reqwest::Method::PUT,
-                        &format!("/api/v1/entries/{entry}/scores"),
-                        Some(&judge.access),
-                    )
-                    .json(&json!({"scores": {"content": points, "voice": 5}})),
+            .score_entry(
+                &judge,
+                entry,
+                &json!({"scores": {"content": points, "voice": 5}}),
             )
             .await;
         assert_eq!(scored.status, 200, "{}", scored.text);
     }
-    let board_path = format!("/api/v1/contests/{contest}/leaderboard");
-    let state_path = format!("/api/v1/contests/{contest}/results/state");
-    let set = |state: &str| {
-        let body = json!({ "state": state });
-        let path = state_path.clone();
-        let token = c.organizer.access.clone();
-        let app = &c.app;
-        async move { app.post(&path, Some(&token), &body).await }
-    };
+    let set = |state: &'static str| c.app.set_results_state(&c.organizer, &contest, state);
 
-    let hidden = c.app.get(&board_path, None).await;
+    let hidden = c.app.contest_board(Anonymous, &contest).await;
     assert_eq!(hidden.body["state"], "hidden");
     assert_eq!(hidden.body["items"], json!([]));
-    let organizer_view = c.app.get(&board_path, Some(&c.organizer.access)).await;
+    let organizer_view = c.app.contest_board(&c.organizer, &contest).await;
     assert_eq!(
         organizer_view.body["items"]
             .as_array()
@@ -650,15 +553,12 @@ async fn results_go_hidden_live_frozen_published() {
         2
     );
     assert_eq!(
-        c.app
-            .post(&state_path, Some(&an.access), &json!({"state": "live"}))
-            .await
-            .status,
+        c.app.set_results_state(&an, &contest, "live").await.status,
         403
     );
 
     assert_eq!(set("live").await.status, 200);
-    let live = c.app.get(&board_path, None).await;
+    let live = c.app.contest_board(Anonymous, &contest).await;
     assert_eq!(live.body["items"][0]["entry_id"], b.as_str());
     assert_eq!(live.body["items"][0]["title"], "Bài dự thi");
     assert_eq!(live.body["items"][0]["votes"], 0);
@@ -666,43 +566,23 @@ async fn results_go_hidden_live_frozen_published() {
     let frozen = set("frozen").await;
     assert_eq!(frozen.status, 200);
     // After the freeze: a vote changes the live board only.
-    c.app
-        .post(
-            &format!("/api/v1/entries/{a}/vote"),
-            Some(&voter.access),
-            &json!({}),
-        )
-        .await;
-    let public = c.app.get(&board_path, None).await;
+    c.app.vote(&voter, &a).await;
+    let public = c.app.contest_board(Anonymous, &contest).await;
     assert_eq!(public.body["state"], "frozen");
     assert!(public.body["frozen_at"].is_string());
     assert_eq!(public.body["items"][1]["votes"], 0, "{}", public.text);
-    let organizer_view = c.app.get(&board_path, Some(&c.organizer.access)).await;
+    let organizer_view = c.app.contest_board(&c.organizer, &contest).await;
     assert_eq!(organizer_view.body["items"][1]["votes"], 1);
     // Scores are locked while frozen.
     let late = c
         .app
-        .send(
-            c.app
-                .request(
-                    reqwest::Method::PUT,
-                    &format!("/api/v1/entries/{a}/scores"),
-                    Some(&judge.access),
-                )
-                .json(&json!({"scores": {"content": 10, "voice": 5}})),
-        )
+        .score_entry(&judge, &a, &json!({"scores": {"content": 10, "voice": 5}}))
         .await;
     assert_eq!(late.status, 409);
 
     let published = set("published").await;
     assert_eq!(published.status, 200, "{}", published.text);
-    let snapshot = c
-        .app
-        .get(
-            &format!("/api/v1/contests/{contest}/leaderboard/published"),
-            None,
-        )
-        .await;
+    let snapshot = c.app.published_contest_board(Anonymous, &contest).await;
     assert_eq!(snapshot.status, 200);
     let sha = snapshot.body["sha256"].as_str().expect("sha");
     assert_eq!(
@@ -710,95 +590,47 @@ async fn results_go_hidden_live_frozen_published() {
         sha256_hex(canonical(&snapshot.body["items"]).as_bytes())
     );
     assert_eq!(snapshot.body["items"][1]["votes"], 1);
-    let public = c.app.get(&board_path, None).await;
+    let public = c.app.contest_board(Anonymous, &contest).await;
     assert_eq!(public.body["state"], "published");
     assert_eq!(public.body["sha256"], sha);
     // Immutable: no state change, no new votes in it.
     for state in ["live", "hidden", "frozen", "published"] {
         assert_eq!(set(state).await.status, 409, "{state}");
     }
-    c.app
-        .post(
-            &format!("/api/v1/entries/{b}/vote"),
-            Some(&voter.access),
-            &json!({}),
-        )
-        .await;
-    let again = c
-        .app
-        .get(
-            &format!("/api/v1/contests/{contest}/leaderboard/published"),
-            None,
-        )
-        .await;
+    c.app.vote(&voter, &b).await;
+    let again = c.app.published_contest_board(Anonymous, &contest).await;
     assert_eq!(again.body, snapshot.body);
 }
 
 // ---- Votes and results on the contest's board (Leaderboards interface) ----
 
-async fn cast(c: &ContestApp, who: &Session, entry: &str) -> common::Response {
-    c.app
-        .post(
-            &format!("/api/v1/entries/{entry}/vote"),
-            Some(&who.access),
-            &json!({}),
-        )
-        .await
-}
-
-async fn withdraw(c: &ContestApp, who: &Session, entry: &str) -> common::Response {
-    c.app
-        .send(c.app.request(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/entries/{entry}/vote"),
-            Some(&who.access),
-        ))
-        .await
-}
-
-async fn score(c: &ContestApp, judge: &Session, entry: &str, content: i64, voice: i64) {
+/// The judge's scores, which must be taken.
+async fn score(c: &Setup, judge: &Session, entry: &str, content: i64, voice: i64) {
     let scored = c
         .app
-        .send(
-            c.app
-                .request(
-                    reqwest::Method::PUT,
-                    &format!("/api/v1/entries/{entry}/scores"),
-                    Some(&judge.access),
-                )
-                .json(&json!({"scores": {"content": content, "voice": voice}})),
+        .score_entry(
+            judge,
+            entry,
+            &json!({"scores": {"content": content, "voice": voice}}),
         )
         .await;
     assert_eq!(scored.status, 200, "{}", scored.text);
 }
 
 /// `n` adult participants who vote.
-async fn voters(c: &ContestApp, n: usize) -> Vec<Session> {
+async fn voters(c: &Setup, n: usize) -> Vec<Session> {
     let names: Vec<String> = (0..n).map(|i| format!("khan.gia{i}")).collect();
     futures::future::join_all(names.iter().map(|name| c.entrant(name))).await
 }
 
-async fn set_results(c: &ContestApp, contest: &str, state: &str) {
-    let changed = c
-        .app
-        .post(
-            &format!("/api/v1/contests/{contest}/results/state"),
-            Some(&c.organizer.access),
-            &json!({ "state": state }),
-        )
-        .await;
+async fn set_results(c: &Setup, contest: &str, state: &str) {
+    let changed = c.app.set_results_state(&c.organizer, contest, state).await;
     assert_eq!(changed.status, 200, "{}", changed.text);
 }
 
 /// The organizer's view of the live board.
-async fn live_board(c: &ContestApp, contest: &str) -> Value {
-    let board = c
-        .app
-        .get(
-            &format!("/api/v1/contests/{contest}/leaderboard"),
-            Some(&c.organizer.access),
-        )
-        .await;
+async fn live_board(c: &Setup, contest: &str) -> Value {
+    let board = c.app.contest_board(&c.organizer, contest).await;
     assert_eq!(board.status, 200, "{}", board.text);
     board.body
 }
@@ -822,14 +654,11 @@ fn lines(board: &Value) -> Vec<(String, Value, Value, i64)> {
 
 /// Every count the API shows for `entry` (its own view, the gallery, the board) equals the
 /// vote table.
-async fn assert_counts_match_the_table(c: &ContestApp, contest: &str, entry: &str) -> i64 {
+async fn assert_counts_match_the_table(c: &Setup, contest: &str, entry: &str) -> i64 {
     let expected = c.votes_in_table(entry).await;
-    let view = c.app.get(&format!("/api/v1/entries/{entry}"), None).await;
+    let view = c.app.entry(Anonymous, entry).await;
     assert_eq!(view.body["votes"], expected, "entry view");
-    let gallery = c
-        .app
-        .get(&format!("/api/v1/contests/{contest}/entries"), None)
-        .await;
+    let gallery = c.app.contest_entries(Anonymous, contest, "").await;
     let listed = gallery.body["items"]
         .as_array()
         .expect("items")
@@ -849,12 +678,12 @@ async fn assert_counts_match_the_table(c: &ContestApp, contest: &str, entry: &st
 
 #[tokio::test]
 async fn twenty_voters_at_once_make_twenty_votes() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest().await;
     let an = c.entrant("an").await;
     let entry = c.approved_entry(&an, &contest).await;
     let voters = voters(&c, 20).await;
-    let results = futures::future::join_all(voters.iter().map(|v| cast(&c, v, &entry))).await;
+    let results = futures::future::join_all(voters.iter().map(|v| c.app.vote(v, &entry))).await;
     assert!(
         results.iter().all(|r| r.status == 200),
         "{:?}",
@@ -868,22 +697,23 @@ async fn twenty_voters_at_once_make_twenty_votes() {
 
 #[tokio::test]
 async fn one_voter_clicking_many_times_at_once_counts_once() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest().await;
     let an = c.entrant("an").await;
     let binh = c.entrant("binh").await;
     let entry = c.approved_entry(&an, &contest).await;
-    let clicks = futures::future::join_all((0..10).map(|_| cast(&c, &binh, &entry))).await;
+    let clicks = futures::future::join_all((0..10).map(|_| c.app.vote(&binh, &entry))).await;
     assert!(clicks.iter().all(|r| r.status == 200));
     assert_eq!(assert_counts_match_the_table(&c, &contest, &entry).await, 1);
-    let undone = futures::future::join_all((0..10).map(|_| withdraw(&c, &binh, &entry))).await;
+    let undone =
+        futures::future::join_all((0..10).map(|_| c.app.withdraw_vote(&binh, &entry))).await;
     assert!(undone.iter().all(|r| r.status == 200));
     assert_eq!(assert_counts_match_the_table(&c, &contest, &entry).await, 0);
 }
 
 #[tokio::test]
 async fn vote_and_unvote_races_end_equal_to_the_vote_table() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest().await;
     let an = c.entrant("an").await;
     let binh = c.entrant("binh").await;
@@ -900,9 +730,9 @@ async fn vote_and_unvote_races_end_equal_to_the_vote_table() {
             for step in 0..(5 + v % 3) {
                 requests.push(async move {
                     if step % 2 == 0 {
-                        cast(c, voter, entry).await
+                        c.app.vote(voter, entry).await
                     } else {
-                        withdraw(c, voter, entry).await
+                        c.app.withdraw_vote(voter, entry).await
                     }
                 });
             }
@@ -917,7 +747,7 @@ async fn vote_and_unvote_races_end_equal_to_the_vote_table() {
 
 #[tokio::test]
 async fn a_lost_board_comes_back_from_the_database() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest_with(json!({"judges_per_entry": 1})).await;
     let judge = c.judge("gk.nhat").await;
     c.add_judge(&contest, &judge).await;
@@ -931,9 +761,9 @@ async fn a_lost_board_comes_back_from_the_database() {
     score(&c, &judge, &b, 9, 5).await;
     let voters = voters(&c, 3).await;
     for voter in &voters {
-        cast(&c, voter, &a).await;
+        c.app.vote(voter, &a).await;
     }
-    cast(&c, &voters[0], &b).await;
+    c.app.vote(&voters[0], &b).await;
     let before = live_board(&c, &contest).await;
     assert_eq!(before["items"][0]["entry_id"], b.as_str());
     assert_eq!(before["items"][0]["votes"], 1);
@@ -944,7 +774,7 @@ async fn a_lost_board_comes_back_from_the_database() {
     assert_eq!(live_board(&c, &contest).await, before);
     // Lost again: a vote finds no board, and the rebuild includes it.
     c.lose_contest_board(&contest).await;
-    assert_eq!(cast(&c, &voters[1], &b).await.body["votes"], 2);
+    assert_eq!(c.app.vote(&voters[1], &b).await.body["votes"], 2);
     assert_counts_match_the_table(&c, &contest, &a).await;
     assert_counts_match_the_table(&c, &contest, &b).await;
     // And once more, read first through the entry view.
@@ -979,7 +809,7 @@ async fn a_lost_board_comes_back_from_the_database() {
 
 #[tokio::test]
 async fn scores_votes_and_moderation_move_the_standings() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest_with(json!({"judges_per_entry": 1})).await;
     let judge = c.judge("gk.nhat").await;
     c.add_judge(&contest, &judge).await;
@@ -997,7 +827,7 @@ async fn scores_votes_and_moderation_move_the_standings() {
     c.app.clock.advance_ms(1_000);
     let b = c.approved_entry(&binh, &contest).await;
     c.app.clock.advance_ms(1_000);
-    assert_eq!(c.submit(&chi, &late).await.status, 200);
+    assert_eq!(c.app.submit_entry(&chi, &late).await.status, 200);
     assert_eq!(c.moderate(&late, "approve", "").await.status, 200);
 
     // Nobody scored: all unranked, by submission.
@@ -1023,7 +853,7 @@ async fn scores_votes_and_moderation_move_the_standings() {
         .collect();
     assert_eq!(order, vec![a.clone(), late.clone(), b.clone()]);
     // ... then votes before submission time.
-    cast(&c, &voter, &late).await;
+    c.app.vote(&voter, &late).await;
     let board = live_board(&c, &contest).await;
     assert_eq!(lines(&board)[0], (late.clone(), json!(1), json!(100.0), 1));
     assert_eq!(lines(&board)[1], (a.clone(), json!(2), json!(100.0), 0));
@@ -1055,46 +885,41 @@ async fn scores_votes_and_moderation_move_the_standings() {
     // The snapshot taken from the database agrees with the board.
     let frozen = c
         .app
-        .post(
-            &format!("/api/v1/contests/{contest}/results/state"),
-            Some(&c.organizer.access),
-            &json!({"state": "frozen"}),
-        )
+        .set_results_state(&c.organizer, &contest, "frozen")
         .await;
     assert_eq!(frozen.status, 200);
-    let public = c
-        .app
-        .get(&format!("/api/v1/contests/{contest}/leaderboard"), None)
-        .await;
+    let public = c.app.contest_board(Anonymous, &contest).await;
     assert_eq!(public.body["items"], board["items"]);
 }
 
 #[tokio::test]
 async fn the_results_stream_follows_votes_scores_and_states() {
-    use common::sse::{event_within, open, wait_for_event};
+    use common::sse::{event_within, wait_for_event};
     use std::time::Duration;
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest_with(json!({"judges_per_entry": 1})).await;
     let judge = c.judge("gk.nhat").await;
     c.add_judge(&contest, &judge).await;
     let an = c.entrant("an").await;
     let (v1, v2) = (c.entrant("khan.gia1").await, c.entrant("khan.gia2").await);
     let a = c.approved_entry(&an, &contest).await;
-    let path = format!("/api/v1/contests/{contest}/leaderboard/stream");
     let quiet = Duration::from_millis(1_200);
 
     // Hidden: the public is told so and shown nothing; organizers see the live standings.
-    let mut public = open(&c.app, &path, None, None).await;
+    let mut public = c.app.contest_board_stream(Anonymous, &contest, None).await;
     let (_, first) = wait_for_event(&mut public, |_| true).await;
     assert_eq!(first["state"], "hidden");
     assert_eq!(first["items"], json!([]));
-    let mut organizer = open(&c.app, &path, Some(&c.organizer.access), None).await;
+    let mut organizer = c
+        .app
+        .contest_board_stream(&c.organizer, &contest, None)
+        .await;
     let (_, first) = wait_for_event(&mut organizer, |_| true).await;
     assert_eq!(first["items"][0]["entry_id"], a.as_str());
     assert_eq!(first["items"][0]["votes"], 0);
 
     // A vote: an event for organizers; nothing new for the public while hidden.
-    cast(&c, &v1, &a).await;
+    c.app.vote(&v1, &a).await;
     wait_for_event(&mut organizer, |v| v["items"][0]["votes"] == 1).await;
     assert!(event_within(&mut public, quiet, |_| true).await.is_none());
 
@@ -1111,16 +936,22 @@ async fn the_results_stream_follows_votes_scores_and_states() {
 
     // Resuming with the last id seen: nothing until the standings change; an old id gets the
     // current standings at once.
-    let mut resumed = open(&c.app, &path, None, Some(&seen)).await;
+    let mut resumed = c
+        .app
+        .contest_board_stream(Anonymous, &contest, Some(&seen))
+        .await;
     assert!(event_within(&mut resumed, quiet, |_| true).await.is_none());
-    let mut behind = open(&c.app, &path, None, Some("0123456789abcdef01234567")).await;
+    let mut behind = c
+        .app
+        .contest_board_stream(Anonymous, &contest, Some("0123456789abcdef01234567"))
+        .await;
     wait_for_event(&mut behind, |v| v["items"][0]["score"] == 100.0).await;
 
     // Frozen: the public keeps the freeze-time standings; organizers still see votes.
     set_results(&c, &contest, "frozen").await;
     let (_, frozen) = wait_for_event(&mut public, |v| v["state"] == "frozen").await;
     assert_eq!(frozen["items"][0]["votes"], 1);
-    cast(&c, &v2, &a).await;
+    c.app.vote(&v2, &a).await;
     wait_for_event(&mut organizer, |v| v["items"][0]["votes"] == 2).await;
     assert!(event_within(&mut public, quiet, |_| true).await.is_none());
 
@@ -1130,10 +961,11 @@ async fn the_results_stream_follows_votes_scores_and_states() {
     assert!(published["sha256"].is_string());
     assert_eq!(published["items"][0]["votes"], 2);
 
+    // A plain GET: the stream of a contest that does not exist never opens.
     let missing = c
         .app
         .get(
-            "/api/v1/contests/00000000-0000-0000-0000-000000000000/leaderboard/stream",
+            &path::contest_board_stream("00000000-0000-0000-0000-000000000000"),
             None,
         )
         .await;
@@ -1142,7 +974,7 @@ async fn the_results_stream_follows_votes_scores_and_states() {
 
 #[tokio::test]
 async fn a_renamed_entrant_is_renamed_on_the_board() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest().await;
     let an = c.entrant("an").await;
     let entry = c.approved_entry(&an, &contest).await;
@@ -1152,9 +984,9 @@ async fn a_renamed_entrant_is_renamed_on_the_board() {
     );
     let renamed = c
         .app
-        .patch(
-            &format!("/api/v1/admin/users/{}", an.user_id),
-            Some(&c.admin.access),
+        .update_user(
+            &c.admin,
+            &an.user_id,
             &json!({"display_name": "Nguyễn Thị An"}),
         )
         .await;
@@ -1172,7 +1004,7 @@ async fn a_results_stream_on_one_process_hears_a_vote_cast_on_another() {
         );
         return;
     }
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest().await;
     let an = c.entrant("an").await;
     let voter = c.entrant("khan.gia").await;
@@ -1181,11 +1013,10 @@ async fn a_results_stream_on_one_process_hears_a_vote_cast_on_another() {
     let dir = tempfile::tempdir().expect("dir");
     let other = common::TestApp::serve(c.app.config.clone(), dir).await;
     other.clock.set_ms(c.now());
-    let path = format!("/api/v1/contests/{contest}/leaderboard/stream");
-    let mut stream = common::sse::open(&other, &path, None, None).await;
+    let mut stream = other.contest_board_stream(Anonymous, &contest, None).await;
     let (_, first) = common::sse::wait_for_event(&mut stream, |_| true).await;
     assert_eq!(first["items"][0]["votes"], 0);
-    cast(&c, &voter, &entry).await;
+    c.app.vote(&voter, &entry).await;
     let (_, update) =
         common::sse::wait_for_event(&mut stream, |v| v["items"][0]["votes"] == 1).await;
     assert_eq!(update["items"][0]["entry_id"], entry.as_str());

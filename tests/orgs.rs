@@ -1,6 +1,6 @@
 mod common;
 
-use common::TestApp;
+use common::{Anonymous, TestApp};
 use serde_json::json;
 
 #[tokio::test]
@@ -8,36 +8,29 @@ async fn admins_build_the_tree_and_everyone_reads_it() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let district = app
-        .post(
-            "/api/v1/org-units",
-            Some(&admin.access),
+        .create_org_unit(
+            &admin,
             &json!({"code": "Q.DD", "name": "Quận Đống Đa", "kind": "district"}),
         )
         .await;
     assert_eq!(district.status, 201, "{}", district.text);
     let district_id = district.body["id"].as_str().expect("id").to_owned();
     let ward = app
-        .post(
-            "/api/v1/org-units",
-            Some(&admin.access),
-            &json!({"code": "P.KL", "name": "Phường Kim Liên", "kind": "ward", "parent_id": district_id}),
-        )
+        .create_org_unit(&admin, &json!({"code": "P.KL", "name": "Phường Kim Liên", "kind": "ward", "parent_id": district_id}))
         .await;
     assert_eq!(ward.status, 201);
     assert_eq!(ward.body["parent_id"], district_id.as_str());
 
     let duplicate = app
-        .post(
-            "/api/v1/org-units",
-            Some(&admin.access),
+        .create_org_unit(
+            &admin,
             &json!({"code": "q.dd", "name": "Trùng", "kind": "district"}),
         )
         .await;
     assert_eq!(duplicate.status, 409);
     let bad = app
-        .post(
-            "/api/v1/org-units",
-            Some(&admin.access),
+        .create_org_unit(
+            &admin,
             &json!({"code": "a b", "name": "", "kind": "galaxy", "parent_id": "nope"}),
         )
         .await;
@@ -48,9 +41,8 @@ async fn admins_build_the_tree_and_everyone_reads_it() {
         "{fields}"
     );
     let orphan = app
-        .post(
-            "/api/v1/org-units",
-            Some(&admin.access),
+        .create_org_unit(
+            &admin,
             &json!({"code": "X1", "name": "Mồ côi", "kind": "school", "parent_id": "nope"}),
         )
         .await;
@@ -59,15 +51,14 @@ async fn admins_build_the_tree_and_everyone_reads_it() {
 
     let participant = app.register("hoc.sinh").await;
     let denied = app
-        .post(
-            "/api/v1/org-units",
-            Some(&participant.access),
+        .create_org_unit(
+            &participant,
             &json!({"code": "Z", "name": "Z", "kind": "other"}),
         )
         .await;
     assert_eq!(denied.status, 403);
 
-    let tree = app.get("/api/v1/org-units", None).await;
+    let tree = app.org_units(Anonymous).await;
     assert_eq!(tree.status, 200);
     assert_eq!(tree.body["total"], 2);
     let names: Vec<&str> = tree.body["items"]
@@ -85,17 +76,10 @@ async fn csv_import_orders_parents_first() {
     let admin = app.admin().await;
     // Children before their parents, a BOM, CRLF line ends and a quoted name with a comma.
     let csv = "\u{FEFF}code,name,kind,parent_code\r\n8A,\"Lớp 8A, khối 8\",class,THCS.KL\r\nTHCS.KL,Trường THCS Kim Liên,school,P.KL\r\nP.KL,Phường Kim Liên,ward,Q.DD\r\nQ.DD,Quận Đống Đa,district,\r\n";
-    let response = app
-        .post_raw(
-            "/api/v1/org-units/import",
-            Some(&admin.access),
-            "text/csv",
-            csv,
-        )
-        .await;
+    let response = app.import_org_units(&admin, csv).await;
     assert_eq!(response.status, 201, "{}", response.text);
     assert_eq!(response.body["created"], 4);
-    let tree = app.get("/api/v1/org-units", None).await;
+    let tree = app.org_units(Anonymous).await;
     let items = tree.body["items"].as_array().expect("items");
     let find = |code: &str| {
         items
@@ -110,10 +94,8 @@ async fn csv_import_orders_parents_first() {
 
     // A later import may hang units under existing ones.
     let more = app
-        .post_raw(
-            "/api/v1/org-units/import",
-            Some(&admin.access),
-            "text/csv",
+        .import_org_units(
+            &admin,
             "code,name,kind,parent_code\n8B,Lớp 8B,class,thcs.kl\n",
         )
         .await;
@@ -124,13 +106,8 @@ async fn csv_import_orders_parents_first() {
 async fn cycles_unknown_parents_and_duplicates_refuse_the_file() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    app.post_raw(
-        "/api/v1/org-units/import",
-        Some(&admin.access),
-        "text/csv",
-        "code,name,kind,parent_code\nQ1,Quận 1,district,\n",
-    )
-    .await;
+    app.import_org_units(&admin, "code,name,kind,parent_code\nQ1,Quận 1,district,\n")
+        .await;
     let csv = "code,name,kind,parent_code\n\
                A,Đơn vị A,ward,B\n\
                B,Đơn vị B,ward,A\n\
@@ -139,14 +116,7 @@ async fn cycles_unknown_parents_and_duplicates_refuse_the_file() {
                D,Đơn vị D,school,Q1\n\
                d,Trùng mã trong tệp,school,Q1\n\
                E,Đơn vị E,planet,Q1\n";
-    let response = app
-        .post_raw(
-            "/api/v1/org-units/import",
-            Some(&admin.access),
-            "text/csv",
-            csv,
-        )
-        .await;
+    let response = app.import_org_units(&admin, csv).await;
     assert_eq!(response.status, 422, "{}", response.text);
     let rows = response.body["error"]["details"]["rows"]
         .as_array()
@@ -173,28 +143,14 @@ async fn cycles_unknown_parents_and_duplicates_refuse_the_file() {
             "line {line} {field} in {found:?}"
         );
     }
-    let tree = app.get("/api/v1/org-units", None).await;
+    let tree = app.org_units(Anonymous).await;
     assert_eq!(
         tree.body["total"], 1,
         "nothing of the refused file was written"
     );
 
-    let header_missing = app
-        .post_raw(
-            "/api/v1/org-units/import",
-            Some(&admin.access),
-            "text/csv",
-            "code,name\nA,B\n",
-        )
-        .await;
+    let header_missing = app.import_org_units(&admin, "code,name\nA,B\n").await;
     assert_eq!(header_missing.status, 400);
-    let not_utf8 = app
-        .post_raw(
-            "/api/v1/org-units/import",
-            Some(&admin.access),
-            "text/csv",
-            vec![0xff, 0xfe, 0x41],
-        )
-        .await;
+    let not_utf8 = app.import_org_units(&admin, vec![0xff, 0xfe, 0x41]).await;
     assert_eq!(not_utf8.status, 400);
 }

@@ -2,19 +2,19 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::TestApp;
+use common::{Anonymous, TestApp, path};
 
 #[tokio::test]
 async fn health_readiness_and_metrics() {
     let app = TestApp::spawn().await;
-    for path in ["/healthz", "/api/v1/healthz"] {
-        let response = app.get(path, None).await;
+    for path in ["/healthz".to_owned(), path::health()] {
+        let response = app.get(&path, None).await;
         assert_eq!(response.status, 200, "{path}");
         assert_eq!(response.body["status"], "ok");
     }
     let ready = app.get("/readyz", None).await;
     assert_eq!(ready.status, 200, "{}", ready.text);
-    app.get("/api/v1/org-units", None).await;
+    app.org_units(Anonymous).await;
     let metrics = app.get("/metrics", None).await;
     assert_eq!(metrics.status, 200);
     assert!(
@@ -37,6 +37,7 @@ async fn health_readiness_and_metrics() {
 #[tokio::test]
 async fn errors_keep_their_shape_and_requests_carry_ids() {
     let app = TestApp::spawn().await;
+    // Not a route, and a method the route does not take: literal paths on purpose.
     let missing = app.get("/api/v1/no/such/route", None).await;
     assert_eq!(missing.status, 404);
     assert_eq!(missing.code(), "not_found");
@@ -62,7 +63,7 @@ async fn errors_keep_their_shape_and_requests_carry_ids() {
 #[tokio::test]
 async fn the_openapi_document_covers_every_route() {
     let app = TestApp::spawn().await;
-    let response = app.get("/api/v1/openapi.json", None).await;
+    let response = app.openapi_document(Anonymous).await;
     assert_eq!(response.status, 200);
     assert!(
         response.body["openapi"]

@@ -3,8 +3,8 @@ mod common;
 use std::collections::HashSet;
 
 use civiquiz::clock::Timestamp;
+use common::Anonymous;
 use common::fixture::{BANK, GRACE, MINUTE, at, right_answer, setup};
-
 use serde_json::{Value, json};
 
 fn question_ids(view: &Value) -> Vec<String> {
@@ -20,10 +20,7 @@ fn question_ids(view: &Value) -> Vec<String> {
 async fn organizers_define_quizzes_and_publishing_checks_the_banks() {
     let s = setup().await;
     let student = s.app.register("hoc.sinh").await;
-    let denied = s
-        .app
-        .post("/api/v1/quizzes", Some(&student.access), &s.quiz_body())
-        .await;
+    let denied = s.app.create_quiz(&student, &s.quiz_body()).await;
     assert_eq!(denied.status, 403);
 
     let mut bad = s.quiz_body();
@@ -32,10 +29,7 @@ async fn organizers_define_quizzes_and_publishing_checks_the_banks() {
     bad["rules"] =
         json!([{"bank": "an-toan-so", "competence": "9.9", "difficulty": 7, "count": 0}]);
     bad["max_attempts"] = json!(0);
-    let refused = s
-        .app
-        .post("/api/v1/quizzes", Some(&s.organizer.access), &bad)
-        .await;
+    let refused = s.app.create_quiz(&s.organizer, &bad).await;
     assert_eq!(refused.status, 422, "{}", refused.text);
     let fields = &refused.body["error"]["details"]["fields"];
     for field in [
@@ -51,22 +45,12 @@ async fn organizers_define_quizzes_and_publishing_checks_the_banks() {
 
     let mut too_many = s.quiz_body();
     too_many["rules"] = json!([{"bank": "an-toan-so", "competence": "4", "count": 2}, {"bank": "an-toan-so", "competence": "4.2", "count": 1}]);
-    let draft = s
-        .app
-        .post("/api/v1/quizzes", Some(&s.organizer.access), &too_many)
-        .await;
+    let draft = s.app.create_quiz(&s.organizer, &too_many).await;
     assert_eq!(draft.status, 201, "{}", draft.text);
     assert_eq!(draft.body["status"], "draft");
     assert_eq!(draft.body["question_count"], 3);
     let id = draft.body["id"].as_str().expect("id");
-    let publish = s
-        .app
-        .post(
-            &format!("/api/v1/quizzes/{id}/publish"),
-            Some(&s.organizer.access),
-            &json!({}),
-        )
-        .await;
+    let publish = s.app.publish_quiz(&s.organizer, id).await;
     assert_eq!(publish.status, 422, "{}", publish.text);
     assert!(
         publish.body["error"]["details"]["fields"]["rules[1].count"].is_string(),
@@ -77,39 +61,25 @@ async fn organizers_define_quizzes_and_publishing_checks_the_banks() {
     // A draft can be edited freely; fix the rules, then publish.
     let fixed = s
         .app
-        .patch(
-            &format!("/api/v1/quizzes/{id}"),
-            Some(&s.organizer.access),
+        .update_quiz(
+            &s.organizer,
+            id,
             &json!({"rules": [{"bank": "an-toan-so", "competence": "4", "count": 3}]}),
         )
         .await;
     assert_eq!(fixed.status, 200, "{}", fixed.text);
-    let publish = s
-        .app
-        .post(
-            &format!("/api/v1/quizzes/{id}/publish"),
-            Some(&s.organizer.access),
-            &json!({}),
-        )
-        .await;
+    let publish = s.app.publish_quiz(&s.organizer, id).await;
     assert_eq!(publish.status, 200, "{}", publish.text);
     assert_eq!(publish.body["status"], "published");
-    let again = s
-        .app
-        .post(
-            &format!("/api/v1/quizzes/{id}/publish"),
-            Some(&s.organizer.access),
-            &json!({}),
-        )
-        .await;
+    let again = s.app.publish_quiz(&s.organizer, id).await;
     assert_eq!(again.status, 409);
 
     // After publication the rules are locked; title, description and close are not.
     let locked = s
         .app
-        .patch(
-            &format!("/api/v1/quizzes/{id}"),
-            Some(&s.organizer.access),
+        .update_quiz(
+            &s.organizer,
+            id,
             &json!({"rules": [{"bank": "an-toan-so", "count": 1}], "title": "x"}),
         )
         .await;
@@ -120,9 +90,9 @@ async fn organizers_define_quizzes_and_publishing_checks_the_banks() {
     );
     let renamed = s
         .app
-        .patch(
-            &format!("/api/v1/quizzes/{id}"),
-            Some(&s.organizer.access),
+        .update_quiz(
+            &s.organizer,
+            id,
             &json!({"title": "Tên mới", "closes_at": at(s.now() + 30 * MINUTE)}),
         )
         .await;
@@ -136,39 +106,29 @@ async fn events_group_quizzes() {
     let s = setup().await;
     let event = s
         .app
-        .post(
-            "/api/v1/events",
-            Some(&s.organizer.access),
-            &json!({"title": "Tuần lễ học tập suốt đời 2022", "description": "1–7/10/2022", "starts_at": "2022-10-01T00:00:00.000+07:00", "ends_at": "2022-10-07T23:59:59.000+07:00"}),
-        )
+        .create_event(&s.organizer, &json!({"title": "Tuần lễ học tập suốt đời 2022", "description": "1–7/10/2022", "starts_at": "2022-10-01T00:00:00.000+07:00", "ends_at": "2022-10-07T23:59:59.000+07:00"}))
         .await;
     assert_eq!(event.status, 201, "{}", event.text);
     assert_eq!(event.body["starts_at"], "2022-09-30T17:00:00.000Z");
     let id = event.body["id"].as_str().expect("id").to_owned();
-    let listed = s.app.get("/api/v1/events", None).await;
+    let listed = s.app.events(Anonymous).await;
     assert_eq!(listed.body["total"], 1);
     assert_eq!(
-        s.app.get(&format!("/api/v1/events/{id}"), None).await.body["title"],
+        s.app.event(Anonymous, &id).await.body["title"],
         "Tuần lễ học tập suốt đời 2022"
     );
-    assert_eq!(s.app.get("/api/v1/events/nope", None).await.status, 404);
+    assert_eq!(s.app.event(Anonymous, "nope").await.status, 404);
     let backwards = s
         .app
-        .post("/api/v1/events", Some(&s.organizer.access), &json!({"title": "x", "starts_at": "2022-10-07T00:00:00Z", "ends_at": "2022-10-01T00:00:00Z"}))
+        .create_event(&s.organizer, &json!({"title": "x", "starts_at": "2022-10-07T00:00:00Z", "ends_at": "2022-10-01T00:00:00Z"}))
         .await;
     assert_eq!(backwards.status, 422);
     let quiz = s.quiz_with(json!({"event_id": id})).await;
-    let view = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{quiz}"),
-            Some(&s.organizer.access),
-        )
-        .await;
+    let view = s.app.quiz(&s.organizer, &quiz).await;
     assert_eq!(view.body["event_id"], id.as_str());
     let unknown_event = s
         .app
-        .post("/api/v1/quizzes", Some(&s.organizer.access), &{
+        .create_quiz(&s.organizer, &{
             let mut body = s.quiz_body();
             body["event_id"] = json!("nope");
             body
@@ -195,13 +155,10 @@ async fn students_see_the_quizzes_of_their_units_with_state_and_attempts_left() 
     let everyone = s
         .quiz_with(json!({"title": "Sắp mở", "opens_at": at(s.now() + 10 * MINUTE), "closes_at": at(s.now() + 20 * MINUTE)}))
         .await;
-    let draft = s
-        .app
-        .post("/api/v1/quizzes", Some(&s.organizer.access), &s.quiz_body())
-        .await;
+    let draft = s.app.create_quiz(&s.organizer, &s.quiz_body()).await;
     let draft = draft.body["id"].as_str().expect("id").to_owned();
 
-    let listed = s.app.get("/api/v1/quizzes", Some(&student.access)).await;
+    let listed = s.app.quizzes(&student).await;
     assert_eq!(listed.status, 200, "{}", listed.text);
     let seen: HashSet<&str> = listed.body["items"]
         .as_array()
@@ -212,60 +169,36 @@ async fn students_see_the_quizzes_of_their_units_with_state_and_attempts_left() 
     assert_eq!(seen, HashSet::from([ward_quiz.as_str(), everyone.as_str()]));
     assert_eq!(listed.body["total"], 2);
     for hidden in [&other_ward, &draft] {
-        assert_eq!(
-            s.app
-                .get(&format!("/api/v1/quizzes/{hidden}"), Some(&student.access))
-                .await
-                .status,
-            404
-        );
-        assert_eq!(s.start(&student, hidden).await.status, 404);
+        assert_eq!(s.app.quiz(&student, hidden).await.status, 404);
+        assert_eq!(s.app.start_attempt(&student, hidden).await.status, 404);
     }
-    let upcoming = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{everyone}"),
-            Some(&student.access),
-        )
-        .await;
+    let upcoming = s.app.quiz(&student, &everyone).await;
     assert_eq!(upcoming.body["state"], "upcoming");
-    assert_eq!(s.start(&student, &everyone).await.code(), "quiz_not_open");
+    assert_eq!(
+        s.app.start_attempt(&student, &everyone).await.code(),
+        "quiz_not_open"
+    );
 
-    let open = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{ward_quiz}"),
-            Some(&student.access),
-        )
-        .await;
+    let open = s.app.quiz(&student, &ward_quiz).await;
     assert_eq!(open.body["state"], "open");
     assert_eq!(open.body["attempts_left"], 2);
-    let attempt = s.start(&student, &ward_quiz).await;
+    let attempt = s.app.start_attempt(&student, &ward_quiz).await;
     assert_eq!(attempt.status, 201);
-    let after = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{ward_quiz}"),
-            Some(&student.access),
-        )
-        .await;
+    let after = s.app.quiz(&student, &ward_quiz).await;
     assert_eq!(after.body["attempts_left"], 1);
 
     s.app.clock.advance_ms(61 * MINUTE);
     // An hour later the access tokens have expired: sign in again.
     let student = common::session_of(&s.app.login("lop.8a", common::PASSWORD).await);
     let organizer = common::session_of(&s.app.login("ban.to.chuc", common::PASSWORD).await);
-    let closed = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{ward_quiz}"),
-            Some(&student.access),
-        )
-        .await;
+    let closed = s.app.quiz(&student, &ward_quiz).await;
     assert_eq!(closed.body["state"], "closed");
-    assert_eq!(s.start(&student, &ward_quiz).await.code(), "quiz_not_open");
+    assert_eq!(
+        s.app.start_attempt(&student, &ward_quiz).await.code(),
+        "quiz_not_open"
+    );
     // Organizers see everything, drafts included.
-    let all = s.app.get("/api/v1/quizzes", Some(&organizer.access)).await;
+    let all = s.app.quizzes(&organizer).await;
     assert_eq!(all.body["total"], 4);
 }
 
@@ -274,7 +207,7 @@ async fn the_attempt_view_never_carries_the_key() {
     let s = setup().await;
     let quiz = s.quiz().await;
     let student = s.app.register("to.mo").await;
-    let started = s.start(&student, &quiz).await;
+    let started = s.app.start_attempt(&student, &quiz).await;
     assert_eq!(started.status, 201, "{}", started.text);
     let view = &started.body;
     assert_eq!(view["status"], "in_progress");
@@ -314,7 +247,8 @@ async fn twenty_concurrent_starts_make_one_attempt() {
     let s = setup().await;
     let quiz = s.quiz().await;
     let student = s.app.register("bam.lien.tuc").await;
-    let starts = futures::future::join_all((0..20).map(|_| s.start(&student, &quiz))).await;
+    let starts =
+        futures::future::join_all((0..20).map(|_| s.app.start_attempt(&student, &quiz))).await;
     let ids: HashSet<String> = starts
         .iter()
         .map(|r| r.body["id"].as_str().unwrap_or("?").to_owned())
@@ -328,7 +262,7 @@ async fn twenty_concurrent_starts_make_one_attempt() {
     assert_eq!(starts.iter().filter(|r| r.status == 201).count(), 1);
     assert!(starts.iter().all(|r| r.status == 201 || r.status == 200));
     // A refresh resumes the same attempt.
-    let again = s.start(&student, &quiz).await;
+    let again = s.app.start_attempt(&student, &quiz).await;
     assert_eq!(again.status, 200);
     assert!(ids.contains(again.body["id"].as_str().expect("id")));
 }
@@ -338,10 +272,11 @@ async fn max_attempts_holds_under_concurrency() {
     let s = setup().await;
     let quiz = s.quiz().await;
     let student = s.app.register("hai.lan").await;
-    let first = s.start(&student, &quiz).await;
+    let first = s.app.start_attempt(&student, &quiz).await;
     let first_id = first.body["id"].as_str().expect("id").to_owned();
-    assert_eq!(s.submit(&student, &first_id).await.status, 200);
-    let starts = futures::future::join_all((0..10).map(|_| s.start(&student, &quiz))).await;
+    assert_eq!(s.app.submit_attempt(&student, &first_id).await.status, 200);
+    let starts =
+        futures::future::join_all((0..10).map(|_| s.app.start_attempt(&student, &quiz))).await;
     let ids: HashSet<&str> = starts
         .iter()
         .filter_map(|r| r.body["id"].as_str())
@@ -349,8 +284,8 @@ async fn max_attempts_holds_under_concurrency() {
     assert_eq!(ids.len(), 1);
     assert!(!ids.contains(first_id.as_str()));
     let second = ids.into_iter().next().expect("second").to_owned();
-    assert_eq!(s.submit(&student, &second).await.status, 200);
-    let third = s.start(&student, &quiz).await;
+    assert_eq!(s.app.submit_attempt(&student, &second).await.status, 200);
+    let third = s.app.start_attempt(&student, &quiz).await;
     assert_eq!(third.status, 409);
     assert_eq!(third.code(), "attempts_exhausted");
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attempts")
@@ -365,7 +300,7 @@ async fn autosave_validates_resumes_and_is_idempotent() {
     let s = setup().await;
     let quiz = s.quiz().await;
     let student = s.app.register("tu.luu").await;
-    let attempt = s.start(&student, &quiz).await;
+    let attempt = s.app.start_attempt(&student, &quiz).await;
     let id = attempt.body["id"].as_str().expect("id").to_owned();
     let single = "an-toan-so:as-001";
     let multiple = "an-toan-so:as-002";
@@ -383,7 +318,10 @@ async fn autosave_validates_resumes_and_is_idempotent() {
         (text, json!(12)),
     ];
     for (question, response) in cases {
-        let refused = s.save(&student, &id, question, response.clone()).await;
+        let refused = s
+            .app
+            .save_answer(&student, &id, question, response.clone())
+            .await;
         assert_eq!(
             refused.status, 422,
             "{question} {response}: {}",
@@ -391,35 +329,42 @@ async fn autosave_validates_resumes_and_is_idempotent() {
         );
         assert!(refused.body["error"]["details"]["fields"]["response"].is_string());
     }
-    let unknown = s.save(&student, &id, "an-toan-so:nope", json!("a")).await;
+    let unknown = s
+        .app
+        .save_answer(&student, &id, "an-toan-so:nope", json!("a"))
+        .await;
     assert_eq!(unknown.status, 404);
 
     for _ in 0..2 {
-        let saved = s.save(&student, &id, single, json!("b")).await;
+        let saved = s.app.save_answer(&student, &id, single, json!("b")).await;
         assert_eq!(saved.status, 200, "{}", saved.text);
         assert!(saved.body["saved_at"].is_string());
     }
     assert_eq!(
-        s.save(&student, &id, text, json!("  Vne\u{0301}ID "))
+        s.app
+            .save_answer(&student, &id, text, json!("  Vne\u{0301}ID "))
             .await
             .status,
         200
     );
     assert_eq!(
-        s.save(&student, &id, multiple, json!(["a"])).await.status,
+        s.app
+            .save_answer(&student, &id, multiple, json!(["a"]))
+            .await
+            .status,
         200
     );
     assert_eq!(
-        s.save(&student, &id, multiple, Value::Null).await.status,
+        s.app
+            .save_answer(&student, &id, multiple, Value::Null)
+            .await
+            .status,
         200
     );
 
     // Another device (a fresh sign-in) resumes with every saved answer.
     let phone = common::session_of(&s.app.login("tu.luu", common::PASSWORD).await);
-    let resumed = s
-        .app
-        .get(&format!("/api/v1/attempts/{id}"), Some(&phone.access))
-        .await;
+    let resumed = s.app.attempt(&phone, &id).await;
     assert_eq!(resumed.status, 200);
     assert_eq!(resumed.body["answers"][single], "b");
     assert_eq!(
@@ -436,44 +381,21 @@ async fn another_students_attempt_is_not_found() {
     let quiz = s.quiz().await;
     let owner = s.app.register("chu.bai").await;
     let other = s.app.register("ke.la").await;
-    let attempt = s.start(&owner, &quiz).await;
+    let attempt = s.app.start_attempt(&owner, &quiz).await;
     let id = attempt.body["id"].as_str().expect("id").to_owned();
+    assert_eq!(s.app.attempt(&other, &id).await.status, 404);
     assert_eq!(
         s.app
-            .get(&format!("/api/v1/attempts/{id}"), Some(&other.access))
+            .save_answer(&other, &id, "an-toan-so:as-001", json!("b"))
             .await
             .status,
         404
     );
-    assert_eq!(
-        s.save(&other, &id, "an-toan-so:as-001", json!("b"))
-            .await
-            .status,
-        404
-    );
-    assert_eq!(s.submit(&other, &id).await.status, 404);
-    assert_eq!(
-        s.app
-            .get(
-                &format!("/api/v1/attempts/{id}/review"),
-                Some(&other.access)
-            )
-            .await
-            .status,
-        404
-    );
-    assert_eq!(
-        s.app
-            .get(&format!("/api/v1/attempts/{id}"), None)
-            .await
-            .status,
-        401
-    );
+    assert_eq!(s.app.submit_attempt(&other, &id).await.status, 404);
+    assert_eq!(s.app.attempt_review(&other, &id).await.status, 404);
+    assert_eq!(s.app.attempt(Anonymous, &id).await.status, 401);
     // Nothing the other student did changed the attempt.
-    let view = s
-        .app
-        .get(&format!("/api/v1/attempts/{id}"), Some(&owner.access))
-        .await;
+    let view = s.app.attempt(&owner, &id).await;
     assert_eq!(view.body["answers"], json!({}));
     assert_eq!(view.body["status"], "in_progress");
 }
@@ -484,38 +406,38 @@ async fn a_save_counts_inside_the_grace_and_not_a_millisecond_after() {
     let quiz = s.quiz().await;
     let inside = s.app.register("vua.kip").await;
     let outside = s.app.register("tre.mat").await;
-    let a = s.start(&inside, &quiz).await.body["id"]
+    let a = s.app.start_attempt(&inside, &quiz).await.body["id"]
         .as_str()
         .expect("id")
         .to_owned();
-    let b = s.start(&outside, &quiz).await.body["id"]
+    let b = s.app.start_attempt(&outside, &quiz).await.body["id"]
         .as_str()
         .expect("id")
         .to_owned();
     let start = s.now();
     s.app.clock.set_ms(start + 600_000 + GRACE);
-    let late_but_in = s.save(&inside, &a, "an-toan-so:as-001", json!("b")).await;
+    let late_but_in = s
+        .app
+        .save_answer(&inside, &a, "an-toan-so:as-001", json!("b"))
+        .await;
     assert_eq!(late_but_in.status, 200, "{}", late_but_in.text);
     s.app.clock.set_ms(start + 600_000 + GRACE + 1);
-    let too_late = s.save(&outside, &b, "an-toan-so:as-001", json!("b")).await;
+    let too_late = s
+        .app
+        .save_answer(&outside, &b, "an-toan-so:as-001", json!("b"))
+        .await;
     assert_eq!(too_late.status, 409);
     assert_eq!(too_late.code(), "attempt_closed");
-    let late_submit = s.submit(&inside, &a).await;
+    let late_submit = s.app.submit_attempt(&inside, &a).await;
     assert_eq!(late_submit.code(), "attempt_closed");
 
     // Both were closed by the server; the save inside the grace was graded.
-    let graded = s
-        .app
-        .get(&format!("/api/v1/attempts/{a}"), Some(&inside.access))
-        .await;
+    let graded = s.app.attempt(&inside, &a).await;
     assert_eq!(graded.body["status"], "expired");
     assert_eq!(graded.body["result"]["score"], 1.0);
     assert_eq!(graded.body["result"]["correct_count"], 1);
     assert_eq!(graded.body["result"]["duration_ms"], 600_000);
-    let other = s
-        .app
-        .get(&format!("/api/v1/attempts/{b}"), Some(&outside.access))
-        .await;
+    let other = s.app.attempt(&outside, &b).await;
     assert_eq!(other.body["status"], "expired");
     assert_eq!(other.body["result"]["score"], 0.0);
 }
@@ -525,18 +447,20 @@ async fn an_expired_attempt_is_graded_only_on_what_was_saved_in_time() {
     let s = setup().await;
     let quiz = s.quiz().await;
     let student = s.app.register("het.gio").await;
-    let id = s.start(&student, &quiz).await.body["id"]
+    let id = s.app.start_attempt(&student, &quiz).await.body["id"]
         .as_str()
         .expect("id")
         .to_owned();
     assert_eq!(
-        s.save(&student, &id, "an-toan-so:as-001", json!("b"))
+        s.app
+            .save_answer(&student, &id, "an-toan-so:as-001", json!("b"))
             .await
             .status,
         200
     );
     assert_eq!(
-        s.save(&student, &id, "an-toan-so:as-003", json!(false))
+        s.app
+            .save_answer(&student, &id, "an-toan-so:as-003", json!(false))
             .await
             .status,
         200
@@ -553,18 +477,11 @@ async fn an_expired_attempt_is_graded_only_on_what_was_saved_in_time() {
     .collect();
     let submit = s
         .app
-        .post(
-            &format!("/api/v1/attempts/{id}/submit"),
-            Some(&student.access),
-            &json!({ "answers": answers }),
-        )
+        .submit_attempt_with(&student, &id, &json!({ "answers": answers }))
         .await;
     assert_eq!(submit.status, 409);
     assert_eq!(submit.code(), "attempt_closed");
-    let view = s
-        .app
-        .get(&format!("/api/v1/attempts/{id}"), Some(&student.access))
-        .await;
+    let view = s.app.attempt(&student, &id).await;
     assert_eq!(view.body["status"], "expired");
     assert_eq!(view.body["result"]["score"], 2.0);
     assert_eq!(view.body["result"]["max_score"], 8.0);
@@ -579,7 +496,7 @@ async fn a_quiz_that_closes_first_cuts_the_time_limit() {
         .quiz_with(json!({"closes_at": at(s.now() + 2 * MINUTE), "time_limit_s": 1200}))
         .await;
     let student = s.app.register("sat.gio").await;
-    let view = s.start(&student, &quiz).await;
+    let view = s.app.start_attempt(&student, &quiz).await;
     let deadline = Timestamp::parse(view.body["deadline_at"].as_str().expect("deadline"))
         .expect("time")
         .0;
@@ -587,18 +504,15 @@ async fn a_quiz_that_closes_first_cuts_the_time_limit() {
     // Moving the close earlier after publication shortens the deadline in progress too.
     let moved = s
         .app
-        .patch(
-            &format!("/api/v1/quizzes/{quiz}"),
-            Some(&s.organizer.access),
+        .update_quiz(
+            &s.organizer,
+            &quiz,
             &json!({"closes_at": at(s.now() + MINUTE)}),
         )
         .await;
     assert_eq!(moved.status, 200, "{}", moved.text);
     let id = view.body["id"].as_str().expect("id");
-    let again = s
-        .app
-        .get(&format!("/api/v1/attempts/{id}"), Some(&student.access))
-        .await;
+    let again = s.app.attempt(&student, id).await;
     assert_eq!(
         Timestamp::parse(again.body["deadline_at"].as_str().expect("deadline"))
             .expect("time")
@@ -612,7 +526,7 @@ async fn full_marks_partial_credit_and_concurrent_submits_grade_once() {
     let s = setup().await;
     let quiz = s.quiz().await;
     let student = s.app.register("gioi.lam").await;
-    let view = s.start(&student, &quiz).await;
+    let view = s.app.start_attempt(&student, &quiz).await;
     let id = view.body["id"].as_str().expect("id").to_owned();
     for question in question_ids(&view.body) {
         let response = if question == "an-toan-so:as-002" {
@@ -620,10 +534,17 @@ async fn full_marks_partial_credit_and_concurrent_submits_grade_once() {
         } else {
             right_answer(&question)
         };
-        assert_eq!(s.save(&student, &id, &question, response).await.status, 200);
+        assert_eq!(
+            s.app
+                .save_answer(&student, &id, &question, response)
+                .await
+                .status,
+            200
+        );
     }
     s.app.clock.advance_ms(90_000);
-    let submits = futures::future::join_all((0..8).map(|_| s.submit(&student, &id))).await;
+    let submits =
+        futures::future::join_all((0..8).map(|_| s.app.submit_attempt(&student, &id))).await;
     for submit in &submits {
         assert_eq!(submit.status, 200, "{}", submit.text);
         assert_eq!(submit.body, submits[0].body);
@@ -637,9 +558,15 @@ async fn full_marks_partial_credit_and_concurrent_submits_grade_once() {
     assert_eq!(result["question_count"], 5);
     assert_eq!(result["duration_ms"], 90_000);
     // Saves after submission are refused.
-    let late = s.save(&student, &id, "an-toan-so:as-001", json!("a")).await;
+    let late = s
+        .app
+        .save_answer(&student, &id, "an-toan-so:as-001", json!("a"))
+        .await;
     assert_eq!(late.code(), "attempt_closed");
-    assert_eq!(s.submit(&student, &id).await.body, submits[0].body);
+    assert_eq!(
+        s.app.submit_attempt(&student, &id).await.body,
+        submits[0].body
+    );
 }
 
 #[tokio::test]
@@ -647,12 +574,13 @@ async fn the_sweeper_closes_attempts_nobody_came_back_to() {
     let s = setup().await;
     let quiz = s.quiz().await;
     let student = s.app.register("bo.do").await;
-    let id = s.start(&student, &quiz).await.body["id"]
+    let id = s.app.start_attempt(&student, &quiz).await.body["id"]
         .as_str()
         .expect("id")
         .to_owned();
     assert_eq!(
-        s.save(&student, &id, "an-toan-so:as-003", json!(false))
+        s.app
+            .save_answer(&student, &id, "an-toan-so:as-003", json!(false))
             .await
             .status,
         200
@@ -698,12 +626,13 @@ async fn two_sweepers_and_a_reader_grade_each_attempt_once() {
     let mut ids = Vec::new();
     for i in 0..6 {
         let student = s.app.register(&format!("hs.{i}")).await;
-        let id = s.start(&student, &quiz).await.body["id"]
+        let id = s.app.start_attempt(&student, &quiz).await.body["id"]
             .as_str()
             .expect("id")
             .to_owned();
         assert_eq!(
-            s.save(&student, &id, "an-toan-so:as-001", json!("b"))
+            s.app
+                .save_answer(&student, &id, "an-toan-so:as-001", json!("b"))
                 .await
                 .status,
             200
@@ -714,26 +643,15 @@ async fn two_sweepers_and_a_reader_grade_each_attempt_once() {
     let second = civiquiz::app::AppState::connect(s.app.config.clone(), Some(s.app.clock.clone()))
         .await
         .expect("second process");
-    let paths: Vec<String> = ids
-        .iter()
-        .map(|(_, id)| format!("/api/v1/attempts/{id}"))
-        .collect();
     let (a, b, _) = tokio::join!(
         civiquiz::quizzes::sweeper::sweep_once(&s.app.state),
         civiquiz::quizzes::sweeper::sweep_once(&second),
-        futures::future::join_all(
-            ids.iter()
-                .zip(&paths)
-                .map(|((student, _), path)| s.app.get(path, Some(&student.access)))
-        )
+        futures::future::join_all(ids.iter().map(|(student, id)| s.app.attempt(student, id)))
     );
     a.expect("sweep");
     b.expect("sweep");
     for (student, id) in &ids {
-        let view = s
-            .app
-            .get(&format!("/api/v1/attempts/{id}"), Some(&student.access))
-            .await;
+        let view = s.app.attempt(student, id).await;
         assert_eq!(view.body["status"], "expired");
         assert_eq!(view.body["result"]["score"], 1.0);
     }
@@ -748,33 +666,23 @@ async fn review_follows_the_quiz_policy() {
         let quiz = s
             .quiz_with(json!({"review": policy, "closes_at": at(s.now() + 30 * MINUTE)}))
             .await;
-        let view = s.start(&student, &quiz).await;
+        let view = s.app.start_attempt(&student, &quiz).await;
         let id = view.body["id"].as_str().expect("id").to_owned();
         assert_eq!(
-            s.save(&student, &id, "an-toan-so:as-001", json!("a"))
+            s.app
+                .save_answer(&student, &id, "an-toan-so:as-001", json!("a"))
                 .await
                 .status,
             200
         );
-        let early = s
-            .app
-            .get(
-                &format!("/api/v1/attempts/{id}/review"),
-                Some(&student.access),
-            )
-            .await;
+        let early = s.app.attempt_review(&student, &id).await;
         assert_eq!(early.status, 409, "in progress: {}", early.text);
-        assert_eq!(s.submit(&student, &id).await.status, 200);
+        assert_eq!(s.app.submit_attempt(&student, &id).await.status, 200);
         reviews.push((policy, id));
     }
-    let review = |id: &str| {
-        let path = format!("/api/v1/attempts/{id}/review");
-        let (app, token) = (&s.app, student.access.clone());
-        async move { app.get(&path, Some(&token)).await }
-    };
-    let never = review(&reviews[0].1).await;
+    let never = s.app.attempt_review(&student, &reviews[0].1).await;
     assert_eq!(never.status, 403);
-    let score_only = review(&reviews[1].1).await;
+    let score_only = s.app.attempt_review(&student, &reviews[1].1).await;
     assert_eq!(score_only.status, 200, "{}", score_only.text);
     assert_eq!(score_only.body["result"]["score"], 0.0);
     for question in score_only.body["questions"].as_array().expect("questions") {
@@ -785,7 +693,7 @@ async fn review_follows_the_quiz_policy() {
             "{question}"
         );
     }
-    let after_submit = review(&reviews[2].1).await;
+    let after_submit = s.app.attempt_review(&student, &reviews[2].1).await;
     assert_eq!(after_submit.status, 200);
     let q1 = after_submit.body["questions"]
         .as_array()
@@ -799,13 +707,15 @@ async fn review_follows_the_quiz_policy() {
     assert_eq!(q1["correct"], false);
     assert_eq!(q1["points_awarded"], 0.0);
     assert!(q1["explanation"]["vi"].is_string());
-    let before_close = review(&reviews[3].1).await;
+    let before_close = s.app.attempt_review(&student, &reviews[3].1).await;
     assert_eq!(before_close.status, 403);
     assert!(before_close.body["error"]["details"]["available_at"].is_string());
     s.app.clock.advance_ms(31 * MINUTE);
     let student = common::session_of(&s.app.login("xem.lai", common::PASSWORD).await);
-    let path = format!("/api/v1/attempts/{}/review", reviews[3].1);
-    assert_eq!(s.app.get(&path, Some(&student.access)).await.status, 200);
+    assert_eq!(
+        s.app.attempt_review(&student, &reviews[3].1).await.status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -813,12 +723,13 @@ async fn editing_the_bank_after_an_attempt_leaves_its_grading_unchanged() {
     let s = setup().await;
     let quiz = s.quiz().await;
     let student = s.app.register("cu.nhu.cu").await;
-    let id = s.start(&student, &quiz).await.body["id"]
+    let id = s.app.start_attempt(&student, &quiz).await.body["id"]
         .as_str()
         .expect("id")
         .to_owned();
     assert_eq!(
-        s.save(&student, &id, "an-toan-so:as-001", json!("b"))
+        s.app
+            .save_answer(&student, &id, "an-toan-so:as-001", json!("b"))
             .await
             .status,
         200
@@ -827,27 +738,16 @@ async fn editing_the_bank_after_an_attempt_leaves_its_grading_unchanged() {
     let edited = BANK.replacen("answer = \"b\"", "answer = \"a\"", 1);
     let import = s
         .app
-        .post_raw(
-            "/api/v1/banks/import",
-            Some(&s.organizer.access),
-            "application/toml",
-            edited,
-        )
+        .import_bank(&s.organizer, "", "application/toml", edited)
         .await;
     assert_eq!(import.body["updated"], 1, "{}", import.text);
-    let result = s.submit(&student, &id).await;
+    let result = s.app.submit_attempt(&student, &id).await;
     assert_eq!(
         result.body["score"], 1.0,
         "graded on the version it served: {}",
         result.text
     );
-    let review = s
-        .app
-        .get(
-            &format!("/api/v1/attempts/{id}/review"),
-            Some(&student.access),
-        )
-        .await;
+    let review = s.app.attempt_review(&student, &id).await;
     let q1 = review.body["questions"]
         .as_array()
         .expect("questions")
@@ -864,6 +764,6 @@ async fn only_participants_take_quizzes() {
     let s = setup().await;
     let quiz = s.quiz().await;
     let judge = s.app.user_with_role(&s.admin, "giam.khao", "judge").await;
-    let response = s.start(&judge, &quiz).await;
+    let response = s.app.start_attempt(&judge, &quiz).await;
     assert_eq!(response.status, 403);
 }

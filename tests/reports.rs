@@ -2,13 +2,11 @@ mod common;
 
 use common::contests::fixture;
 use common::fixture::{MINUTE, Setup, at, setup};
-use common::{PASSWORD, Session, TestApp};
+use common::{Anonymous, PASSWORD, Response, Session};
 use serde_json::{Value, json};
 
-async fn csv_rows(app: &TestApp, path: &str, token: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let response = app
-        .send(app.request(reqwest::Method::GET, path, Some(token)))
-        .await;
+/// The header and rows of a CSV report, which must come as UTF-8 CSV with a BOM.
+fn csv_rows(response: Response) -> (Vec<String>, Vec<Vec<String>>) {
     assert_eq!(response.status, 200, "{}", response.text);
     assert_eq!(
         response.header("content-type"),
@@ -57,14 +55,13 @@ async fn quiz_reports_have_exact_figures_and_csv_that_survives_excel() {
     s.attempt(&students[0], &quiz, 5, 100_000).await;
     s.attempt(&students[1], &quiz, 3, 50_000).await;
     s.attempt(&students[2], &quiz, 1, 20_000).await;
-    let token = &s.organizer.access;
+    let organizer = &s.organizer;
 
     let (header, rows) = csv_rows(
-        &s.app,
-        &format!("/api/v1/reports/quizzes/{quiz}/results?format=csv"),
-        token,
-    )
-    .await;
+        s.app
+            .quiz_report(organizer, &quiz, "results", "?format=csv")
+            .await,
+    );
     assert_eq!(rows.len(), 3);
     for (row, (name, score)) in
         rows.iter()
@@ -85,13 +82,7 @@ async fn quiz_reports_have_exact_figures_and_csv_that_survives_excel() {
             .iter()
             .any(|h| h.contains("birth") || h.contains("password"))
     );
-    let json_results = s
-        .app
-        .get(
-            &format!("/api/v1/reports/quizzes/{quiz}/results"),
-            Some(token),
-        )
-        .await;
+    let json_results = s.app.quiz_report(organizer, &quiz, "results", "").await;
     assert_eq!(json_results.body["total"], 3);
     assert_eq!(json_results.body["items"][0]["username"], "hs.0");
     assert!(
@@ -99,13 +90,7 @@ async fn quiz_reports_have_exact_figures_and_csv_that_survives_excel() {
         "no birth years in reports"
     );
 
-    let questions = s
-        .app
-        .get(
-            &format!("/api/v1/reports/quizzes/{quiz}/questions"),
-            Some(token),
-        )
-        .await;
+    let questions = s.app.quiz_report(organizer, &quiz, "questions", "").await;
     assert_eq!(questions.status, 200, "{}", questions.text);
     assert_eq!(questions.body["counted_attempts"], 3);
     assert_eq!(questions.body["group_size"], 1);
@@ -134,13 +119,7 @@ async fn quiz_reports_have_exact_figures_and_csv_that_survives_excel() {
     assert_eq!(q2["upper_share_correct"], 1.0);
     assert_eq!(q2["lower_share_correct"], 0.0);
 
-    let profile = s
-        .app
-        .get(
-            &format!("/api/v1/reports/quizzes/{quiz}/competences"),
-            Some(token),
-        )
-        .await;
+    let profile = s.app.quiz_report(organizer, &quiz, "competences", "").await;
     assert_eq!(profile.status, 200, "{}", profile.text);
     let find = |code: &str| -> Value {
         profile.body["items"]
@@ -172,43 +151,30 @@ async fn quiz_reports_have_exact_figures_and_csv_that_survives_excel() {
 
     // An empty quiz reports nothing, cleanly.
     let (header, rows) = csv_rows(
-        &s.app,
-        &format!("/api/v1/reports/quizzes/{empty}/results?format=csv"),
-        token,
-    )
-    .await;
+        s.app
+            .quiz_report(organizer, &empty, "results", "?format=csv")
+            .await,
+    );
     assert!(rows.is_empty() && header.contains(&"display_name".to_owned()));
-    let nothing = s
-        .app
-        .get(
-            &format!("/api/v1/reports/quizzes/{empty}/questions"),
-            Some(token),
-        )
-        .await;
+    let nothing = s.app.quiz_report(organizer, &empty, "questions", "").await;
     assert_eq!(nothing.body["total"], 0);
     assert_eq!(
         s.app
-            .get(
-                &format!("/api/v1/reports/quizzes/{empty}/competences?format=csv"),
-                Some(token)
-            )
+            .quiz_report(organizer, &empty, "competences", "?format=csv")
             .await
             .status,
         200
     );
     assert_eq!(
         s.app
-            .get(
-                &format!("/api/v1/reports/quizzes/{quiz}/results?format=pdf"),
-                Some(token)
-            )
+            .quiz_report(organizer, &quiz, "results", "?format=pdf")
             .await
             .status,
         422
     );
     assert_eq!(
         s.app
-            .get("/api/v1/reports/quizzes/nope/results", Some(token))
+            .quiz_report(organizer, "nope", "results", "")
             .await
             .status,
         404
@@ -221,21 +187,15 @@ async fn reports_are_for_organizers_only() {
     let quiz = s.board_quiz(json!({})).await;
     let participant = s.app.register("to.mo").await;
     let judge = s.app.user_with_role(&s.admin, "giam.khao", "judge").await;
-    for token in [&participant.access, &judge.access] {
+    for who in [&participant, &judge] {
         for report in ["results", "questions", "competences"] {
-            let response = s
-                .app
-                .get(
-                    &format!("/api/v1/reports/quizzes/{quiz}/{report}"),
-                    Some(token),
-                )
-                .await;
+            let response = s.app.quiz_report(who, &quiz, report, "").await;
             assert_eq!(response.status, 403, "{report}");
         }
     }
     assert_eq!(
         s.app
-            .get(&format!("/api/v1/reports/quizzes/{quiz}/results"), None)
+            .quiz_report(Anonymous, &quiz, "results", "")
             .await
             .status,
         401
@@ -247,9 +207,9 @@ async fn reports_are_for_organizers_only() {
 async fn contest_entry(s: &Setup, who: &Session, contest: &str, decision: Option<&str>) {
     let created = s
         .app
-        .post(
-            &format!("/api/v1/contests/{contest}/entries"),
-            Some(&who.access),
+        .create_entry(
+            who,
+            contest,
             &json!({"title": "Mật khẩu mạnh", "description": "", "consent": {"entrant": true}}),
         )
         .await;
@@ -259,34 +219,16 @@ async fn contest_entry(s: &Setup, who: &Session, contest: &str, decision: Option
         .app
         .send(
             s.app
-                .request(
-                    reqwest::Method::PUT,
-                    &format!("/api/v1/entries/{entry}/media"),
-                    Some(&who.access),
-                )
+                .upload_request(who, &entry)
                 .header("content-type", "audio/webm")
                 .body(fixture("webm_opus_mediarecorder.webm")),
         )
         .await;
     assert_eq!(uploaded.status, 201, "{}", uploaded.text);
-    let submitted = s
-        .app
-        .post(
-            &format!("/api/v1/entries/{entry}/submit"),
-            Some(&who.access),
-            &json!({}),
-        )
-        .await;
+    let submitted = s.app.submit_entry(who, &entry).await;
     assert_eq!(submitted.status, 200, "{}", submitted.text);
     if let Some(decision) = decision {
-        let moderated = s
-            .app
-            .post(
-                &format!("/api/v1/entries/{entry}/moderation"),
-                Some(&s.organizer.access),
-                &json!({"decision": decision, "reason": "đã xem"}),
-            )
-            .await;
+        let moderated = s.moderate(&entry, decision, "đã xem").await;
         assert_eq!(moderated.status, 200, "{}", moderated.text);
     }
 }
@@ -294,9 +236,8 @@ async fn contest_entry(s: &Setup, who: &Session, contest: &str, decision: Option
 async fn event(s: &Setup, title: &str) -> String {
     let created = s
         .app
-        .post(
-            "/api/v1/events",
-            Some(&s.organizer.access),
+        .create_event(
+            &s.organizer,
             &json!({"title": title, "starts_at": at(s.now() - MINUTE), "ends_at": at(s.now() + 600 * MINUTE)}),
         )
         .await;
@@ -383,11 +324,7 @@ async fn seeded_event(s: &Setup) -> String {
     }
     let disabled = s
         .app
-        .patch(
-            &format!("/api/v1/admin/users/{}", people["i"].user_id),
-            Some(&s.admin.access),
-            &json!({"disabled": true}),
-        )
+        .update_user(&s.admin, &people["i"].user_id, &json!({"disabled": true}))
         .await;
     assert_eq!(disabled.status, 200, "{}", disabled.text);
 
@@ -411,33 +348,27 @@ async fn seeded_event(s: &Setup) -> String {
     ] {
         s.attempt(&people[who], quiz, right, 10_000).await;
     }
-    assert_eq!(s.start(&people["c"], &best).await.status, 201);
+    assert_eq!(s.app.start_attempt(&people["c"], &best).await.status, 201);
 
+    // Every field of `contest_body` replaced: audio only, one entry each, no voting.
     let contest = s
-        .app
-        .post(
-            "/api/v1/contests",
-            Some(&s.organizer.access),
-            &json!({
-                "event_id": event_id, "title": "Công dân số", "rules": "Một phút về an toàn mạng.",
-                "opens_at": at(s.now() - MINUTE), "closes_at": at(s.now() + 60 * MINUTE),
-                "media": ["audio"], "max_bytes": 1_000_000, "max_duration_s": 60, "max_entries_per_user": 1,
-                "criteria": [{"key": "content", "title": "Nội dung", "weight": 1, "max_points": 10}],
-                "judges_per_entry": 1, "voting": {"enabled": false}
-            }),
-        )
+        .contest_with(json!({
+            "event_id": event_id, "title": "Công dân số", "rules": "Một phút về an toàn mạng.",
+            "opens_at": at(s.now() - MINUTE), "closes_at": at(s.now() + 60 * MINUTE),
+            "media": ["audio"], "max_bytes": 1_000_000, "max_duration_s": 60, "max_entries_per_user": 1,
+            "criteria": [{"key": "content", "title": "Nội dung", "weight": 1, "max_points": 10}],
+            "judges_per_entry": 1, "voting": {"enabled": false}
+        }))
         .await;
-    assert_eq!(contest.status, 201, "{}", contest.text);
-    let contest = contest.body["id"].as_str().expect("id").to_owned();
     contest_entry(s, &people["a"], &contest, Some("approve")).await;
     contest_entry(s, &people["b"], &contest, Some("reject")).await;
     contest_entry(s, &people["d"], &contest, None).await;
     contest_entry(s, &people["g"], &contest, None).await;
     let draft = s
         .app
-        .post(
-            &format!("/api/v1/contests/{contest}/entries"),
-            Some(&people["e"].access),
+        .create_entry(
+            &people["e"],
+            &contest,
             &json!({"title": "Nháp", "description": "", "consent": {"entrant": true}}),
         )
         .await;
@@ -449,12 +380,14 @@ async fn seeded_event(s: &Setup) -> String {
 async fn participation_by_ward_school_and_class_has_hand_computed_figures() {
     let s = setup().await;
     let event_id = seeded_event(&s).await;
-    let token = &s.organizer.access;
+    let organizer = &s.organizer;
     let report = |group_by: &'static str| {
-        let path = format!("/api/v1/reports/events/{event_id}/participation?group_by={group_by}");
-        let app = &s.app;
+        let (app, event_id) = (&s.app, &event_id);
         async move {
-            let response = app.get(&path, Some(token)).await;
+            let query = format!("?group_by={group_by}");
+            let response = app
+                .event_report(organizer, event_id, "participation", &query)
+                .await;
             assert_eq!(response.status, 200, "{}", response.text);
             assert_eq!(response.body["score_scale"], "percent");
             participation_rows(&response.body)
@@ -534,11 +467,15 @@ async fn participation_by_ward_school_and_class_has_hand_computed_figures() {
 
     // The CSV carries the same rows, parsed back by a CSV library.
     let (header, rows) = csv_rows(
-        &s.app,
-        &format!("/api/v1/reports/events/{event_id}/participation?group_by=ward&format=csv"),
-        token,
-    )
-    .await;
+        s.app
+            .event_report(
+                organizer,
+                &event_id,
+                "participation",
+                "?group_by=ward&format=csv",
+            )
+            .await,
+    );
     assert_eq!(rows.len(), 5);
     let p1 = rows
         .iter()
@@ -557,16 +494,13 @@ async fn participation_by_ward_school_and_class_has_hand_computed_figures() {
     for bad in ["group_by=province", "format=pdf"] {
         let refused = s
             .app
-            .get(
-                &format!("/api/v1/reports/events/{event_id}/participation?{bad}"),
-                Some(token),
-            )
+            .event_report(organizer, &event_id, "participation", &format!("?{bad}"))
             .await;
         assert_eq!(refused.status, 422, "{bad}: {}", refused.text);
     }
     assert_eq!(
         s.app
-            .get("/api/v1/reports/events/nope/participation", Some(token))
+            .event_report(organizer, "nope", "participation", "")
             .await
             .status,
         404
@@ -580,10 +514,7 @@ async fn an_empty_event_lists_every_unit_with_zeros() {
     let event_id = event(&s, "Chưa bắt đầu").await;
     let response = s
         .app
-        .get(
-            &format!("/api/v1/reports/events/{event_id}/participation?group_by=school"),
-            Some(&s.organizer.access),
-        )
+        .event_report(&s.organizer, &event_id, "participation", "?group_by=school")
         .await;
     assert_eq!(response.status, 200, "{}", response.text);
     let rows = participation_rows(&response.body);
@@ -596,10 +527,7 @@ async fn an_empty_event_lists_every_unit_with_zeros() {
     }
     let workbook = s
         .app
-        .get(
-            &format!("/api/v1/reports/events/{event_id}/workbook"),
-            Some(&s.organizer.access),
-        )
+        .event_report(&s.organizer, &event_id, "workbook", "")
         .await;
     assert_eq!(workbook.status, 200);
 }
@@ -629,11 +557,7 @@ async fn the_event_workbook_has_a_sheet_per_view_with_the_same_figures() {
     let event_id = seeded_event(&s).await;
     let response = s
         .app
-        .send(s.app.request(
-            reqwest::Method::GET,
-            &format!("/api/v1/reports/events/{event_id}/workbook"),
-            Some(&s.organizer.access),
-        ))
+        .event_report(&s.organizer, &event_id, "workbook", "")
         .await;
     assert_eq!(response.status, 200);
     assert_eq!(
@@ -693,10 +617,11 @@ async fn event_reports_are_for_organizers_only() {
     let participant = s.app.register("to.mo").await;
     let judge = s.app.user_with_role(&s.admin, "giam.khao", "judge").await;
     for report in ["participation", "workbook"] {
-        let path = format!("/api/v1/reports/events/{event_id}/{report}");
-        for token in [&participant.access, &judge.access] {
-            assert_eq!(s.app.get(&path, Some(token)).await.status, 403, "{report}");
+        for who in [&participant, &judge] {
+            let response = s.app.event_report(who, &event_id, report, "").await;
+            assert_eq!(response.status, 403, "{report}");
         }
-        assert_eq!(s.app.get(&path, None).await.status, 401, "{report}");
+        let response = s.app.event_report(Anonymous, &event_id, report, "").await;
+        assert_eq!(response.status, 401, "{report}");
     }
 }

@@ -259,12 +259,7 @@ async fn a_student_takes_a_quiz_with_plain_forms() {
     }
     // Every answer is on the server (read back through the API with the same cookie).
     let (status, view) = browser
-        .api(
-            Method::GET,
-            &format!("/api/v1/attempts/{attempt}"),
-            None,
-            None,
-        )
+        .api(Method::GET, &common::path::attempt(&attempt), None, None)
         .await;
     assert_eq!(status, 200, "{view}");
     for (id, _) in &questions {
@@ -320,7 +315,7 @@ async fn a_student_takes_a_quiz_with_plain_forms() {
         .await;
     assert_eq!(twice.status, 303);
     let (_, mine) = browser
-        .api(Method::GET, "/api/v1/me/attempts", None, None)
+        .api(Method::GET, &common::path::my_attempts(), None, None)
         .await;
     assert_eq!(mine["total"], 1);
     assert_eq!(mine["items"][0]["status"], "submitted");
@@ -338,7 +333,7 @@ async fn a_double_tap_on_start_makes_one_attempt() {
     let (first, second) = tokio::join!(browser.post(&path, &fields), browser.post(&path, &fields));
     assert_eq!(attempt_of(&first), attempt_of(&second));
     let (_, mine) = browser
-        .api(Method::GET, "/api/v1/me/attempts", None, None)
+        .api(Method::GET, &common::path::my_attempts(), None, None)
         .await;
     assert_eq!(mine["total"], 1, "{mine}");
 }
@@ -377,7 +372,7 @@ async fn forged_and_tokenless_posts_are_refused_and_change_nothing() {
         .await;
     assert_eq!(wrong_token.status, 403);
     let (_, mine) = browser
-        .api(Method::GET, "/api/v1/me/attempts", None, None)
+        .api(Method::GET, &common::path::my_attempts(), None, None)
         .await;
     assert_eq!(mine["total"], 0, "no refused POST started an attempt");
 
@@ -398,31 +393,26 @@ async fn forged_and_tokenless_posts_are_refused_and_change_nothing() {
     let attempt = start(&browser, &quiz).await;
     let view = browser.get(&format!("/attempts/{attempt}")).await;
     let id = question_of_kind(&view, "single");
-    let path = format!("/api/v1/attempts/{attempt}/answers/{id}");
+    let answer = common::path::answer(&attempt, &id);
     let body = json!({ "response": right_answer(&id) });
     let (status, refused) = browser
-        .api(Method::PUT, &path, None, Some(body.clone()))
+        .api(Method::PUT, &answer, None, Some(body.clone()))
         .await;
     assert_eq!(status, 403, "{refused}");
     assert_eq!(refused["error"]["code"], "csrf_failed");
     let (status, _) = browser
-        .api(Method::PUT, &path, Some("wrong"), Some(body.clone()))
+        .api(Method::PUT, &answer, Some("wrong"), Some(body.clone()))
         .await;
     assert_eq!(status, 403);
     let (_, state) = browser
-        .api(
-            Method::GET,
-            &format!("/api/v1/attempts/{attempt}"),
-            None,
-            None,
-        )
+        .api(Method::GET, &common::path::attempt(&attempt), None, None)
         .await;
     assert!(
         state["answers"][&id].is_null(),
         "nothing was saved: {state}"
     );
     let (status, saved) = browser
-        .api(Method::PUT, &path, Some(&view.csrf()), Some(body))
+        .api(Method::PUT, &answer, Some(&view.csrf()), Some(body))
         .await;
     assert_eq!(status, 200, "{saved}");
 }
@@ -459,7 +449,7 @@ async fn sessions_end_on_logout_on_password_change_and_on_disabling() {
         .build()
         .expect("client");
     let get_me = || {
-        raw.get(format!("{}/api/v1/me", setup.app.base))
+        raw.get(setup.app.url(&common::path::me()))
             .header("cookie", format!("cq_session={cookie}"))
             .send()
     };
@@ -510,15 +500,17 @@ async fn sessions_end_on_logout_on_password_change_and_on_disabling() {
         303,
         "the other browser is out"
     );
-    assert_eq!(setup.app.get("/api/v1/me", Some(&token)).await.status, 401);
+    assert_eq!(setup.app.me(&token).await.status, 401);
 
     // Disabling.
-    let (_, me) = laptop.api(Method::GET, "/api/v1/me", None, None).await;
+    let (_, me) = laptop
+        .api(Method::GET, &common::path::me(), None, None)
+        .await;
     let disabled = setup
         .app
-        .patch(
-            &format!("/api/v1/admin/users/{}", me["id"].as_str().expect("id")),
-            Some(&setup.admin.access),
+        .update_user(
+            &setup.admin,
+            me["id"].as_str().expect("id"),
             &json!({ "disabled": true }),
         )
         .await;
@@ -571,9 +563,8 @@ async fn an_imported_account_chooses_its_password_first() {
     let (setup, _) = setup_with_class().await;
     let imported = setup
         .app
-        .post_raw(
-            "/api/v1/admin/users/import",
-            Some(&setup.admin.access),
+        .import_users(
+            &setup.admin,
             "text/csv",
             "username,display_name,org_unit_code,role,birth_year\nhs.otp,Trần Văn Bình,A,,2011\n",
         )
@@ -665,12 +656,7 @@ async fn bad_input_gets_the_api_errors_in_the_page_language_and_changes_nothing(
         refused.html
     );
     let (_, view) = student
-        .api(
-            Method::GET,
-            &format!("/api/v1/attempts/{attempt}"),
-            None,
-            None,
-        )
+        .api(Method::GET, &common::path::attempt(&attempt), None, None)
         .await;
     assert!(view["answers"][&id].is_null(), "{view}");
     // Another student's attempt is not found, whatever its id.
@@ -753,6 +739,7 @@ async fn the_board_page_shows_the_public_standings() {
     assert_page(&board, "vi", "board");
     assert!(board.has("Em hs.board"), "{}", board.html);
     assert!(board.has("Xếp theo điểm"), "the ranking rule is shown");
+    // What the page links to, as the page must spell it.
     assert!(board.has(&format!(
         "/api/v1/quizzes/{quiz}/leaderboard/stream?scope=all"
     )));

@@ -1,23 +1,15 @@
-//! Helpers for the contest suites: a contest with an organizer, entrants, uploads, and the
-//! storage backends the media tests run on.
+//! The contest side of the fixture (`Setup`): a contest, entrants, judges, uploads, and a
+//! look into the storage the media tests run on.
 
 use std::path::PathBuf;
 
-use civiquiz::clock::{Clock, Timestamp};
-use civiquiz::config::{Config, StorageUrl};
 use civiquiz::kv::Kv;
 use futures::StreamExt;
 use object_store::ObjectStore;
-use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{Response, Session, TestApp};
-
-pub const MINUTE: i64 = 60_000;
-
-pub fn at(ms: i64) -> String {
-    Timestamp(ms).to_rfc3339()
-}
+use super::fixture::{MINUTE, Setup, at, merged};
+use super::{Response, Session};
 
 pub fn fixture_path(file: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -34,86 +26,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(bytes))
 }
 
-/// Where recordings go in a test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Local,
-    S3,
-}
-
-/// The S3-compatible server to test against, from `TEST_S3_URL` (`s3://bucket`) and
-/// `TEST_S3_ENDPOINT`; `None` (with a note) when they are not set.
-pub fn s3_settings() -> Option<(String, String)> {
-    let url = std::env::var("TEST_S3_URL").ok().filter(|v| !v.is_empty());
-    let endpoint = std::env::var("TEST_S3_ENDPOINT")
-        .ok()
-        .filter(|v| !v.is_empty());
-    match (url, endpoint) {
-        (Some(url), Some(endpoint)) => Some((url, endpoint)),
-        _ => None,
-    }
-}
-
-pub struct ContestApp {
-    pub app: TestApp,
-    pub admin: Session,
-    pub organizer: Session,
-}
-
-impl ContestApp {
-    pub async fn spawn() -> Self {
-        Self::spawn_on(Backend::Local)
-            .await
-            .expect("local storage is always there")
-    }
-
-    /// A server on local storage with `tweak` applied to its config.
-    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
-        Self::start(TestApp::spawn_with(tweak).await).await
-    }
-
-    async fn start(app: TestApp) -> Self {
-        let admin = app.admin().await;
-        let organizer = app.user_with_role(&admin, "ban.to.chuc", "organizer").await;
-        Self {
-            app,
-            admin,
-            organizer,
-        }
-    }
-
-    /// A server on `backend`; `None` when the S3 server is not configured (the test then
-    /// returns early after printing why).
-    pub async fn spawn_on(backend: Backend) -> Option<Self> {
-        let storage = match backend {
-            Backend::Local => None,
-            Backend::S3 => {
-                let Some((url, endpoint)) = s3_settings() else {
-                    eprintln!(
-                        "note: S3 storage tests skipped: set TEST_S3_URL (s3://bucket) and TEST_S3_ENDPOINT (.ci/run starts a server)"
-                    );
-                    return None;
-                };
-                let prefix = format!("t-{}", uuid::Uuid::now_v7().simple());
-                let base = url.trim_end_matches('/');
-                let storage = StorageUrl::parse(&format!("{base}/{prefix}")).expect("TEST_S3_URL");
-                Some((storage, endpoint))
-            }
-        };
-        let app = TestApp::spawn_with(|config| {
-            if let Some((storage, endpoint)) = storage {
-                config.media.storage = Some(storage);
-                config.media.s3_endpoint = Some(endpoint);
-            }
-        })
-        .await;
-        Some(Self::start(app).await)
-    }
-
-    pub fn now(&self) -> i64 {
-        self.app.clock.now_ms()
-    }
-
+impl Setup {
     /// Open now for an hour: audio and video up to 10 MB and 60 s, two entries each, two
     /// judges per entry, voting open for two hours.
     pub fn contest_body(&self) -> Value {
@@ -135,15 +48,10 @@ impl ContestApp {
         })
     }
 
+    /// `contest_body` with `changes`, created by the organizer.
     pub async fn contest_with(&self, changes: Value) -> String {
-        let mut body = self.contest_body();
-        for (key, value) in changes.as_object().expect("object") {
-            body[key] = value.clone();
-        }
-        let created = self
-            .app
-            .post("/api/v1/contests", Some(&self.organizer.access), &body)
-            .await;
+        let body = merged(self.contest_body(), changes);
+        let created = self.app.create_contest(&self.organizer, &body).await;
         assert_eq!(created.status, 201, "{}", created.text);
         created.body["id"].as_str().expect("id").to_owned()
     }
@@ -168,11 +76,12 @@ impl ContestApp {
             .await
     }
 
+    /// `who` creates an entry with a title, a description and consent.
     pub async fn new_entry(&self, who: &Session, contest: &str) -> Response {
         self.app
-            .post(
-                &format!("/api/v1/contests/{contest}/entries"),
-                Some(&who.access),
+            .create_entry(
+                who,
+                contest,
                 &json!({"title": "Bài dự thi", "description": "Một phút về mật khẩu mạnh", "consent": {"entrant": true}}),
             )
             .await
@@ -184,31 +93,12 @@ impl ContestApp {
         created.body["id"].as_str().expect("id").to_owned()
     }
 
-    pub async fn upload(
-        &self,
-        who: &Session,
-        entry: &str,
-        bytes: Vec<u8>,
-        filename: Option<&str>,
-    ) -> Response {
-        let mut request = self
-            .app
-            .request(
-                Method::PUT,
-                &format!("/api/v1/entries/{entry}/media"),
-                Some(&who.access),
-            )
-            .header("content-type", "application/octet-stream")
-            .body(bytes);
-        if let Some(name) = filename {
-            request = request.query(&[("filename", name)]);
-        }
-        self.app.send(request).await
-    }
-
     /// Uploads `file` from the fixtures; returns the media id.
     pub async fn upload_fixture(&self, who: &Session, entry: &str, file: &str) -> String {
-        let uploaded = self.upload(who, entry, fixture(file), Some(file)).await;
+        let uploaded = self
+            .app
+            .upload_media(who, entry, fixture(file), Some(file))
+            .await;
         assert_eq!(uploaded.status, 201, "{file}: {}", uploaded.text);
         uploaded.body["media_id"]
             .as_str()
@@ -216,21 +106,12 @@ impl ContestApp {
             .to_owned()
     }
 
-    pub async fn submit(&self, who: &Session, entry: &str) -> Response {
-        self.app
-            .post(
-                &format!("/api/v1/entries/{entry}/submit"),
-                Some(&who.access),
-                &json!({}),
-            )
-            .await
-    }
-
+    /// The organizer moderates the entry.
     pub async fn moderate(&self, entry: &str, decision: &str, reason: &str) -> Response {
         self.app
-            .post(
-                &format!("/api/v1/entries/{entry}/moderation"),
-                Some(&self.organizer.access),
+            .moderate_entry(
+                &self.organizer,
+                entry,
                 &json!({"decision": decision, "reason": reason}),
             )
             .await
@@ -241,20 +122,17 @@ impl ContestApp {
         let entry = self.entry(who, contest).await;
         self.upload_fixture(who, &entry, "webm_opus_mediarecorder.webm")
             .await;
-        let submitted = self.submit(who, &entry).await;
+        let submitted = self.app.submit_entry(who, &entry).await;
         assert_eq!(submitted.status, 200, "{}", submitted.text);
         let approved = self.moderate(&entry, "approve", "").await;
         assert_eq!(approved.status, 200, "{}", approved.text);
         entry
     }
 
+    /// The organizer adds `judge` to the contest.
     pub async fn add_judge(&self, contest: &str, judge: &Session) -> Response {
         self.app
-            .post(
-                &format!("/api/v1/contests/{contest}/judges"),
-                Some(&self.organizer.access),
-                &json!({"user_id": judge.user_id}),
-            )
+            .add_judge(&self.organizer, contest, &judge.user_id)
             .await
     }
 
@@ -338,25 +216,4 @@ impl ContestApp {
             .await
             .expect("count")
     }
-}
-
-/// Media tests made by ffmpeg run wherever it is installed, and must run in CI (`CI` set, as
-/// `.ci/run` is run); on a fresh machine without ffmpeg they are skipped with a note, so that
-/// `cargo test` passes with only a Rust toolchain.
-pub fn skip_without_ffmpeg() -> bool {
-    let found = ["ffmpeg", "ffprobe"].iter().all(|tool| {
-        std::process::Command::new(tool)
-            .arg("-version")
-            .output()
-            .is_ok_and(|output| output.status.success())
-    });
-    if found {
-        return false;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "ffmpeg/ffprobe are required in CI: install ffmpeg"
-    );
-    eprintln!("skipped: ffmpeg/ffprobe are not on PATH (CI installs them)");
-    true
 }

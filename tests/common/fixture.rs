@@ -1,8 +1,9 @@
-//! A server with an organizer, an admin and the fixture bank (`valid.toml`, five questions,
-//! one of each kind, 8 points), and helpers for quizzes, attempts and boards.
+//! The one fixture of the suites: a server with an admin and an organizer (`ban.to.chuc`), on
+//! local storage or on S3, with or without the fixture bank (`valid.toml`, five questions, one
+//! of each kind, 8 points). Quiz helpers are here; contest helpers in `contests.rs`.
 
 use civiquiz::clock::{Clock, Timestamp};
-use reqwest::Method;
+use civiquiz::config::{Config, StorageUrl};
 use serde_json::{Value, json};
 
 use super::{Response, Session, TestApp};
@@ -10,6 +11,18 @@ use super::{Response, Session, TestApp};
 pub const BANK: &str = include_str!("../fixtures/banks/valid.toml");
 pub const MINUTE: i64 = 60_000;
 pub const GRACE: i64 = 5_000;
+
+pub fn at(ms: i64) -> String {
+    Timestamp(ms).to_rfc3339()
+}
+
+/// `base` with every top-level field of `changes` put in (replaced, not merged deeper).
+pub fn merged(mut base: Value, changes: Value) -> Value {
+    for (key, value) in changes.as_object().expect("object") {
+        base[key] = value.clone();
+    }
+    base
+}
 
 /// The key of each question of the fixture bank, in the response's shape.
 pub fn right_answer(question_id: &str) -> Value {
@@ -23,37 +36,98 @@ pub fn right_answer(question_id: &str) -> Value {
     }
 }
 
+/// Where recordings go in a test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Local,
+    S3,
+}
+
+/// The S3-compatible server to test against, from `TEST_S3_URL` (`s3://bucket`) and
+/// `TEST_S3_ENDPOINT`; `None` (with a note) when they are not set.
+pub fn s3_settings() -> Option<(String, String)> {
+    let url = std::env::var("TEST_S3_URL").ok().filter(|v| !v.is_empty());
+    let endpoint = std::env::var("TEST_S3_ENDPOINT")
+        .ok()
+        .filter(|v| !v.is_empty());
+    match (url, endpoint) {
+        (Some(url), Some(endpoint)) => Some((url, endpoint)),
+        _ => None,
+    }
+}
+
 pub struct Setup {
     pub app: TestApp,
     pub organizer: Session,
     pub admin: Session,
 }
 
+/// What the quiz suites start from: `Setup::spawn` with the fixture bank imported.
 pub async fn setup() -> Setup {
-    let app = TestApp::spawn().await;
-    let admin = app.admin().await;
-    let organizer = app.user_with_role(&admin, "ban.to.chuc", "organizer").await;
-    let imported = app
-        .post_raw(
-            "/api/v1/banks/import",
-            Some(&organizer.access),
-            "application/toml",
-            BANK,
-        )
-        .await;
-    assert_eq!(imported.status, 200, "{}", imported.text);
-    Setup {
-        app,
-        organizer,
-        admin,
-    }
-}
-
-pub fn at(ms: i64) -> String {
-    Timestamp(ms).to_rfc3339()
+    Setup::spawn().await.with_bank().await
 }
 
 impl Setup {
+    /// A server on local storage with an admin and an organizer; no bank.
+    pub async fn spawn() -> Self {
+        Self::spawn_on(Backend::Local)
+            .await
+            .expect("local storage is always there")
+    }
+
+    /// A server on local storage with `tweak` applied to its config.
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        Self::staff(TestApp::spawn_with(tweak).await).await
+    }
+
+    /// A server on `backend`; `None` when the S3 server is not configured (the test then
+    /// returns early after printing why).
+    pub async fn spawn_on(backend: Backend) -> Option<Self> {
+        let storage = match backend {
+            Backend::Local => None,
+            Backend::S3 => {
+                let Some((url, endpoint)) = s3_settings() else {
+                    eprintln!(
+                        "note: S3 storage tests skipped: set TEST_S3_URL (s3://bucket) and TEST_S3_ENDPOINT (.ci/run starts a server)"
+                    );
+                    return None;
+                };
+                let prefix = format!("t-{}", uuid::Uuid::now_v7().simple());
+                let base = url.trim_end_matches('/');
+                let storage = StorageUrl::parse(&format!("{base}/{prefix}")).expect("TEST_S3_URL");
+                Some((storage, endpoint))
+            }
+        };
+        let app = TestApp::spawn_with(|config| {
+            if let Some((storage, endpoint)) = storage {
+                config.media.storage = Some(storage);
+                config.media.s3_endpoint = Some(endpoint);
+            }
+        })
+        .await;
+        Some(Self::staff(app).await)
+    }
+
+    async fn staff(app: TestApp) -> Self {
+        let admin = app.admin().await;
+        let organizer = app.user_with_role(&admin, "ban.to.chuc", "organizer").await;
+        Self {
+            app,
+            organizer,
+            admin,
+        }
+    }
+
+    /// The organizer imports the fixture bank.
+    pub async fn with_bank(self) -> Self {
+        let imported = self
+            .app
+            .import_bank(&self.organizer, "", "application/toml", BANK)
+            .await;
+        assert_eq!(imported.status, 200, "{}", imported.text);
+        self
+    }
+
     pub fn now(&self) -> i64 {
         self.app.clock.now_ms()
     }
@@ -74,25 +148,13 @@ impl Setup {
         })
     }
 
+    /// `quiz_body` with `changes`, created and published by the organizer.
     pub async fn quiz_with(&self, changes: Value) -> String {
-        let mut body = self.quiz_body();
-        for (key, value) in changes.as_object().expect("object") {
-            body[key] = value.clone();
-        }
-        let created = self
-            .app
-            .post("/api/v1/quizzes", Some(&self.organizer.access), &body)
-            .await;
+        let body = merged(self.quiz_body(), changes);
+        let created = self.app.create_quiz(&self.organizer, &body).await;
         assert_eq!(created.status, 201, "{}", created.text);
         let id = created.body["id"].as_str().expect("id").to_owned();
-        let published = self
-            .app
-            .post(
-                &format!("/api/v1/quizzes/{id}/publish"),
-                Some(&self.organizer.access),
-                &json!({}),
-            )
-            .await;
+        let published = self.app.publish_quiz(&self.organizer, &id).await;
         assert_eq!(published.status, 200, "{}", published.text);
         id
     }
@@ -101,58 +163,10 @@ impl Setup {
         self.quiz_with(json!({})).await
     }
 
-    pub async fn start(&self, student: &Session, quiz: &str) -> Response {
-        self.app
-            .post(
-                &format!("/api/v1/quizzes/{quiz}/attempts"),
-                Some(&student.access),
-                &json!({}),
-            )
-            .await
-    }
-
-    pub async fn save(
-        &self,
-        student: &Session,
-        attempt: &str,
-        question: &str,
-        response: Value,
-    ) -> Response {
-        self.app
-            .send(
-                self.app
-                    .request(
-                        Method::PUT,
-                        &format!("/api/v1/attempts/{attempt}/answers/{question}"),
-                        Some(&student.access),
-                    )
-                    .json(&json!({ "response": response })),
-            )
-            .await
-    }
-
-    pub async fn submit(&self, student: &Session, attempt: &str) -> Response {
-        self.app
-            .post(
-                &format!("/api/v1/attempts/{attempt}/submit"),
-                Some(&student.access),
-                &json!({}),
-            )
-            .await
-    }
-
     /// Imports an org tree from CSV (`code,name,kind,parent_code`) and returns the id of the
     /// unit with `code`, as a lookup.
     pub async fn org_tree(&self, csv: &str) -> impl Fn(&str) -> String + use<> {
-        let tree = self
-            .app
-            .post_raw(
-                "/api/v1/org-units/import",
-                Some(&self.admin.access),
-                "text/csv",
-                csv.to_owned(),
-            )
-            .await;
+        let tree = self.app.import_org_units(&self.admin, csv.to_owned()).await;
         assert_eq!(tree.status, 201, "{}", tree.text);
         let ids: std::collections::HashMap<String, String> = tree.body["items"]
             .as_array()
@@ -170,11 +184,8 @@ impl Setup {
 
     /// A quiz for board tests: open for ten hours, an hour per attempt, three attempts.
     pub async fn board_quiz(&self, changes: Value) -> String {
-        let mut merged = json!({"closes_at": at(self.now() + 600 * MINUTE), "time_limit_s": 3600, "max_attempts": 3});
-        for (key, value) in changes.as_object().expect("object") {
-            merged[key] = value.clone();
-        }
-        self.quiz_with(merged).await
+        let board = json!({"closes_at": at(self.now() + 600 * MINUTE), "time_limit_s": 3600, "max_attempts": 3});
+        self.quiz_with(merged(board, changes)).await
     }
 
     /// One attempt answering `right` questions correctly, taking `duration_ms`.
@@ -185,14 +196,7 @@ impl Setup {
         right: usize,
         duration_ms: i64,
     ) -> Response {
-        let view = self
-            .app
-            .post(
-                &format!("/api/v1/quizzes/{quiz}/attempts"),
-                Some(&student.access),
-                &json!({}),
-            )
-            .await;
+        let view = self.app.start_attempt(student, quiz).await;
         assert!(view.status == 201, "{}", view.text);
         let id = view.body["id"].as_str().expect("id").to_owned();
         let mut questions: Vec<String> = view.body["questions"]
@@ -212,44 +216,20 @@ impl Setup {
         for question in questions.iter().take(right) {
             let saved = self
                 .app
-                .send(
-                    self.app
-                        .request(
-                            Method::PUT,
-                            &format!("/api/v1/attempts/{id}/answers/{question}"),
-                            Some(&student.access),
-                        )
-                        .json(&json!({ "response": right_answer(question) })),
-                )
+                .save_answer(student, &id, question, right_answer(question))
                 .await;
             assert_eq!(saved.status, 200, "{}", saved.text);
         }
         self.app.clock.advance_ms(duration_ms);
-        let submitted = self
-            .app
-            .post(
-                &format!("/api/v1/attempts/{id}/submit"),
-                Some(&student.access),
-                &json!({}),
-            )
-            .await;
+        let submitted = self.app.submit_attempt(student, &id).await;
         assert_eq!(submitted.status, 200, "{}", submitted.text);
         submitted
     }
 
-    pub async fn board(&self, quiz: &str, query: &str) -> Response {
-        self.app
-            .get(&format!("/api/v1/quizzes/{quiz}/leaderboard{query}"), None)
-            .await
-    }
-
+    /// The organizer sets the quiz board's state.
     pub async fn set_state(&self, quiz: &str, state: &str) -> Response {
         self.app
-            .post(
-                &format!("/api/v1/quizzes/{quiz}/leaderboard/state"),
-                Some(&self.organizer.access),
-                &json!({ "state": state }),
-            )
+            .set_quiz_board_state(&self.organizer, quiz, state)
             .await
     }
 }

@@ -3,10 +3,15 @@
 //! TEST_REDIS_URL is set, and a manual clock.
 #![allow(dead_code)]
 
+pub mod api;
 pub mod browser;
 pub mod contests;
 pub mod fixture;
 pub mod sse;
+
+// Each suite is its own crate and uses some of these.
+#[allow(unused_imports)]
+pub use api::{Anonymous, path};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -220,18 +225,9 @@ impl TestApp {
     }
 
     pub async fn register_with(&self, body: Value) -> Session {
-        let response = self.post("/api/v1/auth/register", None, &body).await;
+        let response = self.try_register(&body).await;
         assert_eq!(response.status, 201, "register: {}", response.text);
         session_of(&response)
-    }
-
-    pub async fn login(&self, username: &str, password: &str) -> Response {
-        self.post(
-            "/api/v1/auth/login",
-            None,
-            &json!({ "username": username, "password": password }),
-        )
-        .await
     }
 
     /// An admin account created the way `civiquiz admin create` does, signed in.
@@ -255,11 +251,7 @@ impl TestApp {
     pub async fn user_with_role(&self, admin: &Session, username: &str, role: &str) -> Session {
         let session = self.register(username).await;
         let response = self
-            .patch(
-                &format!("/api/v1/admin/users/{}", session.user_id),
-                Some(&admin.access),
-                &json!({ "role": role }),
-            )
+            .update_user(admin, &session.user_id, &json!({ "role": role }))
             .await;
         assert_eq!(response.status, 200, "promote: {}", response.text);
         session
