@@ -10,8 +10,8 @@ url=$1
 board=$2
 seconds=${3:-10}
 connections=${4:-64}
-rate() { wrk -t2 -c"$connections" -d"${seconds}s" --latency "$1" | awk '/Requests\/sec/ {print $2} / 99%/ {p99=$2} END {print p99}' | paste -sd' '; }
-for round in 1 2; do
+rate() { ${WRK_PREFIX:-} wrk -t2 -c"$connections" -d"${seconds}s" --latency "$1" | awk '/Requests\/sec/ {print $2} / 99%/ {p99=$2} END {print p99}' | paste -sd' '; }
+for round in $(seq "${ROUNDS:-3}"); do
   read -r health health_p99 < <(rate "$url/healthz")
   read -r top top_p99 < <(rate "$board")
   ratio=$(awk -v a="$top" -v b="$health" 'BEGIN {printf "%.0f", 100 * a / b}')

@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::contests::ContestApp;
-use common::fixture::{GRACE, MINUTE, setup};
+use common::fixture::{GRACE, MINUTE, Setup, setup};
+use common::{Anonymous, path};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -14,9 +14,8 @@ async fn paged_boards_refuse_bad_bounds_and_clamp_huge_offsets() {
     let s = setup().await;
     let event = s
         .app
-        .post(
-            "/api/v1/events",
-            Some(&s.organizer.access),
+        .create_event(
+            &s.organizer,
             &json!({"title": "Tuần lễ", "starts_at": "2022-10-01T00:00:00Z", "ends_at": "2030-10-07T00:00:00Z"}),
         )
         .await;
@@ -26,10 +25,7 @@ async fn paged_boards_refuse_bad_bounds_and_clamp_huge_offsets() {
         let student = s.app.register(name).await;
         s.attempt(&student, &quiz, right, 10_000).await;
     }
-    let boards = [
-        format!("/api/v1/quizzes/{quiz}/leaderboard"),
-        format!("/api/v1/events/{event}/leaderboard"),
-    ];
+    let boards = [path::quiz_board(&quiz), path::event_board(&event)];
     for board in &boards {
         for bad in [
             "offset=-1",
@@ -78,22 +74,19 @@ async fn an_unknown_stored_board_state_is_an_error_not_a_live_board() {
         .expect("corrupt the state");
     s.app.state.board_states.forget(&quiz);
     s.app.state.board_pages.invalidate(&quiz);
-    let board = s.board(&quiz, "").await;
+    let board = s.app.quiz_board(Anonymous, &quiz, "").await;
     assert_eq!(board.status, 500, "{}", board.text);
     assert_eq!(board.code(), "internal");
     assert!(!board.text.contains("bi.mat"), "{}", board.text);
 
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let contest = c.contest().await;
     sqlx::query("UPDATE contests SET results_state = 'Live' WHERE id = $1")
         .bind(&contest)
         .execute(&c.app.state.db.pool)
         .await
         .expect("corrupt the state");
-    let results = c
-        .app
-        .get(&format!("/api/v1/contests/{contest}/leaderboard"), None)
-        .await;
+    let results = c.app.contest_board(Anonymous, &contest).await;
     assert_eq!(results.status, 500, "{}", results.text);
 }
 
@@ -106,25 +99,12 @@ async fn a_published_board_serves_its_snapshot_after_the_sweeper_closes_late_att
     // A student whose time runs out just before the board is published: her attempt is
     // still open (within the grace) when the snapshot is taken, and closed afterwards.
     let late = s.app.register("tre.nhat").await;
-    let started = s
-        .app
-        .post(
-            &format!("/api/v1/quizzes/{quiz}/attempts"),
-            Some(&late.access),
-            &json!({}),
-        )
-        .await;
+    let started = s.app.start_attempt(&late, &quiz).await;
     assert_eq!(started.status, 201, "{}", started.text);
     s.app.clock.advance_ms(60_000 + GRACE / 2);
     let published = s.set_state(&quiz, "published").await;
     assert_eq!(published.status, 200, "{}", published.text);
-    let snapshot = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{quiz}/leaderboard/published"),
-            None,
-        )
-        .await;
+    let snapshot = s.app.published_quiz_board(Anonymous, &quiz).await;
     assert_eq!(snapshot.status, 200, "{}", snapshot.text);
 
     s.app.clock.advance_ms(2 * MINUTE);
@@ -136,18 +116,12 @@ async fn a_published_board_serves_its_snapshot_after_the_sweeper_closes_late_att
     // would now list her. The published board is its snapshot, everywhere.
     s.app.state.board_pages.invalidate(&quiz);
     s.app.state.board_states.forget(&quiz);
-    let board = s.board(&quiz, "?limit=200").await;
+    let board = s.app.quiz_board(Anonymous, &quiz, "?limit=200").await;
     assert_eq!(board.status, 200, "{}", board.text);
     assert_eq!(board.body["state"], "published");
     assert_eq!(board.body["items"], snapshot.body["items"]);
     assert_eq!(board.body["total"], 1);
-    let again = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{quiz}/leaderboard/published"),
-            None,
-        )
-        .await;
+    let again = s.app.published_quiz_board(Anonymous, &quiz).await;
     assert_eq!(again.body, snapshot.body, "the snapshot never changes");
     let body = snapshot.body["snapshot"].as_str().expect("snapshot text");
     assert_eq!(
@@ -161,48 +135,26 @@ async fn a_published_board_serves_its_snapshot_after_the_sweeper_closes_late_att
         body,
         "stored canonical"
     );
-    let mine = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{quiz}/leaderboard/me"),
-            Some(&late.access),
-        )
-        .await;
+    let mine = s.app.my_quiz_standing(&late, &quiz).await;
     assert_eq!(mine.status, 200, "{}", mine.text);
     assert_eq!(mine.body["rank"], Value::Null, "{}", mine.text);
-    let first = s
-        .app
-        .get(
-            &format!("/api/v1/quizzes/{quiz}/leaderboard/me"),
-            Some(&early.access),
-        )
-        .await;
+    let first = s.app.my_quiz_standing(&early, &quiz).await;
     assert_eq!(first.body["rank"], 1, "{}", first.text);
 }
 
 #[tokio::test]
 async fn a_rubric_edit_racing_a_first_score_never_both_win() {
-    let c = ContestApp::spawn().await;
+    let c = Setup::spawn().await;
     let entrant = c.entrant("thi.sinh").await;
     let judge = c.judge("gk.dua").await;
     for round in 0..6 {
         let contest = c.contest_with(json!({"judges_per_entry": 1})).await;
         assert_eq!(c.add_judge(&contest, &judge).await.status, 201);
         let entry = c.approved_entry(&entrant, &contest).await;
-        let (path, rubric) = (
-            format!("/api/v1/contests/{contest}"),
-            json!({"criteria": [{"key": "content", "title": "Nội dung", "weight": 1, "max_points": 4}]}),
-        );
-        let edit = c.app.patch(&path, Some(&c.organizer.access), &rubric);
-        let score = c.app.send(
-            c.app
-                .request(
-                    reqwest::Method::PUT,
-                    &format!("/api/v1/entries/{entry}/scores"),
-                    Some(&judge.access),
-                )
-                .json(&json!({"scores": {"content": 8, "voice": 5}})),
-        );
+        let rubric = json!({"criteria": [{"key": "content", "title": "Nội dung", "weight": 1, "max_points": 4}]});
+        let points = json!({"scores": {"content": 8, "voice": 5}});
+        let edit = c.app.update_contest(&c.organizer, &contest, &rubric);
+        let score = c.app.score_entry(&judge, &entry, &points);
         let (edit, score) = tokio::join!(edit, score);
         let edited = edit.status == 200;
         let scored = score.status == 200;

@@ -13,10 +13,10 @@ use crate::bus::Topic;
 
 const FRESH_FOR: Duration = Duration::from_millis(1000);
 
-#[derive(Hash, PartialEq, Eq, Clone)]
-pub struct PageKey {
-    pub quiz_id: String,
-    pub scope: String,
+/// Which page: a scope of a quiz's board, from `offset`, `limit` lines.
+pub struct PageKey<'a> {
+    pub quiz_id: &'a str,
+    pub scope: &'a str,
     pub offset: u64,
     pub limit: u64,
 }
@@ -34,35 +34,96 @@ impl CachedBoard {
     }
 }
 
+/// At most this many bytes of pages are kept; past it, expired pages go, then all.
+const MAX_BYTES: usize = 64 << 20;
+
+/// One quiz's pages: by scope, then (offset, limit).
+type QuizPages = HashMap<String, HashMap<(u64, u64), (Instant, Arc<CachedBoard>)>>;
+type Pages = HashMap<String, QuizPages>;
+
+/// Pages by quiz, then scope, then (offset, limit): a read looks up borrowed keys and
+/// allocates nothing, and a quiz's pages are dropped at once.
 #[derive(Default)]
 pub struct PageCache {
-    pages: Mutex<HashMap<PageKey, (Instant, Arc<CachedBoard>)>>,
+    inner: Mutex<(Pages, usize)>,
 }
 
 impl PageCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PageKey, (Instant, Arc<CachedBoard>)>> {
-        self.pages
+    fn lock(&self) -> std::sync::MutexGuard<'_, (Pages, usize)> {
+        self.inner
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn get(&self, key: &PageKey) -> Option<Arc<CachedBoard>> {
         self.lock()
-            .get(key)
+            .0
+            .get(key.quiz_id)?
+            .get(key.scope)?
+            .get(&(key.offset, key.limit))
             .filter(|(at, _)| at.elapsed() < FRESH_FOR)
             .map(|(_, board)| board.clone())
     }
 
-    pub fn put(&self, key: PageKey, board: Arc<CachedBoard>) {
-        let mut pages = self.lock();
-        if pages.len() > 10_000 {
-            pages.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);
+    pub fn put(&self, key: &PageKey, board: Arc<CachedBoard>) {
+        let size = board.json.len() + key.quiz_id.len() + key.scope.len();
+        let mut guard = self.lock();
+        let (pages, bytes) = &mut *guard;
+        if *bytes + size > MAX_BYTES {
+            for scopes in pages.values_mut() {
+                for lines in scopes.values_mut() {
+                    lines.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);
+                }
+            }
+            *bytes = Self::measure(pages);
+            if *bytes + size > MAX_BYTES {
+                pages.clear();
+                *bytes = 0;
+            }
         }
-        pages.insert(key, (Instant::now(), board));
+        let old = pages
+            .entry(key.quiz_id.to_owned())
+            .or_default()
+            .entry(key.scope.to_owned())
+            .or_default()
+            .insert((key.offset, key.limit), (Instant::now(), board));
+        let replaced = old.map_or(0, |(_, b)| {
+            b.json.len() + key.quiz_id.len() + key.scope.len()
+        });
+        *bytes = (*bytes + size).saturating_sub(replaced);
+    }
+
+    fn measure(pages: &Pages) -> usize {
+        pages
+            .iter()
+            .map(|(quiz, scopes)| Self::measure_quiz(quiz, scopes))
+            .sum()
+    }
+
+    fn measure_quiz(quiz: &str, scopes: &QuizPages) -> usize {
+        scopes
+            .iter()
+            .map(|(scope, lines)| {
+                lines
+                    .values()
+                    .map(|(_, b)| b.json.len() + quiz.len() + scope.len())
+                    .sum::<usize>()
+            })
+            .sum()
     }
 
     pub fn invalidate(&self, quiz_id: &str) {
-        self.lock().retain(|key, _| key.quiz_id != quiz_id);
+        let mut guard = self.lock();
+        let (pages, bytes) = &mut *guard;
+        if let Some(scopes) = pages.remove(quiz_id) {
+            *bytes = bytes.saturating_sub(Self::measure_quiz(quiz_id, &scopes));
+        }
+    }
+
+    fn clear(&self) {
+        let mut guard = self.lock();
+        guard.0.clear();
+        guard.1 = 0;
     }
 }
 
@@ -72,7 +133,7 @@ pub async fn follow(cache: Arc<PageCache>, mut changes: tokio::sync::broadcast::
         match changes.recv().await {
             Ok(Topic::Quiz(quiz_id)) => cache.invalidate(&quiz_id),
             Ok(Topic::Contest(_)) => {}
-            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => cache.lock().clear(),
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => cache.clear(),
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
         }
     }

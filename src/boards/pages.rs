@@ -70,7 +70,7 @@ async fn board_page(
         .page(&visitor)?;
     let scope_text = query.scope.unwrap_or_else(|| "all".to_owned());
     let scope = parse_scope(Some(&scope_text)).page(&visitor)?;
-    let board = public_page(&state, &quiz, &scope, 0, super::stream::TOP)
+    let board = public_page(&state, &quiz, scope, 0, super::stream::TOP)
         .await
         .page(&visitor)?;
     Ok(ok(&BoardPage {

@@ -82,11 +82,15 @@ impl BoardQuery {
     }
 }
 
-pub fn parse_scope(scope: Option<&str>) -> AppResult<String> {
+/// The scope asked for, validated; it is already the board's name for it (`all`, `org:ID`).
+pub fn parse_scope(scope: Option<&str>) -> AppResult<&str> {
     match scope.unwrap_or(SCOPE_ALL) {
-        SCOPE_ALL => Ok(SCOPE_ALL.to_owned()),
+        SCOPE_ALL => Ok(SCOPE_ALL),
         other => match other.strip_prefix("org:") {
-            Some(unit) if !unit.is_empty() && unit.len() <= 64 => Ok(unit_scope(unit)),
+            Some(unit) if !unit.is_empty() && unit.len() <= 64 => {
+                debug_assert_eq!(unit_scope(unit), other);
+                Ok(other)
+            }
             _ => Err(FieldErrors::single(
                 "scope",
                 "must be all or org:{org_unit_id}",
@@ -102,7 +106,9 @@ pub async fn board_quiz(
     quiz_id: &str,
 ) -> AppResult<Arc<Quiz>> {
     match caller {
-        Some(caller) => access::visible_quiz(state, caller, quiz_id).await.map(Arc::new),
+        Some(caller) => access::visible_quiz(state, caller, quiz_id)
+            .await
+            .map(Arc::new),
         None => state
             .board_states
             .quiz(&state.db.pool, quiz_id)
@@ -128,8 +134,8 @@ pub async fn public_page(
     limit: u64,
 ) -> AppResult<Arc<CachedBoard>> {
     let key = PageKey {
-        quiz_id: quiz.id.clone(),
-        scope: scope.to_owned(),
+        quiz_id: &quiz.id,
+        scope,
         offset,
         limit,
     };
@@ -181,7 +187,7 @@ pub async fn public_page(
         }
     };
     let board = Arc::new(CachedBoard::new(board)?);
-    state.board_pages.put(key, board.clone());
+    state.board_pages.put(&key, board.clone());
     Ok(board)
 }
 
@@ -197,9 +203,12 @@ pub async fn quiz_board(
     let quiz = board_quiz(&state, caller.as_ref(), &quiz_id).await?;
     let scope = parse_scope(query.scope.as_deref())?;
     let (offset, limit) = query.page()?;
-    let board = public_page(&state, &quiz, &scope, offset, limit).await?;
+    let board = public_page(&state, &quiz, scope, offset, limit).await?;
     Ok((
-        [(header::CONTENT_TYPE, "application/json")],
+        [(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/json"),
+        )],
         board.json.clone(),
     )
         .into_response())
@@ -236,7 +245,7 @@ pub async fn my_standing(
         neighbours: Vec::new(),
     };
     if board_state.visibility == Visibility::Published {
-        let standings = published_standings(&state, &quiz.id, &scope).await?;
+        let standings = published_standings(&state, &quiz.id, scope).await?;
         let Some(at) = standings.iter().position(|e| e.user_id == caller.id()) else {
             return Ok(AppJson(MyStanding {
                 total: standings.len() as u64,
@@ -252,7 +261,7 @@ pub async fn my_standing(
             ..nobody
         }));
     }
-    let found = around(&state, &quiz, &View::live(&quiz.id), &scope, caller.id(), 2).await?;
+    let found = around(&state, &quiz, &View::live(&quiz.id), scope, caller.id(), 2).await?;
     let Some((first, (entries, total))) = found else {
         return Ok(AppJson(nobody));
     };

@@ -37,10 +37,13 @@ const FRESH_FOR: Duration = Duration::from_secs(1);
 /// A published board's snapshot, sealed and parsed.
 pub type Published = Arc<(Sealed, Snapshot)>;
 
+/// A quiz (or its absence) as read at an instant.
+type KeptQuiz = (Instant, Option<Arc<Quiz>>);
+
 #[derive(Default)]
 pub struct StateCache {
     entries: Mutex<HashMap<String, (Instant, BoardState)>>,
-    quizzes: Mutex<HashMap<String, (Instant, Option<Arc<Quiz>>)>>,
+    quizzes: Mutex<HashMap<String, KeptQuiz>>,
     /// Published snapshots never change: kept until the map grows too large.
     published: Mutex<HashMap<String, Published>>,
 }

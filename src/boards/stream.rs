@@ -157,7 +157,7 @@ pub async fn board_stream(
     let source = QuizStandings {
         state: state.clone(),
         quiz,
-        scope,
+        scope: scope.to_owned(),
     };
     Ok(standings_stream(&state, source, &headers))
 }
