@@ -5,7 +5,7 @@ use common::fixture::setup;
 use common::sse::wait_for_event;
 use common::{Anonymous, PASSWORD, Response, TestApp};
 use futures::StreamExt;
-use serde_json::json;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 fn names(board: &Response) -> Vec<String> {
@@ -213,11 +213,24 @@ async fn a_freeze_holds_on_every_public_endpoint_while_each_sees_her_own_result(
     let mut stream = s.app.quiz_board_stream(Anonymous, &quiz, None).await;
     let (_, standings) = wait_for_event(&mut stream, |_| true).await;
     assert_eq!(standings["total"], 1, "{standings}");
-    // The late student still sees her own, current result.
+    // The late student still sees her own, current result, but no rank and no neighbour
+    // the frozen board does not show (issue 15: she would have read her live rank 1).
     let me = s.app.my_quiz_standing(&late, &quiz).await;
     assert_eq!(me.body["state"], "frozen");
-    assert_eq!(me.body["rank"], 1);
-    assert_eq!(me.body["entry"]["score"], 8.0);
+    assert_eq!(me.body["result"]["score"], 8.0);
+    assert_eq!(me.body["rank"], Value::Null, "{}", me.text);
+    assert_eq!(me.body["entry"], Value::Null, "{}", me.text);
+    assert_eq!(me.body["neighbours"], json!([]), "{}", me.text);
+    // The early one reads her rank and neighbours from the frozen standings only.
+    let mine = s.app.my_quiz_standing(&early, &quiz).await;
+    assert_eq!(mine.body["rank"], 1, "{}", mine.text);
+    let neighbours: Vec<&str> = mine.body["neighbours"]
+        .as_array()
+        .expect("neighbours")
+        .iter()
+        .map(|n| n["display_name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(neighbours, ["som"], "no post-freeze line: {}", mine.text);
     // Organizers lift the freeze: everyone sees everything again, the stream too.
     assert_eq!(s.set_state(&quiz, "live").await.status, 200);
     let (_, live) = wait_for_event(&mut stream, |v| v["total"] == 2).await;
@@ -231,6 +244,16 @@ async fn a_freeze_holds_on_every_public_endpoint_while_each_sees_her_own_result(
     let hidden = s.app.quiz_board(Anonymous, &quiz, "").await;
     assert_eq!(hidden.body["state"], "hidden");
     assert_eq!(hidden.body["total"], 0);
+    // While hidden, `me` is her own result only: no rank, no names, no scores of others.
+    let me = s.app.my_quiz_standing(&early, &quiz).await;
+    assert_eq!(me.body["result"]["score"], 2.0, "{}", me.text);
+    assert_eq!(me.body["rank"], Value::Null, "{}", me.text);
+    assert_eq!(me.body["neighbours"], json!([]), "{}", me.text);
+    assert!(!me.text.contains("muon"), "{}", me.text);
+    // And a submission while hidden carries no rank.
+    let third = s.app.register("thu.ba").await;
+    let submitted = s.attempt(&third, &quiz, 1, 5_000).await;
+    assert_eq!(submitted.body.get("rank"), None, "{}", submitted.text);
     let participant = s.app.register("ai.do").await;
     let denied = s
         .app

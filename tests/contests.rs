@@ -484,6 +484,8 @@ async fn one_vote_per_account_per_entry_while_voting_is_open() {
     let contest = c
         .contest_with(json!({"voting": {"enabled": true, "opens_at": at(c.now() + MINUTE), "closes_at": at(c.now() + 10 * MINUTE)}}))
         .await;
+    // Counts are public while the results are (issue 15).
+    set_results(&c, &contest, "live").await;
     let an = c.entrant("an").await;
     let binh = c.entrant("binh").await;
     let chi = c.entrant("chi").await;
@@ -680,6 +682,8 @@ async fn assert_counts_match_the_table(c: &Setup, contest: &str, entry: &str) ->
 async fn twenty_voters_at_once_make_twenty_votes() {
     let c = Setup::spawn().await;
     let contest = c.contest().await;
+    // Counts are public while the results are (issue 15).
+    set_results(&c, &contest, "live").await;
     let an = c.entrant("an").await;
     let entry = c.approved_entry(&an, &contest).await;
     let voters = voters(&c, 20).await;
@@ -699,6 +703,8 @@ async fn twenty_voters_at_once_make_twenty_votes() {
 async fn one_voter_clicking_many_times_at_once_counts_once() {
     let c = Setup::spawn().await;
     let contest = c.contest().await;
+    // Counts are public while the results are (issue 15).
+    set_results(&c, &contest, "live").await;
     let an = c.entrant("an").await;
     let binh = c.entrant("binh").await;
     let entry = c.approved_entry(&an, &contest).await;
@@ -715,6 +721,8 @@ async fn one_voter_clicking_many_times_at_once_counts_once() {
 async fn vote_and_unvote_races_end_equal_to_the_vote_table() {
     let c = Setup::spawn().await;
     let contest = c.contest().await;
+    // Counts are public while the results are (issue 15).
+    set_results(&c, &contest, "live").await;
     let an = c.entrant("an").await;
     let binh = c.entrant("binh").await;
     let entries = [
@@ -749,6 +757,8 @@ async fn vote_and_unvote_races_end_equal_to_the_vote_table() {
 async fn a_lost_board_comes_back_from_the_database() {
     let c = Setup::spawn().await;
     let contest = c.contest_with(json!({"judges_per_entry": 1})).await;
+    // Counts are public while the results are (issue 15).
+    set_results(&c, &contest, "live").await;
     let judge = c.judge("gk.nhat").await;
     c.add_judge(&contest, &judge).await;
     let an = c.entrant("an").await;

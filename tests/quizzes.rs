@@ -664,7 +664,8 @@ async fn review_follows_the_quiz_policy() {
     let mut reviews = Vec::new();
     for policy in ["never", "score_only", "after_submit", "after_close"] {
         let quiz = s
-            .quiz_with(json!({"review": policy, "closes_at": at(s.now() + 30 * MINUTE)}))
+            // One attempt: `after_submit` shows keys once none is left (issue 15).
+            .quiz_with(json!({"review": policy, "max_attempts": 1, "closes_at": at(s.now() + 30 * MINUTE)}))
             .await;
         let view = s.app.start_attempt(&student, &quiz).await;
         let id = view.body["id"].as_str().expect("id").to_owned();
@@ -721,7 +722,8 @@ async fn review_follows_the_quiz_policy() {
 #[tokio::test]
 async fn editing_the_bank_after_an_attempt_leaves_its_grading_unchanged() {
     let s = setup().await;
-    let quiz = s.quiz().await;
+    // One attempt, so its review shows the keys (issue 15).
+    let quiz = s.quiz_with(json!({"max_attempts": 1})).await;
     let student = s.app.register("cu.nhu.cu").await;
     let id = s.app.start_attempt(&student, &quiz).await.body["id"]
         .as_str()

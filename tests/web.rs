@@ -189,7 +189,8 @@ async fn the_language_is_chosen_per_request_and_remembered() {
 #[tokio::test]
 async fn a_student_takes_a_quiz_with_plain_forms() {
     let (setup, class) = setup_with_class().await;
-    let quiz = setup.quiz().await;
+    // One attempt, so the result shows the keys (issue 15).
+    let quiz = setup.quiz_with(json!({"max_attempts": 1})).await;
     let browser = student(&setup, "hs.nojs", &class).await;
     let home = browser.get("/").await;
     assert!(

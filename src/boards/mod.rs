@@ -149,8 +149,13 @@ pub fn public_view(quiz_id: &str, board_state: &BoardState) -> View {
     }
 }
 
-/// 1-based rank of the user's entry in the live `all` board.
+/// 1-based rank of the user's entry in the live `all` board, while the board is `live`: a
+/// hidden or frozen board's live ranks are not the participants' to see.
 pub async fn live_rank(state: &AppState, quiz: &Quiz, user_id: &str) -> AppResult<Option<u64>> {
+    let board_state = state.board_states.get(&state.db.pool, &quiz.id).await?;
+    if board_state.visibility != state::Visibility::Live {
+        return Ok(None);
+    }
     let view = View::live(&quiz.id);
     Ok(around(state, quiz, &view, rebuild::SCOPE_ALL, user_id, 0)
         .await?

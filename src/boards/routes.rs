@@ -217,15 +217,30 @@ pub async fn quiz_board(
 #[derive(Serialize, ToSchema)]
 pub struct MyStanding {
     pub state: Visibility,
-    /// The caller's current rank (live, even while the board is frozen or hidden).
+    /// The caller's rank on the standings the board's state shows the public: live while
+    /// `live`, at the freeze while `frozen`, the snapshot's once `published`, none while
+    /// `hidden`.
     pub rank: Option<u64>,
     pub total: u64,
+    /// The caller's line on those standings.
     pub entry: Option<RankedEntry>,
+    /// Up to two lines each side of hers, on those standings.
     pub neighbours: Vec<RankedEntry>,
+    /// Her own counted result now, whatever the state (without a rank).
+    pub result: Option<OwnResult>,
 }
 
-/// The caller's own rank with a few neighbours: from the live standings, or from the
-/// published snapshot once the board is published.
+/// A participant's counted result, without its place.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct OwnResult {
+    pub score: f64,
+    pub max_score: f64,
+    pub correct_count: i64,
+    pub duration_ms: i64,
+}
+
+/// The caller's own rank with a few neighbours, on the standings the board's state shows
+/// (never a neighbour's line the public could not see), and her own result.
 #[utoipa::path(get, path = "/quizzes/{id}/leaderboard/me", tag = "leaderboards", security(("bearer" = [])),
     params(("id" = String, Path), BoardQuery), responses((status = 200, body = MyStanding), (status = 404, body = ErrorBody)))]
 pub async fn my_standing(
@@ -237,32 +252,46 @@ pub async fn my_standing(
     let quiz = access::visible_quiz(&state, &caller, &quiz_id).await?;
     let scope = parse_scope(query.scope.as_deref())?;
     let board_state = state.board_states.get(&state.db.pool, &quiz.id).await?;
+    let live = View::live(&quiz.id);
+    let result = around(&state, &quiz, &live, SCOPE_ALL, caller.id(), 0)
+        .await?
+        .and_then(|(_, (entries, _))| entries.into_iter().find(|e| e.user_id == caller.id()))
+        .map(|entry| OwnResult {
+            score: super::points(entry.score_milli),
+            max_score: super::points(entry.max_score_milli),
+            correct_count: entry.correct_count,
+            duration_ms: entry.duration_ms,
+        });
     let nobody = MyStanding {
         state: board_state.visibility,
         rank: None,
         total: 0,
         entry: None,
         neighbours: Vec::new(),
+        result,
     };
-    if board_state.visibility == Visibility::Published {
-        let standings = published_standings(&state, &quiz.id, scope).await?;
-        let Some(at) = standings.iter().position(|e| e.user_id == caller.id()) else {
+    let view = match board_state.visibility {
+        Visibility::Hidden => return Ok(AppJson(nobody)),
+        Visibility::Published => {
+            let standings = published_standings(&state, &quiz.id, scope).await?;
+            let total = standings.len() as u64;
+            let Some(at) = standings.iter().position(|e| e.user_id == caller.id()) else {
+                return Ok(AppJson(MyStanding { total, ..nobody }));
+            };
+            let window = at.saturating_sub(2)..(at + 3).min(standings.len());
             return Ok(AppJson(MyStanding {
-                total: standings.len() as u64,
+                rank: Some(standings[at].rank),
+                total,
+                entry: Some(standings[at].clone()),
+                neighbours: standings[window].to_vec(),
                 ..nobody
             }));
-        };
-        let window = at.saturating_sub(2)..(at + 3).min(standings.len());
-        return Ok(AppJson(MyStanding {
-            rank: Some(standings[at].rank),
-            total: standings.len() as u64,
-            entry: Some(standings[at].clone()),
-            neighbours: standings[window].to_vec(),
-            ..nobody
-        }));
-    }
-    let found = around(&state, &quiz, &View::live(&quiz.id), scope, caller.id(), 2).await?;
-    let Some((first, (entries, total))) = found else {
+        }
+        Visibility::Frozen | Visibility::Live => public_view(&quiz.id, &board_state),
+    };
+    let Some((first, (entries, total))) =
+        around(&state, &quiz, &view, scope, caller.id(), 2).await?
+    else {
         return Ok(AppJson(nobody));
     };
     let neighbours = ranked(first, entries);
@@ -271,11 +300,11 @@ pub async fn my_standing(
         .find(|e| e.user_id == caller.id())
         .cloned();
     Ok(AppJson(MyStanding {
-        state: board_state.visibility,
         rank: entry.as_ref().map(|e| e.rank),
         total,
         entry,
         neighbours,
+        ..nobody
     }))
 }
 

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::access::{self, MaybeUser, Viewer};
 use super::contest::{self, text_field};
 use super::entry_store::{self as store, EntryRow, EntryStatus, ListedEntry, MediaRow};
-use super::{standings, votes};
+use super::votes;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::auth::accounts::{self, Role};
@@ -109,7 +109,9 @@ pub struct EntryView {
     pub consent: Option<ConsentView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moderation: Option<ModerationView>,
-    pub votes: i64,
+    /// As the results' state lets the viewer see them (see `VoteView.votes`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub votes: Option<i64>,
     #[schema(value_type = Option<String>)]
     pub submitted_at: Option<Timestamp>,
 }
@@ -151,7 +153,7 @@ pub async fn entry_view(
             reason: entry.moderation_reason.clone(),
             moderated_at: entry.moderated_at.map(Timestamp),
         }),
-        votes: votes::count(state, entry).await?,
+        votes: votes::count(state, entry, viewer == Viewer::Organizer).await?,
         submitted_at: entry.submitted_at.map(Timestamp),
     })
 }
@@ -326,7 +328,9 @@ pub struct GalleryItem {
     pub kind: Option<String>,
     pub duration_ms: Option<i64>,
     pub bytes: Option<i64>,
-    pub votes: i64,
+    /// As the results' state lets the caller see them (see `VoteView.votes`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub votes: Option<i64>,
     #[schema(value_type = Option<String>)]
     pub submitted_at: Option<Timestamp>,
 }
@@ -337,7 +341,7 @@ pub struct Gallery {
     pub total: i64,
 }
 
-fn gallery_item(row: ListedEntry, votes: i64) -> GalleryItem {
+fn gallery_item(row: ListedEntry, votes: Option<i64>) -> GalleryItem {
     GalleryItem {
         id: row.id,
         title: row.title,
@@ -386,7 +390,7 @@ pub async fn list_entries(
     };
     let (rows, total) = store::list(&state.db.pool, &contest.id, status, limit, offset).await?;
     let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
-    let votes = standings::vote_counts(&state, &contest.id, &ids).await?;
+    let votes = super::results::shown_votes(&state, &contest, organizes, &ids).await?;
     Ok(AppJson(Gallery {
         items: rows
             .into_iter()

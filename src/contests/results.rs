@@ -28,6 +28,37 @@ async fn snapshot(pool: &Pool, contest_id: &str, kind: SnapshotKind) -> AppResul
     publication::find(pool, &publication::contest_results(contest_id), kind).await
 }
 
+/// The vote counts of entries of `contest` as a viewer may see them: live for organizers and
+/// while the results are live; as at the freeze (or the publication) while frozen or
+/// published, from that snapshot; none while hidden. Counts that keep moving behind a frozen
+/// board would tell what the freeze hides.
+pub async fn shown_votes(
+    state: &AppState,
+    contest: &Contest,
+    organizes: bool,
+    entry_ids: &[&str],
+) -> AppResult<Vec<Option<i64>>> {
+    let kind = match contest.results_state {
+        _ if organizes => None,
+        ResultsState::Live => None,
+        ResultsState::Hidden => return Ok(vec![None; entry_ids.len()]),
+        ResultsState::Frozen => Some(SnapshotKind::Frozen),
+        ResultsState::Published => Some(SnapshotKind::Published),
+    };
+    let Some(kind) = kind else {
+        let counts = standings::vote_counts(state, &contest.id, entry_ids).await?;
+        return Ok(counts.into_iter().map(Some).collect());
+    };
+    let items: Vec<Standing> = match snapshot(&state.db.pool, &contest.id, kind).await? {
+        Some(sealed) => sealed.parse()?,
+        None => Vec::new(),
+    };
+    Ok(entry_ids
+        .iter()
+        .map(|id| items.iter().find(|s| s.entry_id == *id).map(|s| s.votes))
+        .collect())
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct Leaderboard {
     pub state: ResultsState,

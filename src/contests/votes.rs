@@ -10,15 +10,20 @@ use utoipa::ToSchema;
 
 use super::entry_store::{self as store, EntryRow, EntryStatus};
 use super::{contest, standings};
+
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::http::AppJson;
 
 /// The entry's votes, from its contest's board.
-pub async fn count(state: &AppState, entry: &EntryRow) -> AppResult<i64> {
-    let counts = standings::vote_counts(state, &entry.contest_id, &[entry.id.as_str()]).await?;
-    Ok(counts.first().copied().unwrap_or(0))
+/// The entry's vote count as `organizes` (an organizer, or not) may see it now
+/// (`results::shown_votes`).
+pub async fn count(state: &AppState, entry: &EntryRow, organizes: bool) -> AppResult<Option<i64>> {
+    let contest = contest::require(&state.db.pool, &entry.contest_id).await?;
+    let counts =
+        super::results::shown_votes(state, &contest, organizes, &[entry.id.as_str()]).await?;
+    Ok(counts.first().copied().flatten())
 }
 
 enum Change {
@@ -66,7 +71,11 @@ pub struct VoteView {
     pub entry_id: String,
     /// Whether the caller's vote is counted now.
     pub voted: bool,
-    pub votes: i64,
+    /// The entry's votes as the results' state lets the caller see them: live while `live`
+    /// (and for organizers), as at the freeze while `frozen` or `published`, absent while
+    /// `hidden`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub votes: Option<i64>,
 }
 
 /// The approved entry the caller may vote on now.
@@ -103,7 +112,7 @@ pub async fn vote(
     let entry = votable(&state, &caller, &entry_id).await?;
     change_vote(&state, &caller, &entry, Change::Cast).await?;
     Ok(AppJson(VoteView {
-        votes: count(&state, &entry).await?,
+        votes: count(&state, &entry, caller.role().organizes()).await?,
         entry_id: entry.id,
         voted: true,
     }))
@@ -120,7 +129,7 @@ pub async fn unvote(
     let entry = votable(&state, &caller, &entry_id).await?;
     change_vote(&state, &caller, &entry, Change::Withdraw).await?;
     Ok(AppJson(VoteView {
-        votes: count(&state, &entry).await?,
+        votes: count(&state, &entry, caller.role().organizes()).await?,
         entry_id: entry.id,
         voted: false,
     }))

@@ -253,7 +253,7 @@ impl QuizInput {
             rules: Vec::new(),
             shuffle_questions: true,
             shuffle_options: true,
-            review: Review::AfterSubmit,
+            review: Review::AfterClose,
             audience_org_unit_id: None,
             ranking: Ranking::Best,
             published: false,

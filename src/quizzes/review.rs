@@ -1,6 +1,7 @@
 //! Review of a finished attempt, as the quiz's policy allows: nothing (`never`), the score and
-//! one's own responses (`score_only`), or also the keys and explanations (`after_submit`, or
-//! `after_close` once the quiz has closed). Before that, no route reveals a key or a
+//! one's own responses (`score_only`), or also the keys and explanations (`after_close` once
+//! the quiz has closed; `after_submit` once the participant has no attempt left, or the quiz
+//! has closed). Before that, no route reveals a key or a
 //! per-question outcome.
 
 use axum::extract::{Path, State};
@@ -78,7 +79,13 @@ pub async fn review_attempt(
             ));
         }
         Review::ScoreOnly => false,
-        Review::AfterSubmit => true,
+        // Keys help a next attempt (hers, or a classmate's): only once she has none left or
+        // the quiz has closed; until then her score and her own responses.
+        Review::AfterSubmit => {
+            state.clock.now_ms() >= quiz.closes_at
+                || store::count_for(&state.db.pool, &quiz.id, caller.id()).await?
+                    >= quiz.max_attempts
+        }
         Review::AfterClose if state.clock.now_ms() >= quiz.closes_at => true,
         Review::AfterClose => {
             return Err(unavailable(

@@ -1,0 +1,131 @@
+//! Attacks from the security review (issue 15), each performed against the server: every test
+//! here failed before its fix.
+
+mod common;
+
+use common::Anonymous;
+use common::fixture::{MINUTE, Setup, at, setup};
+use serde_json::{Value, json};
+
+/// With attempts left, the keys of attempt 1 would answer attempt 2 (and a classmate's).
+#[tokio::test]
+async fn review_keeps_the_keys_until_no_attempt_is_left() {
+    let s = setup().await;
+    let student = s.app.register("thu.lai").await;
+    let quiz = s
+        .quiz_with(json!({"review": "after_submit", "max_attempts": 2, "closes_at": at(s.now() + 30 * MINUTE)}))
+        .await;
+    let mut reviews = Vec::new();
+    for round in 0..2 {
+        let view = s.app.start_attempt(&student, &quiz).await;
+        assert_eq!(view.status, 201, "{}", view.text);
+        let id = view.body["id"].as_str().expect("id").to_owned();
+        let saved = s
+            .app
+            .save_answer(&student, &id, "an-toan-so:as-001", json!("a"))
+            .await;
+        assert_eq!(saved.status, 200, "{}", saved.text);
+        assert_eq!(s.app.submit_attempt(&student, &id).await.status, 200);
+        let review = s.app.attempt_review(&student, &id).await;
+        assert_eq!(review.status, 200, "round {round}: {}", review.text);
+        reviews.push(review);
+    }
+    let outcome = |review: &common::Response, field: &str| -> Vec<Value> {
+        review.body["questions"]
+            .as_array()
+            .expect("questions")
+            .iter()
+            .map(|q| q[field].clone())
+            .collect()
+    };
+    // One attempt left: her responses and score, no key, no explanation, no per-question mark.
+    for field in ["correct_answer", "explanation", "correct", "points_awarded"] {
+        assert!(
+            outcome(&reviews[0], field).iter().all(Value::is_null),
+            "{field} shown with an attempt left: {}",
+            reviews[0].text
+        );
+    }
+    assert!(
+        outcome(&reviews[0], "response").contains(&json!("a")),
+        "{}",
+        reviews[0].text
+    );
+    // None left: the keys.
+    assert!(
+        outcome(&reviews[1], "correct_answer").contains(&json!("b")),
+        "{}",
+        reviews[1].text
+    );
+    // And the first attempt's review now shows them too.
+    let first = reviews[0].body["attempt_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let again = s.app.attempt_review(&student, &first).await;
+    assert!(outcome(&again, "correct_answer").contains(&json!("b")));
+    // A quiz made without a policy reviews after it closes.
+    let mut body = s.quiz_body();
+    body.as_object_mut().expect("object").remove("review");
+    let created = s.app.create_quiz(&s.organizer, &body).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let plain = created.body["id"].as_str().expect("id").to_owned();
+    let view = s.app.quiz(&s.organizer, &plain).await;
+    assert_eq!(view.body["review"], "after_close", "{}", view.text);
+}
+
+/// Votes kept counting up in the vote response, the gallery and the entry view while the
+/// results were frozen or hidden.
+#[tokio::test]
+async fn vote_counts_hold_still_behind_a_frozen_or_hidden_board() {
+    let c = Setup::spawn().await;
+    let contest = c.contest_with(json!({"judges_per_entry": 1})).await;
+    let entrant = c.entrant("tac.gia").await;
+    let entry = c.approved_entry(&entrant, &contest).await;
+    let live = c
+        .app
+        .set_results_state(&c.organizer, &contest, "live")
+        .await;
+    assert_eq!(live.status, 200, "{}", live.text);
+    let first = c.app.register("cu.tri.mot").await;
+    let voted = c.app.vote(&first, &entry).await;
+    assert_eq!(voted.status, 200, "{}", voted.text);
+    assert_eq!(voted.body["votes"], 1);
+
+    let frozen = c
+        .app
+        .set_results_state(&c.organizer, &contest, "frozen")
+        .await;
+    assert_eq!(frozen.status, 200, "{}", frozen.text);
+    let second = c.app.register("cu.tri.hai").await;
+    let voted = c.app.vote(&second, &entry).await;
+    assert_eq!(voted.status, 200, "{}", voted.text);
+    assert_eq!(voted.body["voted"], true);
+    assert_eq!(voted.body["votes"], 1, "as at the freeze: {}", voted.text);
+    let gallery = c.app.contest_entries(Anonymous, &contest, "").await;
+    assert_eq!(gallery.body["items"][0]["votes"], 1, "{}", gallery.text);
+    let view = c.app.entry(Anonymous, &entry).await;
+    assert_eq!(view.body["votes"], 1, "{}", view.text);
+    // Organizers see the live count, and it is the table's.
+    let organizer_view = c.app.entry(&c.organizer, &entry).await;
+    assert_eq!(organizer_view.body["votes"], 2, "{}", organizer_view.text);
+    assert_eq!(c.votes_in_table(&entry).await, 2);
+
+    let hidden = c
+        .app
+        .set_results_state(&c.organizer, &contest, "hidden")
+        .await;
+    assert_eq!(hidden.status, 200, "{}", hidden.text);
+    let view = c.app.entry(Anonymous, &entry).await;
+    assert_eq!(view.body.get("votes"), None, "{}", view.text);
+    let gallery = c.app.contest_entries(Anonymous, &contest, "").await;
+    assert_eq!(
+        gallery.body["items"][0].get("votes"),
+        None,
+        "{}",
+        gallery.text
+    );
+    let withdrawn = c.app.withdraw_vote(&first, &entry).await;
+    assert_eq!(withdrawn.status, 200, "{}", withdrawn.text);
+    assert_eq!(withdrawn.body.get("votes"), None, "{}", withdrawn.text);
+}
