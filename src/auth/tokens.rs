@@ -110,11 +110,77 @@ pub fn hash_refresh_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The pad that seals a successor token for whoever holds its predecessor: SHA-256 of a label
+/// and the predecessor. The predecessor is 256 random bits used once, so the pad is a
+/// one-time pad from a PRF; the database holds only the predecessor's hash, so a copy of the
+/// database cannot unseal anything.
+fn successor_pad(predecessor: &str) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"civiquiz refresh successor\0");
+    hasher.update(predecessor.as_bytes());
+    hasher.finalize().into()
+}
+
+/// Seals `successor` (a token from `new_refresh_token`) so that only the holder of
+/// `predecessor` can read it back.
+pub fn seal_successor(predecessor: &str, successor: &str) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(successor).ok()?;
+    let pad = successor_pad(predecessor);
+    (bytes.len() == pad.len()).then(|| {
+        hex::encode(
+            bytes
+                .iter()
+                .zip(pad)
+                .map(|(b, p)| b ^ p)
+                .collect::<Vec<u8>>(),
+        )
+    })
+}
+
+pub fn unseal_successor(predecessor: &str, sealed: &str) -> Option<String> {
+    let bytes = hex::decode(sealed).ok()?;
+    let pad = successor_pad(predecessor);
+    (bytes.len() == pad.len()).then(|| {
+        URL_SAFE_NO_PAD.encode(
+            bytes
+                .iter()
+                .zip(pad)
+                .map(|(b, p)| b ^ p)
+                .collect::<Vec<u8>>(),
+        )
+    })
+}
+
 /// A random security stamp; changing it ends every access token issued before.
 pub fn new_security_stamp() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
+}
+
+#[cfg(test)]
+mod successor_tests {
+    use super::*;
+
+    #[test]
+    fn only_the_predecessor_unseals_its_successor() {
+        let (old, _) = new_refresh_token();
+        let (new, _) = new_refresh_token();
+        let sealed = seal_successor(&old, &new).expect("sealed");
+        assert_ne!(
+            sealed,
+            hex::encode(URL_SAFE_NO_PAD.decode(&new).expect("b64"))
+        );
+        assert_eq!(
+            unseal_successor(&old, &sealed).as_deref(),
+            Some(new.as_str())
+        );
+        let (other, _) = new_refresh_token();
+        assert_ne!(
+            unseal_successor(&other, &sealed).as_deref(),
+            Some(new.as_str())
+        );
+    }
 }
 
 #[cfg(test)]
