@@ -114,7 +114,12 @@ pub struct ServeArgs {
     /// Requests per minute one address may make to the auth routes (a school shares one address).
     #[arg(long, env = "AUTH_IP_LIMIT_PER_MIN", default_value_t = 600)]
     pub auth_ip_limit_per_min: u32,
-    /// Take the client address from the last X-Forwarded-For hop (only behind a proxy you run).
+    /// The proxies you run in front of the server (addresses or CIDRs, comma-separated):
+    /// requests from them are read for X-Forwarded-For (the rightmost address not among
+    /// them is the client), X-Forwarded-Proto and X-Forwarded-Host.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+    /// Older switch: trust a proxy on this machine (loopback) when TRUSTED_PROXIES is empty.
     #[arg(long, env = "TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
     /// Folder of question-bank files loaded (upserted) at start.
@@ -158,7 +163,8 @@ pub struct Config {
     pub request_timeout: Duration,
     pub shutdown_grace: Duration,
     pub auth_ip_limit_per_min: u32,
-    pub trust_forwarded_for: bool,
+    /// Whose forwarding headers are believed; empty: nobody's.
+    pub trusted_proxies: crate::http::client::TrustedProxies,
     pub db_max_connections: u32,
     pub attempt_grace: Duration,
     pub sweep_interval: Duration,
@@ -297,6 +303,17 @@ impl ServeArgs {
         if self.db_max_connections == 0 || self.db_max_connections > 1000 {
             problems.push("DB_MAX_CONNECTIONS: must be between 1 and 1000".into());
         }
+        let trusted_proxies =
+            match crate::http::client::TrustedProxies::parse(&self.trusted_proxies) {
+                Ok(proxies) if proxies.is_empty() && self.trust_forwarded_for => {
+                    crate::http::client::TrustedProxies::loopback()
+                }
+                Ok(proxies) => proxies,
+                Err(problem) => {
+                    problems.push(format!("TRUSTED_PROXIES: {problem}"));
+                    Default::default()
+                }
+            };
         let storage = self
             .storage_url
             .as_deref()
@@ -345,7 +362,7 @@ impl ServeArgs {
                 request_timeout: Duration::from_secs(self.request_timeout_s),
                 shutdown_grace: Duration::from_secs(10),
                 auth_ip_limit_per_min: self.auth_ip_limit_per_min,
-                trust_forwarded_for: self.trust_forwarded_for,
+                trusted_proxies,
                 db_max_connections: self.db_max_connections,
                 attempt_grace: Duration::from_secs(self.attempt_grace_s),
                 sweep_interval: Duration::from_millis(self.sweep_interval_ms),

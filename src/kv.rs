@@ -45,7 +45,7 @@ impl Kv {
         let window = now_ms.div_euclid(window_ms);
         let remaining_ms = (window + 1) * window_ms - now_ms;
         let count = match self {
-            Kv::Memory(memory) => memory.add(key, window, 1),
+            Kv::Memory(memory) => memory.add(key, window, window_ms, 1, now_ms),
             Kv::Redis(redis) => {
                 let full_key = redis.key(&format!("rl:{key}:{window}"));
                 let mut conn = redis.conn.clone();
@@ -71,7 +71,7 @@ impl Kv {
         let window = now_ms.div_euclid(window_ms);
         match self {
             Kv::Memory(memory) => {
-                memory.add(key, window, -1);
+                memory.add(key, window, window_ms, -1, now_ms);
             }
             Kv::Redis(redis) => {
                 let full_key = redis.key(&format!("rl:{key}:{window}"));
@@ -92,27 +92,85 @@ pub struct WindowCount {
     pub remaining_ms: i64,
 }
 
-/// In-process counters keyed by name and window; old windows are dropped as new ones start.
+/// In-process counters, one per name, each for its current window. Each counter expires with
+/// its own window (windows of different lengths are never compared), and the map is bounded:
+/// past `MAX_COUNTERS` the expired go first, then those that expire soonest.
 #[derive(Default)]
 pub struct MemoryKv {
-    counters: Mutex<HashMap<String, (i64, i64)>>,
+    counters: Mutex<HashMap<String, Counter>>,
 }
 
+struct Counter {
+    window: i64,
+    count: i64,
+    expires_at_ms: i64,
+}
+
+const MAX_COUNTERS: usize = 100_000;
+
 impl MemoryKv {
-    fn add(&self, key: &str, window: i64, delta: i64) -> i64 {
+    fn add(&self, key: &str, window: i64, window_ms: i64, delta: i64, now_ms: i64) -> i64 {
         let mut counters = self
             .counters
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if counters.len() > 100_000 {
-            counters.retain(|_, (w, _)| *w >= window);
+        if counters.len() >= MAX_COUNTERS && !counters.contains_key(key) {
+            counters.retain(|_, counter| counter.expires_at_ms > now_ms);
+            if counters.len() >= MAX_COUNTERS {
+                let mut expiries: Vec<i64> = counters.values().map(|c| c.expires_at_ms).collect();
+                expiries.sort_unstable();
+                let cut = expiries[expiries.len() / 2];
+                counters.retain(|_, counter| counter.expires_at_ms > cut);
+            }
         }
-        let entry = counters.entry(key.to_owned()).or_insert((window, 0));
-        if entry.0 != window {
-            *entry = (window, 0);
+        let expires_at_ms = (window + 1).saturating_mul(window_ms);
+        let counter = counters.entry(key.to_owned()).or_insert(Counter {
+            window,
+            count: 0,
+            expires_at_ms,
+        });
+        if counter.window != window {
+            *counter = Counter {
+                window,
+                count: 0,
+                expires_at_ms,
+            };
         }
-        entry.1 += delta;
-        entry.1
+        counter.count += delta;
+        counter.count
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.counters.lock().map(|c| c.len()).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_windows_never_wipe_long_ones_and_the_map_stays_bounded() {
+        let kv = MemoryKv::default();
+        let (minute, quarter) = (60_000, 900_000);
+        let now = 1_800_000_000_000;
+        for _ in 0..5 {
+            kv.add("login-fail:x", now / quarter, quarter, 1, now);
+        }
+        // Floods of one-minute counters from many addresses, past the bound.
+        for i in 0..(MAX_COUNTERS + 10) {
+            kv.add(&format!("auth-ip:{i}"), now / minute, minute, 1, now);
+        }
+        assert!(kv.len() <= MAX_COUNTERS);
+        // The fifteen-minute counter outlives them all: it expires last.
+        assert_eq!(kv.add("login-fail:x", now / quarter, quarter, 1, now), 6);
+        // And a counter expires with its own window.
+        let later = (now / quarter + 1) * quarter;
+        assert_eq!(
+            kv.add("login-fail:x", later / quarter, quarter, 1, later),
+            1
+        );
     }
 }
 

@@ -129,3 +129,57 @@ async fn vote_counts_hold_still_behind_a_frozen_or_hidden_board() {
     assert_eq!(withdrawn.status, 200, "{}", withdrawn.text);
     assert_eq!(withdrawn.body.get("votes"), None, "{}", withdrawn.text);
 }
+
+/// Failed logins with 60 KB names cost ~62 KB each in the limiter's memory; now they are
+/// refused before the limiter and the database, the same as any wrong name.
+#[tokio::test]
+async fn an_over_long_username_is_refused_before_the_limiter() {
+    let app = common::TestApp::spawn().await;
+    let huge = "a".repeat(60_000);
+    for _ in 0..3 {
+        let refused = app.login(&huge, "whatever password").await;
+        assert_eq!(refused.status, 401, "{}", refused.text);
+        assert_eq!(refused.code(), "invalid_credentials");
+    }
+    // An ordinary wrong name is still counted and still refused the same way.
+    let refused = app.login("khong.co.ai", "whatever password").await;
+    assert_eq!(refused.code(), "invalid_credentials");
+}
+
+/// With a proxy in front, a client's own X-Forwarded-For line came first and was believed:
+/// each request could claim a fresh address and dodge the per-address limit.
+#[tokio::test]
+async fn a_spoofed_forwarded_for_line_does_not_dodge_the_address_limit() {
+    let app = common::TestApp::spawn_with(|config| {
+        config.trusted_proxies = civiquiz::http::client::TrustedProxies::loopback();
+        config.auth_ip_limit_per_min = 3;
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for attempt in 0..5 {
+        let response = app
+            .send(
+                app.request(reqwest::Method::POST, &common::path::login(), None)
+                    // What the client wrote, then what our proxy appended.
+                    .header("x-forwarded-for", format!("10.9.8.{attempt}"))
+                    .header("x-forwarded-for", "198.51.100.7")
+                    .json(&json!({"username": "ai.do", "password": "sai mat khau"})),
+            )
+            .await;
+        statuses.push(response.status);
+    }
+    assert_eq!(
+        statuses,
+        [401, 401, 401, 429, 429],
+        "one address: 198.51.100.7"
+    );
+    // Another real client behind the same proxy is not limited by the first.
+    let other = app
+        .send(
+            app.request(reqwest::Method::POST, &common::path::login(), None)
+                .header("x-forwarded-for", "198.51.100.8")
+                .json(&json!({"username": "ai.do", "password": "sai mat khau"})),
+        )
+        .await;
+    assert_eq!(other.status, 401, "{}", other.text);
+}

@@ -838,7 +838,14 @@ async fn assets_are_hashed_immutable_compressed_and_revalidate() {
 #[tokio::test]
 async fn behind_a_trusted_proxy_the_forwarded_host_is_the_origin_to_match() {
     for trusted in [false, true] {
-        let app = common::TestApp::spawn_with(|config| config.trust_forwarded_for = trusted).await;
+        let app = common::TestApp::spawn_with(|config| {
+            config.trusted_proxies = if trusted {
+                civiquiz::http::client::TrustedProxies::loopback()
+            } else {
+                Default::default()
+            }
+        })
+        .await;
         let browser = Browser::new(&app);
         let csrf = browser.get("/login").await.csrf();
         let fields = [

@@ -1,8 +1,8 @@
 //! Typed extractors for the caller: handlers name the role they need and never read headers.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
@@ -138,7 +138,8 @@ role_extractor!(
     |role| matches!(role, Role::Judge | Role::Organizer | Role::Admin)
 );
 
-/// The client's address: the TCP peer, or the last X-Forwarded-For hop behind a trusted proxy.
+/// The client's address: the TCP peer, or behind our proxies the rightmost X-Forwarded-For
+/// hop that is not one of them (`http::client`).
 pub struct ClientIp(pub IpAddr);
 
 impl FromRequestParts<AppState> for ClientIp {
@@ -148,22 +149,12 @@ impl FromRequestParts<AppState> for ClientIp {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if state.config.trust_forwarded_for
-            && let Some(ip) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|value| value.rsplit(',').next())
-                .and_then(|hop| hop.trim().parse::<IpAddr>().ok())
-        {
-            return Ok(ClientIp(ip));
-        }
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip())
-            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
-        Ok(ClientIp(peer))
+        Ok(ClientIp(
+            state
+                .config
+                .trusted_proxies
+                .client(&parts.headers, &parts.extensions),
+        ))
     }
 }
 

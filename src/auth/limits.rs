@@ -4,6 +4,8 @@
 
 use std::net::IpAddr;
 
+use sha2::Digest;
+
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -22,7 +24,11 @@ fn store_error(error: anyhow::Error) -> AppError {
 pub async fn per_address(state: &AppState, ip: IpAddr) -> AppResult<()> {
     let hit = state
         .kv
-        .count_hit(&format!("auth-ip:{ip}"), MINUTE_MS, state.clock.now_ms())
+        .count_hit(
+            &format!("auth-ip:{}", crate::http::client::limit_key(ip)),
+            MINUTE_MS,
+            state.clock.now_ms(),
+        )
         .await
         .map_err(store_error)?;
     if hit.count > i64::from(state.config.auth_ip_limit_per_min) {
@@ -43,7 +49,9 @@ pub async fn reserve_login(state: &AppState, username_key: &str) -> AppResult<Lo
     let limits = &state.config.limits;
     let window_ms = i64::try_from(limits.failed_login_window.as_millis()).unwrap_or(i64::MAX);
     let now = state.clock.now_ms();
-    let key = format!("login-fail:{username_key}");
+    // A fixed-size key whatever the name sent: the counters cannot be made to grow by it.
+    let digest = sha2::Sha256::digest(username_key.as_bytes());
+    let key = format!("login-fail:{}", hex::encode(&digest[..16]));
     let hit = state
         .kv
         .count_hit(&key, window_ms, now)

@@ -146,6 +146,11 @@ pub async fn authenticate(
     password: &str,
 ) -> AppResult<accounts::UserRow> {
     limits::per_address(state, ip).await?;
+    // No account has a longer name (32 characters, at most 4 bytes each): refused before it
+    // can cost the limiter or the database anything.
+    if username.len() > 32 * 4 + 64 {
+        return Err(AppError::invalid_credentials());
+    }
     let key = Username::key_of(username);
     let slot = limits::reserve_login(state, &key).await?;
     let user = accounts::find_by_username_key(&state.db.pool, &key).await?;

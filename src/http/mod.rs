@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by every slice: JSON in our error shape, timeouts, metrics, fallbacks.
 
+pub mod client;
 mod csv;
 mod json;
 mod middleware;

@@ -24,9 +24,14 @@ pub struct PageContext {
 }
 
 /// Over HTTPS, said by the URI or (behind a trusted proxy) by `X-Forwarded-Proto`.
-pub fn is_https(state: &AppState, request_headers: &HeaderMap, scheme: Option<&str>) -> bool {
+pub fn is_https(
+    state: &AppState,
+    request_headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+    scheme: Option<&str>,
+) -> bool {
     scheme == Some("https")
-        || (state.config.trust_forwarded_for
+        || (state.config.trusted_proxies.forwarded(extensions)
             && request_headers
                 .get("x-forwarded-proto")
                 .and_then(|value| value.to_str().ok())
@@ -69,7 +74,12 @@ pub async fn page_context(
     next: Next,
 ) -> Response {
     let jar = CookieJar::from_headers(request.headers());
-    let secure = is_https(&state, request.headers(), request.uri().scheme_str());
+    let secure = is_https(
+        &state,
+        request.headers(),
+        request.extensions(),
+        request.uri().scheme_str(),
+    );
     let switched = lang_from_query(request.uri().query());
     let locale = switched
         .or_else(|| jar.get(LANG_COOKIE).and_then(|c| Locale::parse(c.value())))

@@ -61,7 +61,10 @@ fn foreign(headers: &HeaderMap, trust_forwarded: bool) -> bool {
 pub async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if is_unsafe(request.method())
         && !request.headers().contains_key(header::AUTHORIZATION)
-        && foreign(request.headers(), state.config.trust_forwarded_for)
+        && foreign(
+            request.headers(),
+            state.config.trusted_proxies.forwarded(request.extensions()),
+        )
     {
         return cross_site().into_response();
     }

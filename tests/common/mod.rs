@@ -104,7 +104,7 @@ pub fn test_config(data_dir: &std::path::Path, database_url: String) -> Config {
         request_timeout: Duration::from_secs(30),
         shutdown_grace: Duration::from_secs(5),
         auth_ip_limit_per_min: 10_000,
-        trust_forwarded_for: false,
+        trusted_proxies: Default::default(),
         db_max_connections: 8,
         attempt_grace: Duration::from_secs(5),
         sweep_interval: Duration::from_millis(200),
