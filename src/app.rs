@@ -1,6 +1,5 @@
 //! The application: its shared state, the router with every slice merged, and serving.
 
-use std::net::SocketAddr;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -256,34 +255,16 @@ pub async fn serve(
     tokio::spawn(boards::warm_up(state.clone()));
     let janitor = tokio::spawn(contests::janitor::run(state.clone()));
     let session_purge = tokio::spawn(crate::web::session::purge_periodically(state.clone()));
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let limits = http::connections::ConnectionLimits {
+        header_read_timeout: state.config.header_read_timeout,
+        max_connections: state.config.max_connections,
+    };
+    // Background work stops as soon as shutdown begins; requests get the grace.
+    let stopping = async move {
         shutdown.await;
-        let _ = stopping_tx.send(());
-    });
-    let mut server = tokio::spawn(async move { server.await });
-    tokio::select! {
-        finished = &mut server => {
-            sweeper.abort();
-            janitor.abort();
-            session_purge.abort();
-            return Ok(finished??);
-        }
-        _ = stopping_rx => {}
-    }
-    sweeper.abort();
-    janitor.abort();
-    session_purge.abort();
-    match tokio::time::timeout(grace, &mut server).await {
-        Ok(finished) => Ok(finished??),
-        Err(_) => {
-            tracing::warn!(
-                ?grace,
-                "in-flight requests outlived the shutdown grace; stopping anyway"
-            );
-            server.abort();
-            Ok(())
-        }
-    }
+        sweeper.abort();
+        janitor.abort();
+        session_purge.abort();
+    };
+    http::connections::serve(listener, router(state), limits, stopping, grace).await
 }

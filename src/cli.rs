@@ -24,7 +24,7 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     let result = match cli.command {
         None => runtime.block_on(serve(cli.serve)),
-        Some(Command::Serve(args)) => runtime.block_on(serve(args)),
+        Some(Command::Serve(args)) => runtime.block_on(serve(*args)),
         Some(Command::Admin(AdminCommand::Create {
             username,
             display_name,

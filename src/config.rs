@@ -27,7 +27,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the HTTP API (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Account administration.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -111,6 +111,13 @@ pub struct ServeArgs {
     /// Seconds a request may take to produce its response head.
     #[arg(long, env = "REQUEST_TIMEOUT_S", default_value_t = 30)]
     pub request_timeout_s: u64,
+    /// Seconds a connection may take to send a request's head, and may stay idle between
+    /// requests (slow or silent clients are closed).
+    #[arg(long, env = "HEADER_READ_TIMEOUT_S", default_value_t = 10)]
+    pub header_read_timeout_s: u64,
+    /// Open connections at most (live board streams included); past it, 503 and close.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
     /// Requests per minute one address may make to the auth routes (a school shares one address).
     #[arg(long, env = "AUTH_IP_LIMIT_PER_MIN", default_value_t = 600)]
     pub auth_ip_limit_per_min: u32,
@@ -161,6 +168,10 @@ pub struct Config {
     pub jwt_secret: Vec<u8>,
     pub log_format: LogFormat,
     pub request_timeout: Duration,
+    /// A request's head must arrive within this, and an idle connection closes after it.
+    pub header_read_timeout: Duration,
+    /// Open connections at most.
+    pub max_connections: usize,
     pub shutdown_grace: Duration,
     pub auth_ip_limit_per_min: u32,
     /// Whose forwarding headers are believed; empty: nobody's.
@@ -288,6 +299,12 @@ impl ServeArgs {
         if self.redis_prefix.is_empty() || self.redis_prefix.len() > 64 {
             problems.push("REDIS_PREFIX: must be 1 to 64 characters".into());
         }
+        if !(1..=600).contains(&self.header_read_timeout_s) {
+            problems.push("HEADER_READ_TIMEOUT_S: must be between 1 and 600".into());
+        }
+        if !(1..=1_000_000).contains(&self.max_connections) {
+            problems.push("MAX_CONNECTIONS: must be between 1 and 1000000".into());
+        }
         if self.request_timeout_s == 0 || self.request_timeout_s > 3600 {
             problems.push("REQUEST_TIMEOUT_S: must be between 1 and 3600".into());
         }
@@ -360,6 +377,8 @@ impl ServeArgs {
                 jwt_secret,
                 log_format: self.log_format,
                 request_timeout: Duration::from_secs(self.request_timeout_s),
+                header_read_timeout: Duration::from_secs(self.header_read_timeout_s),
+                max_connections: self.max_connections,
                 shutdown_grace: Duration::from_secs(10),
                 auth_ip_limit_per_min: self.auth_ip_limit_per_min,
                 trusted_proxies,

@@ -183,3 +183,78 @@ async fn a_spoofed_forwarded_for_line_does_not_dodge_the_address_limit() {
         .await;
     assert_eq!(other.status, 401, "{}", other.text);
 }
+
+/// Slowloris headers, silent sockets and idle keep-alive connections all stayed open past 70 s,
+/// and nothing capped the number of connections.
+#[tokio::test]
+async fn slow_silent_and_idle_connections_are_closed_and_connections_are_capped() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = common::TestApp::spawn_with(|config| {
+        config.header_read_timeout = Duration::from_secs(1);
+        config.max_connections = 4;
+    })
+    .await;
+    let address = app
+        .url("")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    // Reads until the server closes the connection; how long that took.
+    async fn closed_after(mut stream: tokio::net::TcpStream) -> Duration {
+        let started = Instant::now();
+        let mut buffer = [0u8; 1024];
+        loop {
+            match tokio::time::timeout(Duration::from_secs(20), stream.read(&mut buffer)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => return started.elapsed(),
+                Ok(Ok(_)) => continue,
+                Err(_) => panic!("the server kept a slow connection open for 20 s"),
+            }
+        }
+    }
+    let connect = || tokio::net::TcpStream::connect(address.clone());
+    // A head that never ends.
+    let mut slow = connect().await.expect("connect");
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .await
+        .expect("write");
+    // A socket that never speaks.
+    let silent = connect().await.expect("connect");
+    // A keep-alive connection that goes idle after one answer.
+    let mut idle = connect().await.expect("connect");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("write");
+    let mut first = [0u8; 64];
+    let read = idle.read(&mut first).await.expect("read");
+    assert!(
+        first[..read].starts_with(b"HTTP/1.1 200"),
+        "{:?}",
+        &first[..read]
+    );
+    // Three open, one left: the next two connections make five, and the fifth is refused.
+    let fourth = connect().await.expect("connect");
+    let mut fifth = connect().await.expect("connect");
+    let mut refusal = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), fifth.read_to_end(&mut refusal))
+        .await
+        .expect("refused at once")
+        .expect("read");
+    let refusal = String::from_utf8_lossy(&refusal);
+    assert!(refusal.starts_with("HTTP/1.1 503"), "{refusal}");
+    assert!(
+        refusal.contains("retry-after") && refusal.contains("overloaded"),
+        "{refusal}"
+    );
+    drop(fourth);
+    for (what, stream) in [("slow head", slow), ("silent", silent), ("idle", idle)] {
+        let after = closed_after(stream).await;
+        assert!(
+            after < Duration::from_secs(10),
+            "{what} closed after {after:?}"
+        );
+    }
+    // With those gone, the server serves again.
+    let health = app.get("/healthz", None).await;
+    assert_eq!(health.status, 200);
+}

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every slice: JSON in our error shape, timeouts, metrics, fallbacks.
 
 pub mod client;
+pub mod connections;
 mod csv;
 mod json;
 mod middleware;

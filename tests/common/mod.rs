@@ -102,6 +102,8 @@ pub fn test_config(data_dir: &std::path::Path, database_url: String) -> Config {
         jwt_secret: b"test secret that is long enough for HS256 use".to_vec(),
         log_format: LogFormat::Text,
         request_timeout: Duration::from_secs(30),
+        header_read_timeout: Duration::from_secs(10),
+        max_connections: 10_000,
         shutdown_grace: Duration::from_secs(5),
         auth_ip_limit_per_min: 10_000,
         trusted_proxies: Default::default(),
