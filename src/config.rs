@@ -126,6 +126,10 @@ pub struct ServeArgs {
     /// them is the client), X-Forwarded-Proto and X-Forwarded-Host.
     #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
+    /// Who may read /metrics and /readyz's details (addresses or CIDRs, comma-separated;
+    /// default this machine only).
+    #[arg(long, env = "METRICS_ALLOW", default_value = "127.0.0.0/8,::1")]
+    pub metrics_allow: String,
     /// Older switch: trust a proxy on this machine (loopback) when TRUSTED_PROXIES is empty.
     #[arg(long, env = "TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
@@ -176,6 +180,8 @@ pub struct Config {
     pub auth_ip_limit_per_min: u32,
     /// Whose forwarding headers are believed; empty: nobody's.
     pub trusted_proxies: crate::http::client::TrustedProxies,
+    /// Who may read the operations routes' internals (`/metrics`, `/readyz` details).
+    pub metrics_allow: crate::http::client::Networks,
     pub db_max_connections: u32,
     pub attempt_grace: Duration,
     pub sweep_interval: Duration,
@@ -331,6 +337,11 @@ impl ServeArgs {
                     Default::default()
                 }
             };
+        let metrics_allow = crate::http::client::Networks::parse(&self.metrics_allow)
+            .unwrap_or_else(|problem| {
+                problems.push(format!("METRICS_ALLOW: {problem}"));
+                Default::default()
+            });
         let storage = self
             .storage_url
             .as_deref()
@@ -382,6 +393,7 @@ impl ServeArgs {
                 shutdown_grace: Duration::from_secs(10),
                 auth_ip_limit_per_min: self.auth_ip_limit_per_min,
                 trusted_proxies,
+                metrics_allow,
                 db_max_connections: self.db_max_connections,
                 attempt_grace: Duration::from_secs(self.attempt_grace_s),
                 sweep_interval: Duration::from_millis(self.sweep_interval_ms),

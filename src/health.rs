@@ -14,11 +14,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::AppState;
-use crate::db::Db;
+use crate::auth::ClientIp;
 use crate::error::{AppError, AppResult};
 use crate::http::AppJson;
-use crate::kv::Kv;
-use crate::metrics::Metrics;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -48,7 +46,11 @@ pub async fn healthz() -> AppJson<Health> {
 /// The database and, when configured, Redis answer.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, body = Health), (status = 503, body = crate::error::ErrorBody)))]
-pub async fn readyz(State(db): State<Db>, State(kv): State<Kv>) -> AppResult<AppJson<Health>> {
+pub async fn readyz(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+) -> AppResult<AppJson<Health>> {
+    let (db, kv) = (&state.db, &state.kv);
     let probe = Duration::from_secs(2);
     let database = tokio::time::timeout(
         probe,
@@ -70,19 +72,29 @@ pub async fn readyz(State(db): State<Db>, State(kv): State<Kv>) -> AppResult<App
     if let Err(error) = &redis {
         tracing::warn!(%error, "readiness: redis unreachable");
     }
-    Err(
-        AppError::unavailable("a backing store is unreachable").with_details(json!({
-            "database": if database.is_ok() { "ok" } else { "unreachable" },
-            "redis": if redis.is_ok() { "ok" } else { "unreachable" },
-        })),
-    )
+    let refusal = AppError::unavailable("a backing store is unreachable");
+    // Which store is down is for the operators, not the public.
+    if !state.config.metrics_allow.contains(client) {
+        return Err(refusal);
+    }
+    Err(refusal.with_details(json!({
+        "database": if database.is_ok() { "ok" } else { "unreachable" },
+        "redis": if redis.is_ok() { "ok" } else { "unreachable" },
+    })))
 }
 
 /// Prometheus text format.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, content_type = "text/plain", body = String)))]
-pub async fn metrics(State(metrics): State<Metrics>) -> impl IntoResponse {
-    (
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, content_type = "text/plain", body = String), (status = 404, body = crate::error::ErrorBody, description = "not from an address in METRICS_ALLOW")))]
+pub async fn metrics(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+) -> AppResult<impl IntoResponse> {
+    // Route names, counts and latencies tell an attacker what is busy: operators only.
+    if !state.config.metrics_allow.contains(client) {
+        return Err(AppError::not_found());
+    }
+    Ok((
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        metrics.render(),
-    )
+        state.metrics.render(),
+    ))
 }

@@ -258,3 +258,19 @@ async fn slow_silent_and_idle_connections_are_closed_and_connections_are_capped(
     let health = app.get("/healthz", None).await;
     assert_eq!(health.status, 200);
 }
+
+/// /metrics told anyone which routes are busy, and /readyz which store is down.
+#[tokio::test]
+async fn operations_routes_keep_their_internals_for_operators() {
+    let outsiders = common::TestApp::spawn_with(|config| {
+        config.metrics_allow =
+            civiquiz::http::client::Networks::parse("10.1.2.0/24").expect("cidr");
+    })
+    .await;
+    let metrics = outsiders.get("/metrics", None).await;
+    assert_eq!(metrics.status, 404, "{}", metrics.text);
+    assert!(!metrics.text.contains("http_requests"), "{}", metrics.text);
+    let operators = common::TestApp::spawn().await;
+    let metrics = operators.get("/metrics", None).await;
+    assert_eq!(metrics.status, 200, "{}", metrics.text);
+}

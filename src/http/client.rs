@@ -9,12 +9,11 @@ use axum::extract::ConnectInfo;
 use axum::http::{Extensions, HeaderMap};
 use ipnet::IpNet;
 
-/// The proxies whose forwarding headers are believed (`TRUSTED_PROXIES`).
+/// A set of addresses and networks, from a setting like `10.0.0.0/8, 127.0.0.1, ::1`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TrustedProxies(Vec<IpNet>);
+pub struct Networks(Vec<IpNet>);
 
-impl TrustedProxies {
-    /// Addresses or CIDRs, comma-separated: `10.0.0.0/8, 127.0.0.1, ::1`.
+impl Networks {
     pub fn parse(text: &str) -> Result<Self, String> {
         text.split(',')
             .map(str::trim)
@@ -25,12 +24,12 @@ impl TrustedProxies {
                     .map_err(|_| format!("{item:?} is not an address or a CIDR"))
             })
             .collect::<Result<Vec<_>, _>>()
-            .map(TrustedProxies)
+            .map(Networks)
     }
 
-    /// A proxy on this machine only: what `TRUST_FORWARDED_FOR` alone used to mean.
+    /// This machine only.
     pub fn loopback() -> Self {
-        TrustedProxies(vec![
+        Networks(vec![
             "127.0.0.0/8".parse().expect("a CIDR"),
             "::1/128".parse().expect("a CIDR"),
         ])
@@ -43,6 +42,30 @@ impl TrustedProxies {
     pub fn contains(&self, address: IpAddr) -> bool {
         let address = canonical(address);
         self.0.iter().any(|net| net.contains(&address))
+    }
+}
+
+/// The proxies whose forwarding headers are believed (`TRUSTED_PROXIES`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Networks);
+
+impl TrustedProxies {
+    /// Addresses or CIDRs, comma-separated: `10.0.0.0/8, 127.0.0.1, ::1`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        Networks::parse(text).map(TrustedProxies)
+    }
+
+    /// A proxy on this machine only: what `TRUST_FORWARDED_FOR` alone used to mean.
+    pub fn loopback() -> Self {
+        TrustedProxies(Networks::loopback())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, address: IpAddr) -> bool {
+        self.0.contains(address)
     }
 
     /// Whether the request came through one of our proxies, so its forwarding headers hold.

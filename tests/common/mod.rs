@@ -107,6 +107,7 @@ pub fn test_config(data_dir: &std::path::Path, database_url: String) -> Config {
         shutdown_grace: Duration::from_secs(5),
         auth_ip_limit_per_min: 10_000,
         trusted_proxies: Default::default(),
+        metrics_allow: civiquiz::http::client::Networks::loopback(),
         db_max_connections: 8,
         attempt_grace: Duration::from_secs(5),
         sweep_interval: Duration::from_millis(200),
