@@ -274,3 +274,48 @@ async fn operations_routes_keep_their_internals_for_operators() {
     let metrics = operators.get("/metrics", None).await;
     assert_eq!(metrics.status, 200, "{}", metrics.text);
 }
+
+/// An account without a birth year entered a contest as an adult, with no guardian.
+#[tokio::test]
+async fn entering_a_contest_needs_a_birth_year_and_a_child_a_guardian() {
+    let c = Setup::spawn().await;
+    let contest = c.contest().await;
+    let child = c.app.register("chua.ro.tuoi").await;
+    let entry = |body: Value| {
+        let (app, child, contest) = (&c.app, &child, &contest);
+        async move { app.create_entry(child, contest, &body).await }
+    };
+    let refused = entry(json!({"title": "Bài", "consent": {"entrant": true}})).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(
+        refused.body["error"]["details"]["fields"]["birth_year"].is_string(),
+        "{}",
+        refused.text
+    );
+    let refused =
+        entry(json!({"title": "Bài", "consent": {"entrant": true}, "birth_year": 1850})).await;
+    assert!(
+        refused.body["error"]["details"]["fields"]["birth_year"].is_string(),
+        "{}",
+        refused.text
+    );
+    // A child's year asks for the guardian, and nothing is recorded meanwhile.
+    let refused =
+        entry(json!({"title": "Bài", "consent": {"entrant": true}, "birth_year": 2015})).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(refused.body["error"]["details"]["fields"]["consent.guardian_consent"].is_string());
+    assert_eq!(
+        c.app.me(&child.access).await.body["birth_year"],
+        Value::Null
+    );
+    let accepted = entry(json!({"title": "Bài", "birth_year": 2015,
+        "consent": {"entrant": true, "guardian_name": "Trần Văn Bố", "guardian_consent": true}}))
+    .await;
+    assert_eq!(accepted.status, 201, "{}", accepted.text);
+    assert_eq!(c.app.me(&child.access).await.body["birth_year"], 2015);
+    // Once recorded, it is not asked again, and cannot be changed this way.
+    let second =
+        entry(json!({"title": "Bài hai", "birth_year": 1990, "consent": {"entrant": true}})).await;
+    assert_eq!(second.status, 422, "still a child: {}", second.text);
+    assert_eq!(c.app.me(&child.access).await.body["birth_year"], 2015);
+}

@@ -40,6 +40,9 @@ pub struct NewEntryRequest {
     pub title: String,
     pub description: Option<String>,
     pub consent: Consent,
+    /// The entrant's birth year, required when her account has none (whether she needs a
+    /// guardian depends on it); recorded on the account with the entry.
+    pub birth_year: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema, Clone)]
@@ -164,10 +167,13 @@ pub fn may_be_minor(birth_year: Option<i64>, now_ms: i64) -> bool {
     let Some(birth_year) = birth_year else {
         return false;
     };
-    let year = time::OffsetDateTime::from_unix_timestamp(now_ms.div_euclid(1000))
+    year_of(now_ms) - birth_year <= ADULT_AGE
+}
+
+fn year_of(now_ms: i64) -> i64 {
+    time::OffsetDateTime::from_unix_timestamp(now_ms.div_euclid(1000))
         .map(|t| i64::from(t.year()))
-        .unwrap_or(1970);
-    year - birth_year <= ADULT_AGE
+        .unwrap_or(1970)
 }
 
 /// Starts a draft entry. The entry limit holds under concurrency: numbers are unique per
@@ -206,7 +212,27 @@ pub async fn create_entry(
         }
         _ => None,
     };
-    if may_be_minor(caller.user.birth_year, now) {
+    // Without a birth year a child would pass as an adult: one is required, once.
+    let current_year = year_of(now);
+    let new_birth_year = match (caller.user.birth_year, body.birth_year) {
+        (Some(_), _) => None,
+        (None, Some(year)) if (1900..=current_year).contains(&year) => Some(year),
+        (None, Some(_)) => {
+            errors.add(
+                "birth_year",
+                format!("must be a year from 1900 to {current_year}"),
+            );
+            None
+        }
+        (None, None) => {
+            errors.add(
+                "birth_year",
+                "entering a contest needs your birth year (a guardian must consent for entrants under 16)",
+            );
+            None
+        }
+    };
+    if may_be_minor(caller.user.birth_year.or(new_birth_year), now) {
         if guardian_name.is_none() && !errors_has(&errors, "consent.guardian_name") {
             errors.add(
                 "consent.guardian_name",
@@ -248,6 +274,16 @@ pub async fn create_entry(
         };
         match store::insert(&state.db.pool, &new).await {
             Ok(()) => {
+                if let Some(year) = new_birth_year {
+                    sqlx::query(
+                        "UPDATE users SET birth_year = $1, updated_at = $2 WHERE id = $3 AND birth_year IS NULL",
+                    )
+                    .bind(year)
+                    .bind(now)
+                    .bind(caller.id())
+                    .execute(&state.db.pool)
+                    .await?;
+                }
                 let entry = store::find(&state.db.pool, &id)
                     .await?
                     .ok_or_else(AppError::not_found)?;
