@@ -9,9 +9,7 @@ use std::collections::BTreeSet;
 use common::TestApp;
 
 const API_DOC: &str = include_str!("../docs/api.md");
-const METHODS: [&str; 8] = [
-    "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE",
-];
+use common::HTTP_METHODS as METHODS;
 
 /// `METHOD path` of every row of the table under the heading `## {title}`.
 fn doc_routes(title: &str) -> BTreeSet<String> {
@@ -40,21 +38,9 @@ fn doc_routes(title: &str) -> BTreeSet<String> {
 #[tokio::test]
 async fn the_route_index_of_docs_api_md_matches_the_openapi_document() {
     let app = TestApp::spawn().await;
-    let response = app.get("/api/v1/openapi.json", None).await;
+    let response = app.openapi_document(common::Anonymous).await;
     assert_eq!(response.status, 200, "{}", response.text);
-    let served: BTreeSet<String> = response.body["paths"]
-        .as_object()
-        .expect("paths")
-        .iter()
-        .flat_map(|(path, item)| {
-            item.as_object()
-                .into_iter()
-                .flat_map(|operations| operations.keys())
-                .map(|key| key.to_uppercase())
-                .filter(|method| METHODS.contains(&method.as_str()))
-                .map(move |method| format!("{method} {path}"))
-        })
-        .collect();
+    let served = common::openapi_operations(&response.body);
     let indexed = doc_routes("Route index");
     let outside = doc_routes("Routes outside the OpenAPI document");
 

@@ -1,7 +1,5 @@
 mod common;
 
-use std::collections::BTreeSet;
-
 use common::{Anonymous, TestApp, path};
 
 #[tokio::test]
@@ -70,17 +68,7 @@ async fn the_openapi_document_covers_every_route() {
             .as_str()
             .is_some_and(|v| v.starts_with("3.1"))
     );
-    let documented: BTreeSet<String> = response.body["paths"]
-        .as_object()
-        .expect("paths")
-        .iter()
-        .flat_map(|(path, item)| {
-            item.as_object()
-                .into_iter()
-                .flat_map(|ops| ops.keys().cloned())
-                .map(move |method| format!("{} {path}", method.to_uppercase()))
-        })
-        .collect();
+    let documented = common::openapi_operations(&response.body);
     for route in [
         "GET /api/v1/healthz",
         "GET /api/v1/readyz",

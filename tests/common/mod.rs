@@ -281,3 +281,25 @@ pub fn session_of(response: &Response) -> Session {
             .to_owned(),
     }
 }
+
+/// The HTTP methods an OpenAPI path item may hold.
+pub const HTTP_METHODS: [&str; 8] = [
+    "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE",
+];
+
+/// `METHOD path` of every operation of an OpenAPI document.
+pub fn openapi_operations(document: &Value) -> std::collections::BTreeSet<String> {
+    document["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .into_iter()
+                .flat_map(|operations| operations.keys())
+                .map(|key| key.to_uppercase())
+                .filter(|method| HTTP_METHODS.contains(&method.as_str()))
+                .map(move |method| format!("{method} {path}"))
+        })
+        .collect()
+}
