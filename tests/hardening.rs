@@ -319,3 +319,23 @@ async fn entering_a_contest_needs_a_birth_year_and_a_child_a_guardian() {
     assert_eq!(second.status, 422, "still a child: {}", second.text);
     assert_eq!(c.app.me(&child.access).await.body["birth_year"], 2015);
 }
+
+/// Board reads keyed by the raw path id kept a 60 KB id in the caches for each request.
+#[tokio::test]
+async fn implausible_ids_are_refused_before_any_lookup() {
+    let app = common::TestApp::spawn().await;
+    let huge = "q".repeat(60_000);
+    for path in [
+        common::path::quiz_board(&huge),
+        common::path::quiz_board_units(&huge),
+        common::path::event_board(&huge),
+    ] {
+        let refused = app.get(&path, None).await;
+        assert_eq!(refused.status, 404, "{}: {}", &path[..30], refused.text);
+        assert_eq!(refused.code(), "not_found");
+    }
+    assert!(!civiquiz::http::plausible_id(&huge));
+    assert!(civiquiz::http::plausible_id(
+        "01a23573-a4a2-7206-b2e8-292b1ada851e"
+    ));
+}

@@ -14,7 +14,7 @@ use crate::orgs::OrgKind;
 use crate::orgs::units::Units;
 use crate::quizzes::quiz::Quiz;
 
-#[derive(Serialize, ToSchema)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct UnitStanding {
     pub rank: u64,
     pub org_unit_id: String,
@@ -97,7 +97,7 @@ pub async fn unit_standings(
     Ok(standings)
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct EventStanding {
     pub rank: u64,
     pub user_id: String,

@@ -7,6 +7,7 @@
 //! (never built, Redis flushed) or marked stale is built from the tables and swapped in whole.
 
 pub mod aggregates;
+pub mod brief;
 pub mod contest_board;
 pub mod contest_line;
 pub mod engine;

@@ -105,6 +105,10 @@ pub async fn board_quiz(
     caller: Option<&AuthUser>,
     quiz_id: &str,
 ) -> AppResult<Arc<Quiz>> {
+    // Checked before any lookup or cache: a 60 KB id must cost nothing to refuse.
+    if !crate::http::plausible_id(quiz_id) {
+        return Err(AppError::not_found());
+    }
     match caller {
         Some(caller) => access::visible_quiz(state, caller, quiz_id)
             .await
@@ -339,7 +343,17 @@ pub async fn org_unit_board(
     let items = if board_state.visibility == Visibility::Hidden {
         Vec::new()
     } else {
-        aggregates::unit_standings(&state, &quiz, board_state.public_cutoff(), kind).await?
+        let key = (quiz.id.clone(), kind, board_state.public_cutoff());
+        let standings = match state.board_states.unit_boards.get(&key) {
+            Some(kept) => kept,
+            None => {
+                let computed =
+                    Arc::new(aggregates::unit_standings(&state, &quiz, key.2, kind).await?);
+                state.board_states.unit_boards.put(key, computed.clone());
+                computed
+            }
+        };
+        standings.as_ref().clone()
     };
     Ok(AppJson(UnitBoard {
         state: board_state.visibility,
@@ -565,25 +579,47 @@ pub async fn event_board(
     AppQuery(paging): AppQuery<crate::http::Paging>,
 ) -> AppResult<AppJson<EventBoard>> {
     let (limit, offset) = paging.bounds()?;
-    crate::quizzes::events::find(&state.db.pool, &event_id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    let quiz_ids: Vec<String> = sqlx::query_scalar("SELECT id FROM quizzes WHERE event_id = $1")
-        .bind(&event_id)
-        .fetch_all(&state.db.pool)
-        .await?;
-    let mut quizzes = Vec::new();
-    for id in quiz_ids {
-        if let Ok(quiz) = board_quiz(&state, caller.as_ref(), &id).await {
-            quizzes.push(quiz);
-        }
+    if !crate::http::plausible_id(&event_id) {
+        return Err(AppError::not_found());
     }
-    let standings = aggregates::event_standings(&state, &quizzes).await?;
+    // What anonymous readers see is the same for all of them: computed once a second.
+    let kept = match &caller {
+        None => state.board_states.event_boards.get(&event_id),
+        Some(_) => None,
+    };
+    let standings = match kept {
+        Some(standings) => standings,
+        None => {
+            crate::quizzes::events::find(&state.db.pool, &event_id)
+                .await?
+                .ok_or_else(AppError::not_found)?;
+            let quiz_ids: Vec<String> =
+                sqlx::query_scalar("SELECT id FROM quizzes WHERE event_id = $1")
+                    .bind(&event_id)
+                    .fetch_all(&state.db.pool)
+                    .await?;
+            let mut quizzes = Vec::new();
+            for id in quiz_ids {
+                if let Ok(quiz) = board_quiz(&state, caller.as_ref(), &id).await {
+                    quizzes.push(quiz);
+                }
+            }
+            let standings = Arc::new(aggregates::event_standings(&state, &quizzes).await?);
+            if caller.is_none() {
+                state
+                    .board_states
+                    .event_boards
+                    .put(event_id.clone(), standings.clone());
+            }
+            standings
+        }
+    };
     let total = standings.len() as u64;
     let items = standings
-        .into_iter()
-        .skip(offset as usize)
-        .take(limit as usize)
+        .iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .cloned()
         .collect();
     Ok(AppJson(EventBoard {
         event_id,

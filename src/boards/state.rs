@@ -46,6 +46,13 @@ pub struct StateCache {
     quizzes: Mutex<HashMap<String, KeptQuiz>>,
     /// Published snapshots never change: kept until the map grows too large.
     published: Mutex<HashMap<String, Published>>,
+    /// Org-unit boards by quiz, kind and cut-off.
+    pub unit_boards: super::brief::Brief<
+        (String, crate::orgs::OrgKind, Option<i64>),
+        Vec<super::aggregates::UnitStanding>,
+    >,
+    /// Event boards as an anonymous reader sees them.
+    pub event_boards: super::brief::Brief<String, Vec<super::aggregates::EventStanding>>,
 }
 
 impl StateCache {

@@ -13,7 +13,7 @@ use crate::app::AppState;
 
 pub use store::{OrgUnit, code_key};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
     District,
