@@ -339,3 +339,64 @@ async fn implausible_ids_are_refused_before_any_lookup() {
         "01a23573-a4a2-7206-b2e8-292b1ada851e"
     ));
 }
+
+/// One user held 50 slow uploads open at once, with no refusal.
+#[tokio::test]
+async fn one_user_may_hold_two_uploads_at_once() {
+    let c = Setup::spawn().await;
+    let contest = c.contest().await;
+    let entrant = c.entrant("tai.len").await;
+    let entries = [
+        c.entry(&entrant, &contest).await,
+        c.entry(&entrant, &contest).await,
+    ];
+    // Two uploads that send a few bytes and then hold their connections open.
+    let mut holds = Vec::new();
+    for entry in &entries {
+        let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(1);
+        sender.send(Ok(b"OggS".to_vec())).await.expect("send");
+        let body = reqwest::Body::wrap_stream(tokio_stream_of(receiver));
+        let request = c.app.upload_request(&entrant, entry).body(body).send();
+        holds.push((sender, tokio::spawn(request)));
+    }
+    // Until both are in (the server has taken their first bytes).
+    let third_entry = entries[0].clone();
+    let mut third = None;
+    for _ in 0..100 {
+        let response = c
+            .app
+            .upload_media(&entrant, &third_entry, b"OggS".to_vec(), None)
+            .await;
+        if response.status == 409 && response.code() == "too_many_uploads" {
+            third = Some(response);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let third = third.expect("a third upload at once is refused");
+    assert!(third.text.contains("2 uploads"), "{}", third.text);
+    // Once one ends, another may start.
+    let (sender, request) = holds.pop().expect("hold");
+    drop(sender);
+    let _ = request.await;
+    let mut freed = false;
+    for _ in 0..100 {
+        let response = c
+            .app
+            .upload_media(&entrant, &third_entry, b"not a recording".to_vec(), None)
+            .await;
+        if response.code() != "too_many_uploads" {
+            freed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(freed, "a slot comes back when an upload ends");
+    drop(holds);
+}
+
+fn tokio_stream_of(
+    mut receiver: tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>,
+) -> impl futures::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+    futures::stream::poll_fn(move |cx| receiver.poll_recv(cx))
+}

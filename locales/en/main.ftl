@@ -215,6 +215,7 @@ error-media_missing = Upload the recording before submitting.
 error-entry_not_submitted = The entry is still a draft: it can be moderated once submitted.
 error-rubric_locked = Judges have scored entries: the rubric can no longer change.
 error-results_frozen = The results are frozen: scores can no longer change.
+error-too_many_uploads = You are already uploading two recordings; wait for one to finish.
 error-range_not_satisfiable = That part of the recording does not exist.
 error-media_too_long = The recording is longer than the contest allows.
 error-media_malformed = The recording could not be read; record or export it again.

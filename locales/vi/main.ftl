@@ -209,6 +209,7 @@ error-media_missing = Hãy tải bản ghi lên trước khi nộp.
 error-entry_not_submitted = Bài dự thi còn là bản nháp: chỉ duyệt được sau khi nộp.
 error-rubric_locked = Giám khảo đã chấm bài: không thể sửa tiêu chí chấm nữa.
 error-results_frozen = Kết quả đã được chốt: không thể sửa điểm nữa.
+error-too_many_uploads = Bạn đang tải lên hai bản ghi; hãy chờ một bản xong.
 error-range_not_satisfiable = Không có đoạn đó của bản ghi.
 error-media_too_long = Bản ghi dài hơn thời lượng cuộc thi cho phép.
 error-media_malformed = Không đọc được bản ghi; hãy ghi hoặc xuất lại.

@@ -80,6 +80,7 @@ pub async fn upload_media(
         return Err(AppError::payload_too_large(limit));
     }
 
+    let _slot = state.recordings.upload_slot(caller.id())?;
     let staged = stage(&state, body, limit).await?;
     let info = probe_staged(&state, &staged.file.path).await?;
     let kind = MediaKind::from(info.kind);

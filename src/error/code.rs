@@ -65,6 +65,7 @@ error_codes! {
     EntryNotSubmitted = "entry_not_submitted" => CONFLICT,
     RubricLocked = "rubric_locked" => CONFLICT,
     ResultsFrozen = "results_frozen" => CONFLICT,
+    TooManyUploads = "too_many_uploads" => CONFLICT,
     PayloadTooLarge = "payload_too_large" => PAYLOAD_TOO_LARGE,
     UnsupportedMediaType = "unsupported_media_type" => UNSUPPORTED_MEDIA_TYPE,
     RangeNotSatisfiable = "range_not_satisfiable" => RANGE_NOT_SATISFIABLE,
