@@ -57,6 +57,8 @@ pub struct Services {
     pub board_pages: Arc<PageCache>,
     /// Where recordings are stored (local disk or S3) and the limits on probing them.
     pub recordings: Recordings,
+    /// Open live streams by holder, capped per user and per address.
+    pub streams: crate::boards::stream::StreamSlots,
     /// The slices that show participants, told when one changes (`bus::participant_changed`).
     pub participant_listeners: Vec<crate::bus::ParticipantListener>,
 }
@@ -139,6 +141,7 @@ impl AppState {
             metrics: Metrics::new(),
             questions: QuestionCache::new(20_000),
             board_states: StateCache::default(),
+            streams: Default::default(),
             participant_listeners: vec![
                 boards::on_participant_changed,
                 contests::standings::on_participant_changed,

@@ -400,3 +400,44 @@ fn tokio_stream_of(
 ) -> impl futures::Stream<Item = Result<Vec<u8>, std::io::Error>> {
     futures::stream::poll_fn(move |cx| receiver.poll_recv(cx))
 }
+
+/// Open streams were unbounded per user and per address: one client could hold every
+/// connection the server has.
+#[tokio::test]
+async fn one_user_holds_a_bounded_number_of_live_streams() {
+    let s = setup().await;
+    let quiz = s.board_quiz(json!({})).await;
+    let student = s.app.register("xem.truc.tiep").await;
+    let cap = civiquiz::boards::stream::STREAMS_PER_USER;
+    let mut open = Vec::new();
+    for _ in 0..cap {
+        open.push(s.app.quiz_board_stream(&student, &quiz, None).await);
+    }
+    let path = common::path::quiz_board_stream(&quiz);
+    let refused = s.app.get(&path, Some(&student.access)).await;
+    assert_eq!(refused.status, 429, "{}", refused.text);
+    assert_eq!(refused.code(), "rate_limited");
+    assert!(refused.header("retry-after").is_some());
+    // Another user, or an anonymous reader, is not refused for her.
+    let other = s.app.register("nguoi.khac").await;
+    drop(s.app.quiz_board_stream(&other, &quiz, None).await);
+    drop(s.app.quiz_board_stream(Anonymous, &quiz, None).await);
+    // A closed stream gives its place back.
+    drop(open.pop());
+    let mut reopened = false;
+    for _ in 0..100 {
+        // Only the status: an open stream's body never ends.
+        let response = s
+            .app
+            .request(reqwest::Method::GET, &path, Some(&student.access))
+            .send()
+            .await
+            .expect("request");
+        if response.status().as_u16() == 200 {
+            reopened = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(reopened, "a slot comes back when a stream closes");
+}

@@ -7,6 +7,7 @@
 //! contest slice, each a [`Standings`] source woken by its [`Topic`] on the bus.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{Path, State};
@@ -38,6 +39,8 @@ pub trait Standings: Send + 'static {
 }
 
 struct Watch<S> {
+    /// Held as long as the stream is open.
+    _slot: StreamSlot,
     source: S,
     topic: Topic,
     changes: broadcast::Receiver<Topic>,
@@ -88,16 +91,75 @@ impl<S: Standings> Watch<S> {
 }
 
 /// The SSE response for `source`: its standings now, then again whenever they change.
+/// Open streams a signed-in user may hold at once (a few tabs and a projector).
+pub const STREAMS_PER_USER: usize = 8;
+/// Open anonymous streams one address may hold (a school's projectors and phones share one).
+pub const STREAMS_PER_ADDRESS: usize = 500;
+
+/// Open streams by holder (`user:ID` or `address:KEY`), so one client cannot hold every
+/// connection the server has.
+#[derive(Default)]
+pub struct StreamSlots {
+    open: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+}
+
+/// One open stream's place, given back when the stream is dropped (the client went away).
+pub struct StreamSlot {
+    holder: String,
+    open: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+}
+
+impl StreamSlots {
+    /// A slot for `caller` (or her address when anonymous): 429 `rate_limited` past the cap.
+    pub fn take(
+        &self,
+        caller: Option<&crate::auth::AuthUser>,
+        address: std::net::IpAddr,
+    ) -> AppResult<StreamSlot> {
+        let (holder, cap) = match caller {
+            Some(user) => (format!("user:{}", user.id()), STREAMS_PER_USER),
+            None => (
+                format!("address:{}", crate::http::client::limit_key(address)),
+                STREAMS_PER_ADDRESS,
+            ),
+        };
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let count = open.entry(holder.clone()).or_default();
+        if *count >= cap {
+            return Err(crate::error::AppError::rate_limited(15));
+        }
+        *count += 1;
+        Ok(StreamSlot {
+            holder,
+            open: self.open.clone(),
+        })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = open.get_mut(&self.holder) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.holder);
+            }
+        }
+    }
+}
+
 pub fn standings_stream<S: Standings>(
     state: &AppState,
     source: S,
     headers: &HeaderMap,
+    slot: StreamSlot,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<S>> {
     let last_id = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
     let watch = Watch {
+        _slot: slot,
         topic: source.topic(),
         changes: state.bus.subscribe(),
         source,
@@ -148,16 +210,18 @@ impl Standings for QuizStandings {
 pub async fn board_stream(
     State(state): State<AppState>,
     caller: Option<AuthUser>,
+    crate::auth::ClientIp(address): crate::auth::ClientIp,
     Path(quiz_id): Path<String>,
     AppQuery(query): AppQuery<BoardQuery>,
     headers: HeaderMap,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let quiz = board_quiz(&state, caller.as_ref(), &quiz_id).await?;
+    let slot = state.streams.take(caller.as_ref(), address)?;
     let scope = parse_scope(query.scope.as_deref())?;
     let source = QuizStandings {
         state: state.clone(),
         quiz,
         scope: scope.to_owned(),
     };
-    Ok(standings_stream(&state, source, &headers))
+    Ok(standings_stream(&state, source, &headers, slot))
 }

@@ -44,14 +44,16 @@ impl Standings for ContestStandings {
 pub async fn results_stream(
     State(state): State<AppState>,
     MaybeUser(caller): MaybeUser,
+    crate::auth::ClientIp(address): crate::auth::ClientIp,
     Path(contest_id): Path<String>,
     headers: HeaderMap,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let contest = contest::require(&state.db.pool, &contest_id).await?;
+    let slot = state.streams.take(caller.as_ref(), address)?;
     let source = ContestStandings {
         state: state.clone(),
         contest_id: contest.id,
         organizes: caller.as_ref().is_some_and(|c| c.role().organizes()),
     };
-    Ok(standings_stream(&state, source, &headers))
+    Ok(standings_stream(&state, source, &headers, slot))
 }
