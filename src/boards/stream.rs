@@ -7,7 +7,6 @@
 //! contest slice, each a [`Standings`] source woken by its [`Topic`] on the bus.
 
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{Path, State};
@@ -24,6 +23,7 @@ use crate::auth::AuthUser;
 use crate::bus::Topic;
 use crate::error::{AppResult, ErrorBody};
 use crate::http::AppQuery;
+use crate::http::slots::{Slot, Slots};
 use crate::quizzes::quiz::Quiz;
 
 /// Entries a stream's events carry: the top of the board.
@@ -40,7 +40,7 @@ pub trait Standings: Send + 'static {
 
 struct Watch<S> {
     /// Held as long as the stream is open.
-    _slot: StreamSlot,
+    _slot: Slot,
     source: S,
     topic: Topic,
     changes: broadcast::Receiver<Topic>,
@@ -99,23 +99,16 @@ pub const STREAMS_PER_ADDRESS: usize = 500;
 /// Open streams by holder (`user:ID` or `address:KEY`), so one client cannot hold every
 /// connection the server has.
 #[derive(Default)]
-pub struct StreamSlots {
-    open: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
-}
-
-/// One open stream's place, given back when the stream is dropped (the client went away).
-pub struct StreamSlot {
-    holder: String,
-    open: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
-}
+pub struct StreamSlots(Slots);
 
 impl StreamSlots {
-    /// A slot for `caller` (or her address when anonymous): 429 `rate_limited` past the cap.
+    /// A place for `caller` (or her address when anonymous): 429 `rate_limited` past the cap.
+    /// Held by the stream, given back when it is dropped (the client went away).
     pub fn take(
         &self,
         caller: Option<&crate::auth::AuthUser>,
         address: std::net::IpAddr,
-    ) -> AppResult<StreamSlot> {
+    ) -> AppResult<Slot> {
         let (holder, cap) = match caller {
             Some(user) => (format!("user:{}", user.id()), STREAMS_PER_USER),
             None => (
@@ -123,28 +116,9 @@ impl StreamSlots {
                 STREAMS_PER_ADDRESS,
             ),
         };
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        let count = open.entry(holder.clone()).or_default();
-        if *count >= cap {
-            return Err(crate::error::AppError::rate_limited(15));
-        }
-        *count += 1;
-        Ok(StreamSlot {
-            holder,
-            open: self.open.clone(),
-        })
-    }
-}
-
-impl Drop for StreamSlot {
-    fn drop(&mut self) {
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(count) = open.get_mut(&self.holder) {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                open.remove(&self.holder);
-            }
-        }
+        self.0
+            .take(holder, cap)
+            .ok_or_else(|| crate::error::AppError::rate_limited(15))
     }
 }
 
@@ -152,7 +126,7 @@ pub fn standings_stream<S: Standings>(
     state: &AppState,
     source: S,
     headers: &HeaderMap,
-    slot: StreamSlot,
+    slot: Slot,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<S>> {
     let last_id = headers
         .get("last-event-id")

@@ -45,7 +45,7 @@ pub struct Recordings {
     /// file and a file descriptor or two).
     pub uploads: Arc<Semaphore>,
     /// Uploads in flight by user.
-    pub uploads_by_user: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+    pub uploads_by_user: crate::http::slots::Slots,
 }
 
 /// How many uploads one user may have in flight at once.
@@ -55,21 +55,8 @@ pub const UPLOADS_AT_ONCE: usize = 64;
 
 /// One user's upload slot, given back when the upload ends however it ends.
 pub struct UploadSlot {
-    user_id: String,
-    by_user: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+    _by_user: crate::http::slots::Slot,
     _permit: tokio::sync::OwnedSemaphorePermit,
-}
-
-impl Drop for UploadSlot {
-    fn drop(&mut self) {
-        let mut by_user = self.by_user.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(count) = by_user.get_mut(&self.user_id) {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                by_user.remove(&self.user_id);
-            }
-        }
-    }
 }
 
 impl Recordings {
@@ -83,33 +70,29 @@ impl Recordings {
             probes: Arc::new(Semaphore::new(cores)),
             pushes: Arc::new(Semaphore::new(cores * 2)),
             uploads: Arc::new(Semaphore::new(UPLOADS_AT_ONCE)),
-            uploads_by_user: Arc::default(),
+            uploads_by_user: Default::default(),
         })
     }
 
     /// A slot for one more upload by `user_id`: 409 `too_many_uploads` past
     /// `UPLOADS_PER_USER` of hers, 503 `overloaded` past `UPLOADS_AT_ONCE` on this process.
     pub fn upload_slot(&self, user_id: &str) -> crate::error::AppResult<UploadSlot> {
-        let mut by_user = self
+        let by_user = self
             .uploads_by_user
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        let count = by_user.get(user_id).copied().unwrap_or(0);
-        if count >= UPLOADS_PER_USER {
-            return Err(crate::error::AppError::conflict(
-                crate::error::ErrorCode::TooManyUploads,
-                format!("at most {UPLOADS_PER_USER} uploads at once; wait for one to finish"),
-            ));
-        }
+            .take(user_id.to_owned(), UPLOADS_PER_USER)
+            .ok_or_else(|| {
+                crate::error::AppError::conflict(
+                    crate::error::ErrorCode::TooManyUploads,
+                    format!("at most {UPLOADS_PER_USER} uploads at once; wait for one to finish"),
+                )
+            })?;
         let permit = self
             .uploads
             .clone()
             .try_acquire_owned()
             .map_err(|_| crate::error::AppError::overloaded(5))?;
-        by_user.insert(user_id.to_owned(), count + 1);
         Ok(UploadSlot {
-            user_id: user_id.to_owned(),
-            by_user: self.uploads_by_user.clone(),
+            _by_user: by_user,
             _permit: permit,
         })
     }

@@ -6,6 +6,7 @@ mod csv;
 mod json;
 mod middleware;
 mod query;
+pub mod slots;
 
 pub use csv::{CsvBody, CsvRecord, CsvTable, RowError, TextBody};
 pub use json::AppJson;
