@@ -118,6 +118,13 @@ pub struct ServeArgs {
     /// Open connections at most (live board streams included); past it, 503 and close.
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000)]
     pub max_connections: usize,
+    /// Who may make her own account: `open` (and pick her unit), `join_code` (a unit only
+    /// with its code) or `closed`. Unset: `join_code` once any unit has a code, else `open`.
+    #[arg(long, env = "REGISTRATION", value_enum)]
+    pub registration: Option<crate::auth::registration::Registration>,
+    /// New accounts one address may make per hour (a school behind one address fits).
+    #[arg(long, env = "ACCOUNTS_PER_ADDRESS_PER_HOUR", default_value_t = 300)]
+    pub accounts_per_address_per_hour: u32,
     /// Requests per minute one address may make to the auth routes (a school shares one address).
     #[arg(long, env = "AUTH_IP_LIMIT_PER_MIN", default_value_t = 600)]
     pub auth_ip_limit_per_min: u32,
@@ -178,6 +185,8 @@ pub struct Config {
     pub max_connections: usize,
     pub shutdown_grace: Duration,
     pub auth_ip_limit_per_min: u32,
+    /// `None`: decided by whether any unit has a join code.
+    pub registration: Option<crate::auth::registration::Registration>,
     /// Whose forwarding headers are believed; empty: nobody's.
     pub trusted_proxies: crate::http::client::TrustedProxies,
     /// Who may read the operations routes' internals (`/metrics`, `/readyz` details).
@@ -261,6 +270,7 @@ pub struct Limits {
     pub failed_logins_per_account: u32,
     pub failed_login_window: Duration,
     pub hash_queue_wait: Duration,
+    pub accounts_per_address_per_hour: u32,
 }
 
 impl Default for Limits {
@@ -269,6 +279,7 @@ impl Default for Limits {
             failed_logins_per_account: 10,
             failed_login_window: Duration::from_secs(15 * 60),
             hash_queue_wait: Duration::from_secs(2),
+            accounts_per_address_per_hour: 300,
         }
     }
 }
@@ -316,6 +327,9 @@ impl ServeArgs {
         }
         if self.auth_ip_limit_per_min == 0 {
             problems.push("AUTH_IP_LIMIT_PER_MIN: must be at least 1".into());
+        }
+        if self.accounts_per_address_per_hour == 0 {
+            problems.push("ACCOUNTS_PER_ADDRESS_PER_HOUR: must be at least 1".into());
         }
         if self.attempt_grace_s > 300 {
             problems.push("ATTEMPT_GRACE_S: must be at most 300".into());
@@ -392,13 +406,17 @@ impl ServeArgs {
                 max_connections: self.max_connections,
                 shutdown_grace: Duration::from_secs(10),
                 auth_ip_limit_per_min: self.auth_ip_limit_per_min,
+                registration: self.registration,
                 trusted_proxies,
                 metrics_allow,
                 db_max_connections: self.db_max_connections,
                 attempt_grace: Duration::from_secs(self.attempt_grace_s),
                 sweep_interval: Duration::from_millis(self.sweep_interval_ms),
                 banks_dir: Some(self.banks_dir),
-                limits: Limits::default(),
+                limits: Limits {
+                    accounts_per_address_per_hour: self.accounts_per_address_per_hour,
+                    ..Limits::default()
+                },
                 media: MediaConfig {
                     storage,
                     s3_endpoint: self.s3_endpoint,

@@ -103,6 +103,35 @@ async fn migrate(pool: &Pool, engine: Engine) -> anyhow::Result<()> {
     }
 }
 
+/// A setting stored as text: `as_str` for writing, and `FromStr` that refuses an unknown value
+/// (a fault of the record, never a silent default).
+macro_rules! stored_enum {
+    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = anyhow::Error;
+
+            fn from_str(text: &str) -> anyhow::Result<Self> {
+                match text {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(anyhow::anyhow!(
+                        concat!("unknown ", stringify!($name), " {:?} in the record"),
+                        other
+                    )),
+                }
+            }
+        }
+    };
+}
+pub(crate) use stored_enum;
+
 /// A new time-ordered id (UUIDv7) as the text the API and the tables use.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

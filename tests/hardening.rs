@@ -441,3 +441,263 @@ async fn one_user_holds_a_bounded_number_of_live_streams() {
     }
     assert!(reopened, "a slot comes back when a stream closes");
 }
+
+/// A judge could map a queued entry to its author through the public gallery, the entry view,
+/// the results and the uploader's file name (in the queue and in the download's name).
+#[tokio::test]
+async fn judging_stays_blind_until_the_results_are_published() {
+    let c = Setup::spawn().await;
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let entry = c.entry(&an, &contest).await;
+    let uploaded = c
+        .app
+        .upload_media(
+            &an,
+            &entry,
+            common::contests::fixture("webm_opus_mediarecorder.webm"),
+            Some("Nguyen Thi An 8A.webm"),
+        )
+        .await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.text);
+    assert_eq!(uploaded.body["original_name"], "Nguyen Thi An 8A.webm");
+    let media = uploaded.body["media_id"].as_str().expect("id").to_owned();
+    assert_eq!(c.app.submit_entry(&an, &entry).await.status, 200);
+    assert_eq!(c.moderate(&entry, "approve", "").await.status, 200);
+    let judge = c.judge("gk.mot").await;
+    assert_eq!(c.add_judge(&contest, &judge).await.status, 201);
+    assert_eq!(
+        c.app
+            .set_results_state(&c.organizer, &contest, "live")
+            .await
+            .status,
+        200
+    );
+
+    let leaks = |text: &str| {
+        text.contains("Nguyen") || text.contains("Bạn an") || text.contains(&an.user_id)
+    };
+    let gallery = c.app.contest_entries(Anonymous, &contest, "").await;
+    assert_eq!(gallery.body["total"], 1, "{}", gallery.text);
+    assert!(!leaks(&gallery.text), "gallery: {}", gallery.text);
+    for who in [None, Some(&judge)] {
+        let view = match who {
+            Some(judge) => c.app.entry(judge, &entry).await,
+            None => c.app.entry(Anonymous, &entry).await,
+        };
+        assert_eq!(view.status, 200, "{}", view.text);
+        assert!(!leaks(&view.text), "entry view: {}", view.text);
+        assert!(view.body["media"].get("original_name").is_none());
+    }
+    let queue = c.app.judging_queue(&judge).await;
+    assert!(!leaks(&queue.text), "queue: {}", queue.text);
+    let board = c.app.contest_board(Anonymous, &contest).await;
+    assert_eq!(board.body["items"].as_array().map(Vec::len), Some(1));
+    assert!(!leaks(&board.text), "board: {}", board.text);
+    let played = c
+        .app
+        .media_request(&judge, &entry, &media)
+        .send()
+        .await
+        .expect("play");
+    let disposition = played.headers()["content-disposition"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        disposition.contains("entry-") && !disposition.contains("Nguyen"),
+        "{disposition}"
+    );
+    // Organizers see who made it.
+    let listed = c.app.contest_entries(&c.organizer, &contest, "").await;
+    assert_eq!(
+        listed.body["items"][0]["author"]["user_id"],
+        an.user_id.as_str()
+    );
+
+    // Published: the authors are named to everyone.
+    for state in ["frozen", "published"] {
+        let moved = c.app.set_results_state(&c.organizer, &contest, state).await;
+        assert_eq!(moved.status, 200, "{}", moved.text);
+    }
+    let gallery = c.app.contest_entries(Anonymous, &contest, "").await;
+    assert_eq!(gallery.body["items"][0]["author"]["display_name"], "Bạn an");
+    let board = c.app.contest_board(Anonymous, &contest).await;
+    assert_eq!(board.body["items"][0]["display_name"], "Bạn an");
+
+    // A contest that names its authors from the start says so.
+    let open = c.contest_with(json!({"show_authors": "always"})).await;
+    c.approved_entry(&an, &open).await;
+    let gallery = c.app.contest_entries(Anonymous, &open, "").await;
+    assert_eq!(gallery.body["items"][0]["author"]["display_name"], "Bạn an");
+}
+
+/// A self-registered user could name another school's class as her unit and rank on its
+/// board; with join codes she joins a unit only with its code.
+#[tokio::test]
+async fn units_are_joined_with_their_code() {
+    let s = Setup::spawn().await;
+    let unit = s
+        .org_tree(
+            "code,name,kind,parent_code\nTHCS-A,THCS A,school,\nTHCS-A.8A,Lớp 8A,class,THCS-A\n",
+        )
+        .await;
+    let class = unit("THCS-A.8A");
+    // Before any code, the deployment is open: she picks her unit.
+    let early = s
+        .app
+        .try_register(&json!({"username": "som", "password": common::PASSWORD, "display_name": "Sớm", "org_unit_id": class}))
+        .await;
+    assert_eq!(early.status, 201, "{}", early.text);
+
+    let student = s.app.register("hs.thuong").await;
+    let refused = s.app.issue_join_code(&student, &class, &json!({})).await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let issued = s
+        .app
+        .issue_join_code(&s.organizer, &class, &json!({"valid_days": 7}))
+        .await;
+    assert_eq!(issued.status, 201, "{}", issued.text);
+    let code = issued.body["code"].as_str().expect("code").to_owned();
+    assert_eq!(issued.body["org_unit_id"], class.as_str());
+
+    let register = |username: &str, extra: Value| {
+        let mut body =
+            json!({"username": username, "password": common::PASSWORD, "display_name": username});
+        body.as_object_mut()
+            .expect("object")
+            .extend(extra.as_object().expect("object").clone());
+        body
+    };
+    // Now a unit cannot be picked without its code.
+    let picked = s
+        .app
+        .try_register(&register("chon.bua", json!({"org_unit_id": class})))
+        .await;
+    assert_eq!(picked.status, 422, "{}", picked.text);
+    assert!(picked.body["error"]["details"]["fields"]["org_unit_id"].is_string());
+    let wrong = s
+        .app
+        .try_register(&register("doan.bua", json!({"join_code": "ABCDE-FGHJK"})))
+        .await;
+    assert_eq!(wrong.status, 422, "{}", wrong.text);
+    assert!(wrong.body["error"]["details"]["fields"]["join_code"].is_string());
+    // Typed in lower case with spaces, the code places her in the class.
+    let typed = code.to_lowercase().replace('-', " ");
+    let joined = s
+        .app
+        .try_register(&register("hs.mot", json!({"join_code": typed})))
+        .await;
+    assert_eq!(joined.status, 201, "{}", joined.text);
+    assert_eq!(joined.body["user"]["org_unit_id"], class.as_str());
+    // Without a code she belongs to no unit.
+    let plain = s.app.try_register(&register("hs.hai", json!({}))).await;
+    assert_eq!(plain.status, 201, "{}", plain.text);
+    assert!(plain.body["user"]["org_unit_id"].is_null());
+
+    // Rotation: the old code stops working at once.
+    let rotated = s
+        .app
+        .issue_join_code(&s.organizer, &class, &json!({}))
+        .await;
+    assert_eq!(rotated.status, 201);
+    let old = s
+        .app
+        .try_register(&register("hs.ba", json!({"join_code": code})))
+        .await;
+    assert_eq!(old.status, 422, "{}", old.text);
+    let new_code = rotated.body["code"].as_str().expect("code");
+    let again = s
+        .app
+        .try_register(&register("hs.bon", json!({"join_code": new_code})))
+        .await;
+    assert_eq!(again.status, 201, "{}", again.text);
+    // Revoked: no live code is left, the deployment is open again.
+    assert_eq!(
+        s.app.revoke_join_code(&s.organizer, &class).await.status,
+        204
+    );
+    let revoked = s
+        .app
+        .try_register(&register("hs.nam", json!({"join_code": new_code})))
+        .await;
+    assert_eq!(revoked.status, 422, "{}", revoked.text);
+    assert_eq!(
+        s.app
+            .revoke_join_code(&s.organizer, "no-such-unit")
+            .await
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn a_closed_deployment_makes_no_accounts_by_itself() {
+    let app = common::TestApp::spawn_with(|config| {
+        config.registration = Some(civiquiz::auth::registration::Registration::Closed);
+    })
+    .await;
+    let refused = app
+        .try_register(
+            &json!({"username": "tu.lam", "password": common::PASSWORD, "display_name": "Tự làm"}),
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    assert_eq!(refused.body["error"]["code"], "registration_closed");
+}
+
+/// One person, a hundred votes: accounts made in a minute from one address.
+#[tokio::test]
+async fn votes_are_for_members_and_accounts_per_address_are_bounded() {
+    let c = Setup::spawn_with(|config| config.limits.accounts_per_address_per_hour = 40).await;
+    let contest = c.contest_with(json!({"voters": "members"})).await;
+    let an = c.entrant("an").await;
+    let entry = c.approved_entry(&an, &contest).await;
+    let drive_by = c.app.register("ghe.qua").await;
+    let refused = c.app.vote(&drive_by, &entry).await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    assert_eq!(refused.body["error"]["code"], "not_a_member");
+    let unit = c
+        .org_tree("code,name,kind,parent_code\nP-1,Phường 1,ward,\n")
+        .await;
+    let code = c
+        .app
+        .issue_join_code(&c.organizer, &unit("P-1"), &json!({}))
+        .await;
+    let member = c
+        .app
+        .register_with(json!({"username": "cu.dan", "password": common::PASSWORD, "display_name": "Cư dân", "join_code": code.body["code"]}))
+        .await;
+    let counted = c.app.vote(&member, &entry).await;
+    assert_eq!(counted.status, 200, "{}", counted.text);
+
+    // Past the hourly limit one address makes no more accounts; a refused registration
+    // (a taken name) does not use a place.
+    let taken = c
+        .app
+        .try_register(
+            &json!({"username": "cu.dan", "password": common::PASSWORD, "display_name": "Lần hai"}),
+        )
+        .await;
+    assert_eq!(taken.status, 409);
+    let mut made = 0;
+    let mut limited = None;
+    for n in 0..60 {
+        let response = c
+            .app
+            .try_register(&json!({"username": format!("bot.{n}"), "password": common::PASSWORD, "display_name": "Bot"}))
+            .await;
+        match response.status {
+            201 => made += 1,
+            429 => {
+                limited = Some(response);
+                break;
+            }
+            other => panic!("{other}: {}", response.text),
+        }
+    }
+    let limited = limited.expect("the limit is reached");
+    assert_eq!(limited.body["error"]["code"], "rate_limited");
+    // The fixture's own accounts and the five above count too.
+    assert!(made < 40, "{made}");
+}

@@ -37,6 +37,8 @@ hint-display-name = This name shows on public leaderboards (1–64 characters). 
 hint-password = 10 to 128 characters; a memorable sentence makes a good password. Very common passwords are refused.
 hint-password-change = After the change you are signed out on every other device.
 hint-org-unit = Pick your class, school or ward to see your rank within it.
+field-label-join-code = Join code (optional)
+hint-join-code = The code your school or class gave you, like ABCDE-FGHJK. Without one you join no unit until your school places you.
 hint-birth-year = Only used to know whether a parent's or guardian's consent is needed for contests (under 16, by the Law on Personal Data Protection, Law 91/2025/QH15 art. 24, and Decree 356/2025/NĐ-CP); never shown publicly.
 org-unit-none = — No unit —
 
@@ -216,6 +218,8 @@ error-entry_not_submitted = The entry is still a draft: it can be moderated once
 error-rubric_locked = Judges have scored entries: the rubric can no longer change.
 error-results_frozen = The results are frozen: scores can no longer change.
 error-too_many_uploads = You are already uploading two recordings; wait for one to finish.
+error-registration_closed = Accounts here are made by the organizers; ask your school for yours.
+error-not_a_member = Only members of a school or unit taking part may vote in this contest.
 error-range_not_satisfiable = That part of the recording does not exist.
 error-media_too_long = The recording is longer than the contest allows.
 error-media_malformed = The recording could not be read; record or export it again.

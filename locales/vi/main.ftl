@@ -37,6 +37,8 @@ hint-display-name = Tên này hiện trên bảng xếp hạng công khai (1–6
 hint-password = Từ 10 đến 128 ký tự; một câu dễ nhớ là mật khẩu tốt. Các mật khẩu quá phổ biến bị từ chối.
 hint-password-change = Sau khi đổi, bạn sẽ bị đăng xuất khỏi mọi thiết bị khác.
 hint-org-unit = Chọn lớp, trường hoặc phường của bạn để xem xếp hạng trong đơn vị.
+field-label-join-code = Mã tham gia (không bắt buộc)
+hint-join-code = Mã do trường hoặc lớp của bạn cấp, ví dụ ABCDE-FGHJK. Không có mã, bạn chưa thuộc đơn vị nào cho đến khi nhà trường xếp bạn vào.
 hint-birth-year = Chỉ dùng để biết bạn có cần cha mẹ hoặc người giám hộ đồng ý khi dự thi hay không (người dưới 16 tuổi, theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15, Điều 24, và Nghị định 356/2025/NĐ-CP); không bao giờ hiện công khai.
 org-unit-none = — Không thuộc đơn vị nào —
 
@@ -210,6 +212,8 @@ error-entry_not_submitted = Bài dự thi còn là bản nháp: chỉ duyệt đ
 error-rubric_locked = Giám khảo đã chấm bài: không thể sửa tiêu chí chấm nữa.
 error-results_frozen = Kết quả đã được chốt: không thể sửa điểm nữa.
 error-too_many_uploads = Bạn đang tải lên hai bản ghi; hãy chờ một bản xong.
+error-registration_closed = Tài khoản ở đây do ban tổ chức cấp; hãy hỏi nhà trường để nhận tài khoản.
+error-not_a_member = Chỉ thành viên của trường hoặc đơn vị tham gia mới được bình chọn trong cuộc thi này.
 error-range_not_satisfiable = Không có đoạn đó của bản ghi.
 error-media_too_long = Bản ghi dài hơn thời lượng cuộc thi cho phép.
 error-media_malformed = Không đọc được bản ghi; hãy ghi hoặc xuất lại.

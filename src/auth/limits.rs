@@ -37,6 +37,43 @@ pub async fn per_address(state: &AppState, ip: IpAddr) -> AppResult<()> {
     Ok(())
 }
 
+/// A new account counted against the address it comes from: many accounts from one address
+/// in an hour (a hundred voters made in a minute) are refused past the limit, which a
+/// school behind one address still fits. A registration that fails gives its place back.
+pub struct AccountSlot {
+    key: String,
+    taken_at_ms: i64,
+}
+
+const HOUR_MS: i64 = 60 * MINUTE_MS;
+
+pub async fn reserve_account(state: &AppState, ip: IpAddr) -> AppResult<AccountSlot> {
+    let key = format!("new-accounts:{}", crate::http::client::limit_key(ip));
+    let now = state.clock.now_ms();
+    let hit = state
+        .kv
+        .count_hit(&key, HOUR_MS, now)
+        .await
+        .map_err(store_error)?;
+    if hit.count > i64::from(state.config.limits.accounts_per_address_per_hour) {
+        return Err(AppError::rate_limited(retry_after_s(hit.remaining_ms)));
+    }
+    Ok(AccountSlot {
+        key,
+        taken_at_ms: now,
+    })
+}
+
+impl AccountSlot {
+    pub async fn give_back(self, state: &AppState) -> AppResult<()> {
+        state
+            .kv
+            .uncount_hit(&self.key, HOUR_MS, self.taken_at_ms)
+            .await
+            .map_err(store_error)
+    }
+}
+
 /// A reserved failed-login slot for one account. The slot is taken before the password is
 /// checked, so concurrent guesses cannot overshoot the limit; a success gives it back.
 pub struct LoginSlot {

@@ -7,6 +7,7 @@ pub mod extract;
 pub mod limits;
 pub mod pages;
 pub mod password;
+pub mod registration;
 pub mod routes;
 pub mod sessions;
 pub mod tokens;

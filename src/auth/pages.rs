@@ -161,6 +161,10 @@ struct RegisterPage {
     username: String,
     display_name: String,
     birth_year: String,
+    join_code: String,
+    /// Whether she picks her unit from the tree (`REGISTRATION=open`); otherwise only a join
+    /// code places her.
+    picks_unit: bool,
     units: Vec<UnitChoice>,
 }
 
@@ -172,6 +176,9 @@ async fn register_form(
     form: Option<&CsrfForm>,
 ) -> Result<Response, PageError> {
     let units = orgs::list(&state.db.pool).await.page(visitor)?;
+    let policy = crate::auth::registration::policy(state)
+        .await
+        .page(visitor)?;
     let value = |name: &str| form.map(|f| f.text(name)).unwrap_or_default();
     Ok(render(
         status,
@@ -181,6 +188,8 @@ async fn register_form(
             username: value("username"),
             display_name: value("display_name"),
             birth_year: value("birth_year"),
+            join_code: value("join_code"),
+            picks_unit: policy == crate::auth::registration::Registration::Open,
             units: unit_choices(units, &value("org_unit_id")),
         },
     ))
@@ -225,6 +234,7 @@ async fn register(
             .get("org_unit_id")
             .filter(|id| !id.is_empty())
             .map(str::to_owned),
+        join_code: form.get("join_code").map(str::to_owned),
         birth_year,
     });
     let created = match body {

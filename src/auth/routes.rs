@@ -11,7 +11,7 @@ use super::accounts::{self, NewUser, Role, UserView};
 use super::credentials::{DisplayName, Password, Username, parse_birth_year};
 use super::extract::{ClientIp, SessionUser};
 use super::tokens::ACCESS_TTL_S;
-use super::{limits, sessions};
+use super::{limits, registration, sessions};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
 use crate::http::AppJson;
@@ -21,7 +21,10 @@ pub struct RegisterRequest {
     pub username: String,
     pub password: String,
     pub display_name: String,
+    /// Honoured where `REGISTRATION` is `open`; elsewhere the unit comes from `join_code`.
     pub org_unit_id: Option<String>,
+    /// A unit's join code (printed by its organizers): she joins that unit.
+    pub join_code: Option<String>,
     pub birth_year: Option<i64>,
 }
 
@@ -87,6 +90,7 @@ pub async fn create_participant(
     body: RegisterRequest,
 ) -> AppResult<accounts::UserRow> {
     limits::per_address(state, ip).await?;
+    let policy = registration::policy(state).await?;
     let now = state.clock.now_ms();
     let mut errors = FieldErrors::new();
     let username = errors.take("username", Username::parse(&body.username));
@@ -101,21 +105,28 @@ pub async fn create_participant(
         return Err(errors.into());
     };
     errors.into_result()?;
+    let org_unit_id =
+        registration::placement(state, policy, body.org_unit_id, body.join_code.as_deref()).await?;
+    let slot = limits::reserve_account(state, ip).await?;
     let password_hash = state.passwords.hash(&password).await?;
-    accounts::insert(
+    let created = accounts::insert(
         &state.db.pool,
         &NewUser {
             username,
             display_name,
             password_hash,
             role: Role::Participant,
-            org_unit_id: body.org_unit_id,
+            org_unit_id,
             birth_year,
             must_change_password: false,
         },
         now,
     )
-    .await
+    .await;
+    if created.is_err() {
+        slot.give_back(state).await?;
+    }
+    created
 }
 
 #[derive(Deserialize, ToSchema)]

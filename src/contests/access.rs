@@ -5,6 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
+use super::contest::Contest;
 use super::entry_store::{self, EntryRow, EntryStatus};
 use super::judging;
 use crate::app::AppState;
@@ -42,10 +43,16 @@ pub enum Viewer {
 }
 
 impl Viewer {
-    /// Whether the entrant's identity, consent and moderation notes are shown.
-    pub fn sees_identity(self) -> bool {
-        !matches!(self, Viewer::Judge)
+    /// Whether the entrant is named: never to a judge, to the public only as the contest's
+    /// `show_authors` allows.
+    pub fn sees_author(self, contest: &Contest) -> bool {
+        match self {
+            Viewer::Organizer | Viewer::Owner => true,
+            Viewer::Judge => false,
+            Viewer::Public => contest.authors_public(),
+        }
     }
+    /// Whether consent, moderation notes and the uploader's file name are shown.
     pub fn sees_private(self) -> bool {
         matches!(self, Viewer::Organizer | Viewer::Owner)
     }

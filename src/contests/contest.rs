@@ -57,6 +57,32 @@ pub struct Voting {
     pub closes_at: Option<crate::clock::Timestamp>,
 }
 
+/// When the public gallery, the entry view and the public results name an entry's author.
+/// Judges never see it; the entrant and organizers always do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShowAuthors {
+    /// Only once the results are published: nobody can map an entry to its author while it
+    /// is being judged and voted on.
+    #[default]
+    AfterResults,
+    Always,
+}
+
+/// Who may vote in a contest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Voters {
+    /// Accounts placed in an org unit (by an admin, an import or a join code): a hundred
+    /// accounts made in a minute do not get a hundred votes.
+    #[default]
+    Members,
+    AnyAccount,
+}
+
+crate::db::stored_enum!(ShowAuthors { AfterResults => "after_results", Always => "always" });
+crate::db::stored_enum!(Voters { Members => "members", AnyAccount => "any_account" });
+
 /// Where a contest's results stand: the same states as quiz boards.
 pub use crate::boards::publication::Visibility as ResultsState;
 
@@ -92,6 +118,8 @@ pub struct Contest {
     /// Bumped whenever the rubric (criteria, judges per entry) changes: a score is saved only
     /// against the rubric it was checked with.
     pub rubric_rev: i64,
+    pub show_authors: ShowAuthors,
+    pub voters: Voters,
 }
 
 impl Contest {
@@ -129,6 +157,11 @@ impl Contest {
     pub fn accepts(&self, kind: MediaKind) -> bool {
         self.media.contains(&kind)
     }
+
+    /// Whether anyone (not only the entrant and organizers) may see who made an entry.
+    pub fn authors_public(&self) -> bool {
+        self.show_authors == ShowAuthors::Always || self.results_state == ResultsState::Published
+    }
 }
 
 /// The settings a client sends; on `PATCH` every field is optional and merged.
@@ -149,6 +182,10 @@ pub struct ContestInput {
     pub criteria: Option<Vec<Criterion>>,
     pub judges_per_entry: Option<i64>,
     pub voting: Option<Voting>,
+    /// Default `after_results`.
+    pub show_authors: Option<ShowAuthors>,
+    /// Default `members`.
+    pub voters: Option<Voters>,
 }
 
 impl ContestInput {
@@ -189,6 +226,8 @@ impl ContestInput {
             results_state: ResultsState::Hidden,
             results_changed_at: None,
             rubric_rev: 0,
+            show_authors: ShowAuthors::default(),
+            voters: Voters::default(),
         };
         self.apply_to(base)
     }
@@ -254,6 +293,12 @@ impl ContestInput {
         }
         if let Some(voting) = self.voting {
             contest.voting = voting;
+        }
+        if let Some(show_authors) = self.show_authors {
+            contest.show_authors = show_authors;
+        }
+        if let Some(voters) = self.voters {
+            contest.voters = voters;
         }
         if contest.closes_at <= contest.opens_at {
             errors.add("closes_at", "must be after opens_at");
@@ -359,6 +404,8 @@ struct ContestRow {
     results_state: String,
     results_changed_at: Option<i64>,
     rubric_rev: i64,
+    show_authors: String,
+    voters: String,
 }
 
 impl ContestRow {
@@ -388,13 +435,15 @@ impl ContestRow {
             results_state: self.results_state.parse()?,
             results_changed_at: self.results_changed_at,
             rubric_rev: self.rubric_rev,
+            show_authors: self.show_authors.parse()?,
+            voters: self.voters.parse()?,
         })
     }
 }
 
 const CONTEST_COLUMNS: &str = "id, event_id, title, rules, opens_at, closes_at, media, max_bytes, max_duration_s, \
      max_entries_per_user, criteria, judges_per_entry, voting_enabled, voting_opens_at, voting_closes_at, \
-     results_state, results_changed_at, rubric_rev";
+     results_state, results_changed_at, rubric_rev, show_authors, voters";
 
 fn json(value: &impl Serialize) -> AppResult<String> {
     Ok(serde_json::to_string(value).map_err(anyhow::Error::from)?)
@@ -417,8 +466,8 @@ pub async fn insert(
     sqlx::query(
         "INSERT INTO contests (id, event_id, title, rules, opens_at, closes_at, media, max_bytes, max_duration_s,
              max_entries_per_user, criteria, judges_per_entry, voting_enabled, voting_opens_at, voting_closes_at,
-             results_state, results_changed_at, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'hidden', NULL, $16, $17, $17)",
+             results_state, results_changed_at, created_by, created_at, updated_at, show_authors, voters)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'hidden', NULL, $16, $17, $17, $18, $19)",
     )
     .bind(&contest.id)
     .bind(&contest.event_id)
@@ -437,6 +486,8 @@ pub async fn insert(
     .bind(contest.voting.closes_at.map(|t| t.0))
     .bind(created_by)
     .bind(now_ms)
+    .bind(contest.show_authors.as_str())
+    .bind(contest.voters.as_str())
     .execute(pool)
     .await
     .map_err(map_reference_error)?;
@@ -458,7 +509,7 @@ where
         "UPDATE contests SET event_id = $1, title = $2, rules = $3, opens_at = $4, closes_at = $5, media = $6,
              max_bytes = $7, max_duration_s = $8, max_entries_per_user = $9, criteria = $10, judges_per_entry = $11,
              voting_enabled = $12, voting_opens_at = $13, voting_closes_at = $14, updated_at = $15,
-             rubric_rev = rubric_rev + $17
+             rubric_rev = rubric_rev + $17, show_authors = $18, voters = $19
          WHERE id = $16",
     )
     .bind(&contest.event_id)
@@ -478,6 +529,8 @@ where
     .bind(now_ms)
     .bind(&contest.id)
     .bind(i64::from(rubric_changed))
+    .bind(contest.show_authors.as_str())
+    .bind(contest.voters.as_str())
     .execute(executor)
     .await
     .map_err(map_reference_error)?;

@@ -9,7 +9,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::access::{self, MaybeUser, Viewer};
 use super::contest::{self, text_field};
 use super::entry_store::{self as store, EntryRow, EntryStatus, ListedEntry, MediaRow};
-use super::votes;
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::auth::accounts::{self, Role};
@@ -56,11 +55,16 @@ pub struct MediaView {
     pub sha256: String,
     pub duration_ms: i64,
     pub codecs: Vec<String>,
-    /// The uploader's file name, sanitised; for display only.
+    /// The name the recording is offered under (`entry-<id tail>.<ext>`), made by the
+    /// server: it never tells who uploaded it.
     pub display_name: String,
+    /// The uploader's own file name, sanitised: only for the entrant and organizers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_name: Option<String>,
 }
 
-pub fn media_view(media: &MediaRow) -> MediaView {
+/// The recording as `viewer` may see it.
+pub fn media_view(media: &MediaRow, viewer: Viewer) -> MediaView {
     MediaView {
         media_id: media.id.clone(),
         content_type: media.content_type.clone(),
@@ -69,7 +73,8 @@ pub fn media_view(media: &MediaRow) -> MediaView {
         sha256: media.sha256.clone(),
         duration_ms: media.duration_ms,
         codecs: serde_json::from_str(&media.codecs).unwrap_or_default(),
-        display_name: media.display_name.clone(),
+        display_name: media.download_name(),
+        original_name: viewer.sees_private().then(|| media.display_name.clone()),
     }
 }
 
@@ -106,6 +111,8 @@ pub struct EntryView {
     pub media: Option<MediaView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
+    /// Absent for judges, and for the public while the contest keeps authors back
+    /// (`show_authors`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<Author>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,7 +135,8 @@ pub async fn entry_view(
         Some(id) => store::find_media(&state.db.pool, id).await?,
         None => None,
     };
-    let author = if viewer.sees_identity() {
+    let contest = contest::require(&state.db.pool, &entry.contest_id).await?;
+    let author = if viewer.sees_author(&contest) {
         let user = accounts::find_by_id(&state.db.pool, &entry.user_id).await?;
         Some(Author {
             user_id: entry.user_id.clone(),
@@ -144,7 +152,7 @@ pub async fn entry_view(
         title: entry.title.clone(),
         description: entry.description.clone(),
         status: entry.status,
-        media: media.as_ref().map(media_view),
+        media: media.as_ref().map(|media| media_view(media, viewer)),
         number: private.then_some(entry.number),
         author,
         consent: private.then(|| ConsentView {
@@ -156,7 +164,16 @@ pub async fn entry_view(
             reason: entry.moderation_reason.clone(),
             moderated_at: entry.moderated_at.map(Timestamp),
         }),
-        votes: votes::count(state, entry, viewer == Viewer::Organizer).await?,
+        votes: super::results::shown_votes(
+            state,
+            &contest,
+            viewer == Viewer::Organizer,
+            &[entry.id.as_str()],
+        )
+        .await?
+        .first()
+        .copied()
+        .flatten(),
         submitted_at: entry.submitted_at.map(Timestamp),
     })
 }
@@ -358,7 +375,9 @@ pub struct GalleryItem {
     pub title: String,
     pub description: String,
     pub status: EntryStatus,
-    pub author: Author,
+    /// Absent while the contest keeps authors from the public (`show_authors`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<Author>,
     pub media_id: Option<String>,
     pub content_type: Option<String>,
     pub kind: Option<String>,
@@ -377,16 +396,16 @@ pub struct Gallery {
     pub total: i64,
 }
 
-fn gallery_item(row: ListedEntry, votes: Option<i64>) -> GalleryItem {
+fn gallery_item(row: ListedEntry, votes: Option<i64>, authors: bool) -> GalleryItem {
     GalleryItem {
         id: row.id,
         title: row.title,
         description: row.description,
         status: row.status,
-        author: Author {
+        author: authors.then_some(Author {
             user_id: row.user_id,
             display_name: row.display_name,
-        },
+        }),
         media_id: row.media_id,
         content_type: row.content_type,
         kind: row.kind,
@@ -427,11 +446,12 @@ pub async fn list_entries(
     let (rows, total) = store::list(&state.db.pool, &contest.id, status, limit, offset).await?;
     let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
     let votes = super::results::shown_votes(&state, &contest, organizes, &ids).await?;
+    let authors = organizes || contest.authors_public();
     Ok(AppJson(Gallery {
         items: rows
             .into_iter()
             .zip(votes)
-            .map(|(row, votes)| gallery_item(row, votes))
+            .map(|(row, votes)| gallery_item(row, votes, authors))
             .collect(),
         total,
     }))

@@ -96,8 +96,25 @@ pub struct MediaRow {
     pub bytes: i64,
     pub sha256: String,
     pub duration_ms: i64,
+    /// The uploader's file name, sanitised: her own and organizers' to see, never a judge's
+    /// or the public's (it often carries her name).
     pub display_name: String,
     pub created_at: i64,
+}
+
+impl MediaRow {
+    /// The name the recording is offered under to everyone: made by the server from the
+    /// entry id's random tail (a UUIDv7's head is its creation time, shared by neighbours)
+    /// and the container, so it says nothing about who uploaded it.
+    pub fn download_name(&self) -> String {
+        let hex: String = self
+            .entry_id
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .collect();
+        let tail = &hex[hex.len().saturating_sub(8)..];
+        format!("entry-{tail}.{}", self.container)
+    }
 }
 
 const MEDIA_COLUMNS: &str = "id, entry_id, object_key, content_type, container, kind, codecs, bytes, sha256, duration_ms, \

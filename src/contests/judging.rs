@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::access::Viewer;
 use super::contest::{self, Contest, Criterion, ResultsState, text_field};
 use super::entries::{MediaView, media_view};
 use super::entry_store::{self as store, EntryStatus};
@@ -438,7 +439,7 @@ pub async fn judging_queue(
             contest_title: contest.title.clone(),
             title,
             description,
-            media: media.as_ref().map(media_view),
+            media: media.as_ref().map(|media| media_view(media, Viewer::Judge)),
             criteria: contest.criteria.clone(),
             scores: scores.and_then(|s| serde_json::from_str(&s).ok()),
             comment,

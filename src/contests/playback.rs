@@ -82,7 +82,7 @@ fn etag_matches(header_value: &str, etag: &str) -> bool {
 }
 
 /// `inline` with an ASCII fallback and the UTF-8 name (RFC 6266 / 8187); the name is the
-/// sanitised display text, never a path.
+/// server's (`MediaRow::download_name`), never the uploader's.
 fn content_disposition(display_name: &str) -> HeaderValue {
     let ascii: String = display_name
         .chars()
@@ -156,7 +156,7 @@ pub async fn play_media(
     );
     common.insert(
         header::CONTENT_DISPOSITION,
-        content_disposition(&media.display_name),
+        content_disposition(&media.download_name()),
     );
 
     if let Some(tags) = headers

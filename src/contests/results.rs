@@ -125,6 +125,11 @@ pub async fn board_for(
             (items, i64::try_from(total).unwrap_or(i64::MAX))
         }
     };
+    if !organizes && !contest.authors_public() {
+        for item in &mut board.items {
+            item.display_name = None;
+        }
+    }
     Ok(board)
 }
 

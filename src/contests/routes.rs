@@ -6,7 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::contest::{
-    self, Contest, ContestInput, ContestState, Criterion, MediaKind, ResultsState, Voting,
+    self, Contest, ContestInput, ContestState, Criterion, MediaKind, ResultsState, ShowAuthors,
+    Voters, Voting,
 };
 use super::{judging, standings};
 use crate::app::AppState;
@@ -33,6 +34,8 @@ pub struct ContestView {
     pub criteria: Vec<Criterion>,
     pub judges_per_entry: i64,
     pub voting: Voting,
+    pub show_authors: ShowAuthors,
+    pub voters: Voters,
     /// `upcoming`, `open` or `closed` by the server clock.
     pub state: ContestState,
     pub voting_open: bool,
@@ -58,6 +61,8 @@ pub fn contest_view(contest: Contest, now_ms: i64) -> ContestView {
         criteria: contest.criteria,
         judges_per_entry: contest.judges_per_entry,
         voting: contest.voting,
+        show_authors: contest.show_authors,
+        voters: contest.voters,
         results_state: contest.results_state,
         server_now: Timestamp(now_ms),
     }

@@ -28,7 +28,10 @@ pub struct Standing {
     pub rank: Option<i64>,
     pub entry_id: String,
     pub title: String,
-    pub display_name: String,
+    /// The author's display name; absent while the contest keeps authors from the public
+    /// (`show_authors`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
     /// Mean of the judges' weighted percentages (0–100, two decimals); absent until ranked.
     pub score: Option<f64>,
     /// Judges who have scored the entry.
@@ -49,7 +52,7 @@ fn standings_of(offset: u64, lines: Vec<ContestLine>) -> Vec<Standing> {
                 rank: score.map(|_| (offset + index as u64 + 1) as i64),
                 entry_id: line.entry_id,
                 title: placed.title,
-                display_name: placed.display_name,
+                display_name: Some(placed.display_name),
                 score,
                 judged_by: placed.judged_by,
                 votes: line.votes,

@@ -23,7 +23,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use unicode_normalization::UnicodeNormalization;
 use utoipa::IntoParams;
 
-use super::access;
+use super::access::{self, Viewer};
 use super::contest::{self, MediaKind};
 use super::entries::{MediaView, media_view};
 use super::entry_store::{self as store, Attached, MediaRow};
@@ -144,7 +144,10 @@ pub async fn upload_media(
                     store::end_upload(&state.db.pool, &old.object_key).await?;
                 }
             }
-            Ok((StatusCode::CREATED, AppJson(media_view(&row))))
+            Ok((
+                StatusCode::CREATED,
+                AppJson(media_view(&row, Viewer::Owner)),
+            ))
         }
         Attached::NotDraft => Err(already_submitted()),
     }
@@ -440,20 +443,10 @@ fn container_name(container: Container) -> &'static str {
     }
 }
 
-fn default_extension(container: Container) -> &'static str {
-    match container {
-        Container::WebM => "webm",
-        Container::Mp4 => "mp4",
-        Container::Ogg => "ogg",
-        Container::Mp3 => "mp3",
-        Container::Wav => "wav",
-    }
-}
-
-/// The client's file name reduced to harmless display text: the last path segment only, in
+/// The client's file name reduced to harmless text, shown only to its owner and organizers: the last path segment only, in
 /// NFC, without control or reserved characters, at most 120 characters.
 pub fn display_name(raw: Option<&str>, container: Container) -> String {
-    let fallback = || format!("recording.{}", default_extension(container));
+    let fallback = || format!("recording.{}", container_name(container));
     let Some(raw) = raw else {
         return fallback();
     };

@@ -8,18 +8,18 @@ use axum::extract::{Path, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::contest::{self, Voters};
 use super::entry_store::{self as store, EntryRow, EntryStatus};
-use super::{contest, standings};
+use super::standings;
 
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::http::AppJson;
 
-/// The entry's votes, from its contest's board.
 /// The entry's vote count as `organizes` (an organizer, or not) may see it now
 /// (`results::shown_votes`).
-pub async fn count(state: &AppState, entry: &EntryRow, organizes: bool) -> AppResult<Option<i64>> {
+async fn count(state: &AppState, entry: &EntryRow, organizes: bool) -> AppResult<Option<i64>> {
     let contest = contest::require(&state.db.pool, &entry.contest_id).await?;
     let counts =
         super::results::shown_votes(state, &contest, organizes, &[entry.id.as_str()]).await?;
@@ -102,7 +102,7 @@ async fn votable(state: &AppState, caller: &AuthUser, entry_id: &str) -> AppResu
 
 /// Votes for an approved entry. Voting twice counts once.
 #[utoipa::path(post, path = "/entries/{id}/vote", tag = "voting", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = VoteView), (status = 403, body = ErrorBody, description = "one's own entry"),
+    responses((status = 200, body = VoteView), (status = 403, body = ErrorBody, description = "one's own entry, or not_a_member"),
               (status = 409, body = ErrorBody, description = "voting_closed"), (status = 404, body = ErrorBody)))]
 pub async fn vote(
     State(state): State<AppState>,
@@ -110,6 +110,13 @@ pub async fn vote(
     Path(entry_id): Path<String>,
 ) -> AppResult<AppJson<VoteView>> {
     let entry = votable(&state, &caller, &entry_id).await?;
+    let contest = contest::require(&state.db.pool, &entry.contest_id).await?;
+    if contest.voters == Voters::Members && caller.user.org_unit_id.is_none() {
+        return Err(AppError::api(
+            ErrorCode::NotAMember,
+            "only accounts placed in a unit (by the school, an import or a join code) vote here",
+        ));
+    }
     change_vote(&state, &caller, &entry, Change::Cast).await?;
     Ok(AppJson(VoteView {
         votes: count(&state, &entry, caller.role().organizes()).await?,

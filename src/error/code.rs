@@ -41,6 +41,8 @@ error_codes! {
     Forbidden = "forbidden" => FORBIDDEN,
     CsrfFailed = "csrf_failed" => FORBIDDEN,
     PasswordChangeRequired = "password_change_required" => FORBIDDEN,
+    RegistrationClosed = "registration_closed" => FORBIDDEN,
+    NotAMember = "not_a_member" => FORBIDDEN,
     NotFound = "not_found" => NOT_FOUND,
     MethodNotAllowed = "method_not_allowed" => METHOD_NOT_ALLOWED,
     UploadStalled = "upload_stalled" => REQUEST_TIMEOUT,

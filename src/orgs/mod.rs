@@ -1,5 +1,6 @@
 //! The organisation tree (district → ward → school → class), loaded from data.
 
+pub mod join_codes;
 pub mod routes;
 pub mod store;
 pub mod units;
@@ -67,4 +68,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(routes::list_org_units, routes::create_org_unit))
         .routes(routes!(routes::import_org_units))
+        .routes(routes!(
+            join_codes::issue_join_code,
+            join_codes::revoke_join_code
+        ))
 }

@@ -44,6 +44,9 @@ impl Setup {
                 {"key": "voice", "title": "Trình bày", "weight": 1, "max_points": 5}
             ],
             "judges_per_entry": 2,
+            // The fixture's entrants register on an open deployment with no unit; the
+            // `members` rule has its own tests.
+            "voters": "any_account",
             "voting": {"enabled": true, "opens_at": at(self.now() - MINUTE), "closes_at": at(self.now() + 120 * MINUTE)}
         })
     }

@@ -106,6 +106,7 @@ pub fn test_config(data_dir: &std::path::Path, database_url: String) -> Config {
         max_connections: 10_000,
         shutdown_grace: Duration::from_secs(5),
         auth_ip_limit_per_min: 10_000,
+        registration: None,
         trusted_proxies: Default::default(),
         metrics_allow: civiquiz::http::client::Networks::loopback(),
         db_max_connections: 8,

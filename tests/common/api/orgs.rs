@@ -13,6 +13,20 @@ impl TestApp {
         self.get(&path::org_units(), who.token()).await
     }
 
+    pub async fn issue_join_code(&self, who: impl Caller, unit: &str, body: &Value) -> Response {
+        self.post(&path::org_unit_join_codes(unit), who.token(), body)
+            .await
+    }
+
+    pub async fn revoke_join_code(&self, who: impl Caller, unit: &str) -> Response {
+        self.send(self.request(
+            reqwest::Method::DELETE,
+            &path::org_unit_join_codes(unit),
+            who.token(),
+        ))
+        .await
+    }
+
     /// A CSV import (`code,name,kind,parent_code`), sent as `text/csv`.
     pub async fn import_org_units(
         &self,

@@ -41,6 +41,10 @@ pub fn user_import() -> String {
 pub fn org_units() -> String {
     "/api/v1/org-units".to_owned()
 }
+pub fn org_unit_join_codes(unit: &str) -> String {
+    format!("/api/v1/org-units/{unit}/join-codes")
+}
+
 pub fn org_unit_import() -> String {
     "/api/v1/org-units/import".to_owned()
 }
