@@ -37,74 +37,33 @@ pub async fn per_address(state: &AppState, ip: IpAddr) -> AppResult<()> {
     Ok(())
 }
 
-/// A new account counted against the address it comes from: many accounts from one address
-/// in an hour (a hundred voters made in a minute) are refused past the limit, which a
-/// school behind one address still fits. A registration that fails gives its place back.
-pub struct AccountSlot {
-    key: String,
-    taken_at_ms: i64,
-}
-
-const HOUR_MS: i64 = 60 * MINUTE_MS;
-
-pub async fn reserve_account(state: &AppState, ip: IpAddr) -> AppResult<AccountSlot> {
-    let key = format!("new-accounts:{}", crate::http::client::limit_key(ip));
-    let now = state.clock.now_ms();
-    let hit = state
-        .kv
-        .count_hit(&key, HOUR_MS, now)
-        .await
-        .map_err(store_error)?;
-    if hit.count > i64::from(state.config.limits.accounts_per_address_per_hour) {
-        return Err(AppError::rate_limited(retry_after_s(hit.remaining_ms)));
-    }
-    Ok(AccountSlot {
-        key,
-        taken_at_ms: now,
-    })
-}
-
-impl AccountSlot {
-    pub async fn give_back(self, state: &AppState) -> AppResult<()> {
-        state
-            .kv
-            .uncount_hit(&self.key, HOUR_MS, self.taken_at_ms)
-            .await
-            .map_err(store_error)
-    }
-}
-
-/// A reserved failed-login slot for one account. The slot is taken before the password is
-/// checked, so concurrent guesses cannot overshoot the limit; a success gives it back.
-pub struct LoginSlot {
+/// A place taken in a limited window before the work it limits, so concurrent requests
+/// cannot overshoot the limit; work that should not count gives it back (`release`).
+pub struct Slot {
     key: String,
     window_ms: i64,
     taken_at_ms: i64,
 }
 
-pub async fn reserve_login(state: &AppState, username_key: &str) -> AppResult<LoginSlot> {
-    let limits = &state.config.limits;
-    let window_ms = i64::try_from(limits.failed_login_window.as_millis()).unwrap_or(i64::MAX);
+/// Takes a place in `key`'s current window, or refuses with 429 when `limit` are taken.
+async fn reserve(state: &AppState, key: String, window_ms: i64, limit: u32) -> AppResult<Slot> {
     let now = state.clock.now_ms();
-    // A fixed-size key whatever the name sent: the counters cannot be made to grow by it.
-    let digest = sha2::Sha256::digest(username_key.as_bytes());
-    let key = format!("login-fail:{}", hex::encode(&digest[..16]));
     let hit = state
         .kv
         .count_hit(&key, window_ms, now)
         .await
         .map_err(store_error)?;
-    if hit.count > i64::from(limits.failed_logins_per_account) {
+    if hit.count > i64::from(limit) {
         return Err(AppError::rate_limited(retry_after_s(hit.remaining_ms)));
     }
-    Ok(LoginSlot {
+    Ok(Slot {
         key,
         window_ms,
         taken_at_ms: now,
     })
 }
 
-impl LoginSlot {
+impl Slot {
     pub async fn release(self, state: &AppState) -> AppResult<()> {
         state
             .kv
@@ -112,4 +71,24 @@ impl LoginSlot {
             .await
             .map_err(store_error)
     }
+}
+
+/// A new account counted against the address it comes from: many accounts from one address
+/// in an hour (a hundred voters made in a minute) are refused past the limit, which a
+/// school behind one address still fits. A registration that fails gives its place back.
+pub async fn reserve_account(state: &AppState, ip: IpAddr) -> AppResult<Slot> {
+    let key = format!("new-accounts:{}", crate::http::client::limit_key(ip));
+    let limit = state.config.limits.accounts_per_address_per_hour;
+    reserve(state, key, 60 * MINUTE_MS, limit).await
+}
+
+/// A failed-login slot for one account, taken before the password is checked; a success
+/// gives it back.
+pub async fn reserve_login(state: &AppState, username_key: &str) -> AppResult<Slot> {
+    let limits = &state.config.limits;
+    let window_ms = i64::try_from(limits.failed_login_window.as_millis()).unwrap_or(i64::MAX);
+    // A fixed-size key whatever the name sent: the counters cannot be made to grow by it.
+    let digest = sha2::Sha256::digest(username_key.as_bytes());
+    let key = format!("login-fail:{}", hex::encode(&digest[..16]));
+    reserve(state, key, window_ms, limits.failed_logins_per_account).await
 }

@@ -124,7 +124,7 @@ pub async fn create_participant(
     )
     .await;
     if created.is_err() {
-        slot.give_back(state).await?;
+        slot.release(state).await?;
     }
     created
 }

@@ -164,16 +164,8 @@ pub async fn entry_view(
             reason: entry.moderation_reason.clone(),
             moderated_at: entry.moderated_at.map(Timestamp),
         }),
-        votes: super::results::shown_votes(
-            state,
-            &contest,
-            viewer == Viewer::Organizer,
-            &[entry.id.as_str()],
-        )
-        .await?
-        .first()
-        .copied()
-        .flatten(),
+        votes: super::results::shown_vote(state, &contest, viewer == Viewer::Organizer, &entry.id)
+            .await?,
         submitted_at: entry.submitted_at.map(Timestamp),
     })
 }

@@ -59,6 +59,17 @@ pub async fn shown_votes(
         .collect())
 }
 
+/// One entry's vote count as [`shown_votes`] would give it.
+pub async fn shown_vote(
+    state: &AppState,
+    contest: &Contest,
+    organizes: bool,
+    entry_id: &str,
+) -> AppResult<Option<i64>> {
+    let counts = shown_votes(state, contest, organizes, &[entry_id]).await?;
+    Ok(counts.first().copied().flatten())
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct Leaderboard {
     pub state: ResultsState,

@@ -443,8 +443,9 @@ fn container_name(container: Container) -> &'static str {
     }
 }
 
-/// The client's file name reduced to harmless text, shown only to its owner and organizers: the last path segment only, in
-/// NFC, without control or reserved characters, at most 120 characters.
+/// The client's file name reduced to harmless text, shown only to its owner and organizers:
+/// the last path segment only, in NFC, without control or reserved characters, at most 120
+/// characters.
 pub fn display_name(raw: Option<&str>, container: Container) -> String {
     let fallback = || format!("recording.{}", container_name(container));
     let Some(raw) = raw else {

@@ -8,23 +8,15 @@ use axum::extract::{Path, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::contest::{self, Voters};
+use super::contest::{self, Contest, Voters};
 use super::entry_store::{self as store, EntryRow, EntryStatus};
+use super::results::shown_vote;
 use super::standings;
 
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::http::AppJson;
-
-/// The entry's vote count as `organizes` (an organizer, or not) may see it now
-/// (`results::shown_votes`).
-async fn count(state: &AppState, entry: &EntryRow, organizes: bool) -> AppResult<Option<i64>> {
-    let contest = contest::require(&state.db.pool, &entry.contest_id).await?;
-    let counts =
-        super::results::shown_votes(state, &contest, organizes, &[entry.id.as_str()]).await?;
-    Ok(counts.first().copied().flatten())
-}
 
 enum Change {
     Cast,
@@ -78,8 +70,12 @@ pub struct VoteView {
     pub votes: Option<i64>,
 }
 
-/// The approved entry the caller may vote on now.
-async fn votable(state: &AppState, caller: &AuthUser, entry_id: &str) -> AppResult<EntryRow> {
+/// The approved entry the caller may vote on now, and its contest.
+async fn votable(
+    state: &AppState,
+    caller: &AuthUser,
+    entry_id: &str,
+) -> AppResult<(EntryRow, Contest)> {
     let entry = store::find(&state.db.pool, entry_id)
         .await?
         .filter(|entry| entry.status == EntryStatus::Approved)
@@ -97,7 +93,7 @@ async fn votable(state: &AppState, caller: &AuthUser, entry_id: &str) -> AppResu
             "voting is not open for this contest",
         ));
     }
-    Ok(entry)
+    Ok((entry, contest))
 }
 
 /// Votes for an approved entry. Voting twice counts once.
@@ -109,8 +105,7 @@ pub async fn vote(
     caller: AuthUser,
     Path(entry_id): Path<String>,
 ) -> AppResult<AppJson<VoteView>> {
-    let entry = votable(&state, &caller, &entry_id).await?;
-    let contest = contest::require(&state.db.pool, &entry.contest_id).await?;
+    let (entry, contest) = votable(&state, &caller, &entry_id).await?;
     if contest.voters == Voters::Members && caller.user.org_unit_id.is_none() {
         return Err(AppError::api(
             ErrorCode::NotAMember,
@@ -119,7 +114,7 @@ pub async fn vote(
     }
     change_vote(&state, &caller, &entry, Change::Cast).await?;
     Ok(AppJson(VoteView {
-        votes: count(&state, &entry, caller.role().organizes()).await?,
+        votes: shown_vote(&state, &contest, caller.role().organizes(), &entry.id).await?,
         entry_id: entry.id,
         voted: true,
     }))
@@ -133,10 +128,10 @@ pub async fn unvote(
     caller: AuthUser,
     Path(entry_id): Path<String>,
 ) -> AppResult<AppJson<VoteView>> {
-    let entry = votable(&state, &caller, &entry_id).await?;
+    let (entry, contest) = votable(&state, &caller, &entry_id).await?;
     change_vote(&state, &caller, &entry, Change::Withdraw).await?;
     Ok(AppJson(VoteView {
-        votes: count(&state, &entry, caller.role().organizes()).await?,
+        votes: shown_vote(&state, &contest, caller.role().organizes(), &entry.id).await?,
         entry_id: entry.id,
         voted: false,
     }))
