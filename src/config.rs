@@ -125,6 +125,13 @@ pub struct ServeArgs {
     /// New accounts one address may make per hour (a school behind one address fits).
     #[arg(long, env = "ACCOUNTS_PER_ADDRESS_PER_HOUR", default_value_t = 300)]
     pub accounts_per_address_per_hour: u32,
+    /// Once an account has had too many failed sign-ins, a device it has never seen may try
+    /// once per this many seconds from each address (devices it knows are not slowed).
+    #[arg(long, env = "UNKNOWN_DEVICE_DELAY_S", default_value_t = 30)]
+    pub unknown_device_delay_s: u64,
+    /// Days an imported account's one-time password works before an admin must issue another.
+    #[arg(long, env = "ONE_TIME_PASSWORD_DAYS", default_value_t = 7)]
+    pub one_time_password_days: u32,
     /// Requests per minute one address may make to the auth routes (a school shares one address).
     #[arg(long, env = "AUTH_IP_LIMIT_PER_MIN", default_value_t = 600)]
     pub auth_ip_limit_per_min: u32,
@@ -269,8 +276,12 @@ impl StorageUrl {
 pub struct Limits {
     pub failed_logins_per_account: u32,
     pub failed_login_window: Duration,
+    /// How often an unknown device may try an account past its failed-login limit.
+    pub unknown_device_delay: Duration,
     pub hash_queue_wait: Duration,
     pub accounts_per_address_per_hour: u32,
+    /// How long an imported account's one-time password works.
+    pub one_time_password_ttl: Duration,
 }
 
 impl Default for Limits {
@@ -278,8 +289,10 @@ impl Default for Limits {
         Self {
             failed_logins_per_account: 10,
             failed_login_window: Duration::from_secs(15 * 60),
+            unknown_device_delay: Duration::from_secs(30),
             hash_queue_wait: Duration::from_secs(2),
             accounts_per_address_per_hour: 300,
+            one_time_password_ttl: Duration::from_secs(7 * 86_400),
         }
     }
 }
@@ -324,6 +337,12 @@ impl ServeArgs {
         }
         if self.request_timeout_s == 0 || self.request_timeout_s > 3600 {
             problems.push("REQUEST_TIMEOUT_S: must be between 1 and 3600".into());
+        }
+        if !(1..=3600).contains(&self.unknown_device_delay_s) {
+            problems.push("UNKNOWN_DEVICE_DELAY_S: must be between 1 and 3600".into());
+        }
+        if !(1..=366).contains(&self.one_time_password_days) {
+            problems.push("ONE_TIME_PASSWORD_DAYS: must be between 1 and 366".into());
         }
         if self.auth_ip_limit_per_min == 0 {
             problems.push("AUTH_IP_LIMIT_PER_MIN: must be at least 1".into());
@@ -415,6 +434,10 @@ impl ServeArgs {
                 banks_dir: Some(self.banks_dir),
                 limits: Limits {
                     accounts_per_address_per_hour: self.accounts_per_address_per_hour,
+                    unknown_device_delay: Duration::from_secs(self.unknown_device_delay_s),
+                    one_time_password_ttl: Duration::from_secs(
+                        u64::from(self.one_time_password_days) * 86_400,
+                    ),
                     ..Limits::default()
                 },
                 media: MediaConfig {

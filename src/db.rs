@@ -163,6 +163,22 @@ pub fn flag(row: &sqlx::any::AnyRow, column: &str) -> sqlx::Result<bool> {
     }
 }
 
+/// A 0/1 column in a derived row: `#[sqlx(try_from = "i64")] field: Flag`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl TryFrom<i64> for Flag {
+    type Error = String;
+
+    fn try_from(value: i64) -> Result<Self, String> {
+        match value {
+            0 => Ok(Flag(false)),
+            1 => Ok(Flag(true)),
+            other => Err(format!("a flag holds 0 or 1, not {other}")),
+        }
+    }
+}
+
 /// A text column holding a state: an unknown value is an error, never a default.
 pub fn parse_column<T>(row: &sqlx::any::AnyRow, column: &str) -> sqlx::Result<T>
 where

@@ -34,6 +34,15 @@ impl Kv {
         }
     }
 
+    /// This process's own counters: the in-process store itself, or beside Redis the fallback
+    /// the rate limits use while Redis is unreachable.
+    pub fn local(&self) -> &MemoryKv {
+        match self {
+            Kv::Memory(memory) => memory,
+            Kv::Redis(redis) => &redis.local,
+        }
+    }
+
     /// Counts one hit in the fixed window that contains `now_ms` and returns the count so far
     /// and the milliseconds until that window ends. Windows follow the application's clock.
     pub async fn count_hit(
@@ -45,7 +54,7 @@ impl Kv {
         let window = now_ms.div_euclid(window_ms);
         let remaining_ms = (window + 1) * window_ms - now_ms;
         let count = match self {
-            Kv::Memory(memory) => memory.add(key, window, window_ms, 1, now_ms),
+            Kv::Memory(memory) => return Ok(memory.count_hit(key, window_ms, now_ms)),
             Kv::Redis(redis) => {
                 let full_key = redis.key(&format!("rl:{key}:{window}"));
                 let mut conn = redis.conn.clone();
@@ -70,9 +79,7 @@ impl Kv {
     pub async fn uncount_hit(&self, key: &str, window_ms: i64, now_ms: i64) -> anyhow::Result<()> {
         let window = now_ms.div_euclid(window_ms);
         match self {
-            Kv::Memory(memory) => {
-                memory.add(key, window, window_ms, -1, now_ms);
-            }
+            Kv::Memory(memory) => memory.uncount_hit(key, window_ms, now_ms),
             Kv::Redis(redis) => {
                 let full_key = redis.key(&format!("rl:{key}:{window}"));
                 let mut conn = redis.conn.clone();
@@ -109,6 +116,20 @@ struct Counter {
 const MAX_COUNTERS: usize = 100_000;
 
 impl MemoryKv {
+    /// [`Kv::count_hit`] in this process.
+    pub fn count_hit(&self, key: &str, window_ms: i64, now_ms: i64) -> WindowCount {
+        let window = now_ms.div_euclid(window_ms);
+        WindowCount {
+            count: self.add(key, window, window_ms, 1, now_ms),
+            remaining_ms: (window + 1) * window_ms - now_ms,
+        }
+    }
+
+    /// [`Kv::uncount_hit`] in this process.
+    pub fn uncount_hit(&self, key: &str, window_ms: i64, now_ms: i64) {
+        self.add(key, now_ms.div_euclid(window_ms), window_ms, -1, now_ms);
+    }
+
     fn add(&self, key: &str, window: i64, window_ms: i64, delta: i64, now_ms: i64) -> i64 {
         let mut counters = self
             .counters
@@ -179,6 +200,8 @@ pub struct RedisKv {
     pub conn: ConnectionManager,
     pub client: redis::Client,
     pub prefix: String,
+    /// Where the rate limits count while Redis is unreachable.
+    local: Arc<MemoryKv>,
 }
 
 impl RedisKv {
@@ -196,6 +219,7 @@ impl RedisKv {
             conn,
             client,
             prefix: prefix.to_owned(),
+            local: Arc::default(),
         })
     }
 

@@ -21,6 +21,7 @@ pub struct Metrics {
     registry: Arc<Registry>,
     requests: Family<RouteLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
+    limits_local: Counter,
 }
 
 impl Metrics {
@@ -37,11 +38,23 @@ impl Metrics {
             "Time to produce the response head",
             latency.clone(),
         );
+        let limits_local = Counter::default();
+        registry.register(
+            "rate_limits_counted_locally",
+            "Rate-limit hits counted in this process because the shared store was unreachable",
+            limits_local.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             requests,
             latency,
+            limits_local,
         }
+    }
+
+    /// One rate-limit hit counted in this process's own counters (Redis unreachable).
+    pub fn limit_counted_locally(&self) {
+        self.limits_local.inc();
     }
 
     pub fn observe(&self, labels: RouteLabels, seconds: f64) {

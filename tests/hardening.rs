@@ -701,3 +701,356 @@ async fn votes_are_for_members_and_accounts_per_address_are_bounded() {
     // The fixture's own accounts and the five above count too.
     assert!(made < 40, "{made}");
 }
+
+/// Eleven wrong passwords from one address locked the account from every address for 15
+/// minutes (the right password got 429), and the lock also blocked a signed-in password
+/// change: 550 requests locked a whole imported class out.
+#[tokio::test]
+async fn guesses_from_elsewhere_never_lock_a_student_out_of_her_device() {
+    let app = common::TestApp::spawn().await;
+    app.register("hs.lan").await;
+    // Her phone signed in before: it holds a device token.
+    let phone = app.login("hs.lan", common::PASSWORD).await;
+    assert_eq!(phone.status, 200, "{}", phone.text);
+    let device_token = phone.body["device_token"]
+        .as_str()
+        .expect("device token")
+        .to_owned();
+    let session = common::session_of(&phone);
+
+    // A classmate guesses from the same address, with no device token.
+    for _ in 0..10 {
+        assert_eq!(app.login("hs.lan", "doan mat khau").await.status, 401);
+    }
+    // Past the limit an unknown device is slowed, not locked out: one try per 30 s.
+    assert_eq!(app.login("hs.lan", "doan mat khau").await.status, 401);
+    let slowed = app.login("hs.lan", "doan mat khau").await;
+    assert_eq!(slowed.status, 429, "{}", slowed.text);
+    let retry: u64 = slowed
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .expect("s");
+    assert!((1..=30).contains(&retry), "{retry}");
+
+    // Her phone still signs in, and a signed-in password change is not behind the limiter.
+    let again = app
+        .login_with(&json!({"username": "hs.lan", "password": common::PASSWORD, "device_token": device_token}))
+        .await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    let changed = app
+        .change_password(&session, common::PASSWORD, "mat khau moi cua Lan")
+        .await;
+    assert_eq!(changed.status, 204, "{}", changed.text);
+    // From a new device she waits out the slow-down, then the right password works.
+    app.clock.advance_ms(30_000);
+    assert_eq!(
+        app.login("hs.lan", "mat khau moi cua Lan").await.status,
+        200
+    );
+
+    // A token names its account and is signed: another account's, or a forged one, is an
+    // unknown device.
+    app.register("hs.binh").await;
+    for _ in 0..11 {
+        app.login("hs.binh", "doan mat khau").await;
+    }
+    let borrowed = app
+        .login_with(&json!({"username": "hs.binh", "password": "doan mat khau", "device_token": device_token}))
+        .await;
+    assert_eq!(borrowed.status, 429, "{}", borrowed.text);
+    let forged = format!("{}x", &device_token[..device_token.len() - 1]);
+    let forged = app
+        .login_with(
+            &json!({"username": "hs.binh", "password": common::PASSWORD, "device_token": forged}),
+        )
+        .await;
+    assert_eq!(forged.status, 429, "{}", forged.text);
+
+    // A known device's own failures lock that device alone.
+    let lan = app
+        .login_with(&json!({"username": "hs.lan", "password": "mat khau moi cua Lan", "device_token": device_token}))
+        .await;
+    let token = lan.body["device_token"].as_str().expect("token").to_owned();
+    for _ in 0..10 {
+        let wrong = app
+            .login_with(&json!({"username": "hs.lan", "password": "sai", "device_token": token}))
+            .await;
+        assert_eq!(wrong.status, 401);
+    }
+    let locked = app
+        .login_with(&json!({"username": "hs.lan", "password": "mat khau moi cua Lan", "device_token": token}))
+        .await;
+    assert_eq!(locked.status, 429, "{}", locked.text);
+}
+
+/// With Redis down, sign-in, registration and refresh all answered 503: the rate limits had
+/// nowhere to count.
+#[tokio::test]
+async fn sign_in_keeps_working_while_redis_is_down() {
+    let Some(mut redis) = common::services::PrivateRedis::start() else {
+        eprintln!("skipped: no redis-server on this machine");
+        return;
+    };
+    let url = redis.url();
+    let operators = common::TestApp::spawn_with(|config| {
+        config.redis_url = Some(url.clone());
+        config.limits.failed_logins_per_account = 4;
+    })
+    .await;
+    let outsiders = common::TestApp::spawn_with(|config| {
+        config.redis_url = Some(url.clone());
+        config.metrics_allow =
+            civiquiz::http::client::Networks::parse("10.1.2.0/24").expect("cidr");
+    })
+    .await;
+    operators.register("khi.redis.tat").await;
+    redis.kill();
+
+    let signed = operators.login("khi.redis.tat", common::PASSWORD).await;
+    assert_eq!(signed.status, 200, "{}", signed.text);
+    let refreshed = operators
+        .refresh(signed.body["refresh_token"].as_str().expect("refresh"))
+        .await;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.text);
+    operators.register("moi.dang.ky").await;
+    // This process counts for itself, against half the limit (2 of 4, then the slow gate).
+    let statuses: Vec<u16> = futures::future::join_all(
+        (0..4).map(|_| operators.login("khi.redis.tat", "doan mat khau")),
+    )
+    .await
+    .iter()
+    .map(|response| response.status)
+    .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        1,
+        "{statuses:?}"
+    );
+    let metrics = operators.get("/metrics", None).await;
+    let counted: f64 = metrics
+        .text
+        .lines()
+        .find_map(|line| line.strip_prefix("civiquiz_rate_limits_counted_locally_total "))
+        .expect("the fallback counter")
+        .parse()
+        .expect("a number");
+    assert!(counted >= 8.0, "{counted}");
+
+    // /readyz says Redis is down to operators only.
+    let ready = operators.get("/readyz", None).await;
+    assert_eq!(ready.status, 503, "{}", ready.text);
+    assert_eq!(
+        ready.body["error"]["details"]["redis"], "unreachable",
+        "{}",
+        ready.text
+    );
+    let public = outsiders.get("/readyz", None).await;
+    assert_eq!(public.status, 503, "{}", public.text);
+    assert!(!public.text.contains("redis"), "{}", public.text);
+    assert!(!public.text.contains("database"), "{}", public.text);
+}
+
+/// An imported pupil's one-time password worked forever, and her roster name (her full name)
+/// was shown on anonymous boards with no way for her to change it (`PATCH /me` was 405).
+#[tokio::test]
+async fn roster_names_stay_off_public_boards_and_one_time_passwords_expire() {
+    let s = setup().await;
+    let _unit = s
+        .org_tree(
+            "code,name,kind,parent_code\nTHCS-B,THCS B,school,\nTHCS-B.6A1,6A1,class,THCS-B\n",
+        )
+        .await;
+    let imported = s
+        .app
+        .import_users(
+            &s.admin,
+            "text/csv",
+            "username,display_name,org_unit_code,role,birth_year\nhs.anh,Nguyễn Thị Ánh,THCS-B.6A1,,2014\nhs.cu,Trần Văn Cư,THCS-B.6A1,,2014\n",
+        )
+        .await;
+    assert_eq!(imported.status, 201, "{}", imported.text);
+    let password_of = |i: usize| {
+        imported.body["users"][i]["one_time_password"]
+            .as_str()
+            .expect("otp")
+            .to_owned()
+    };
+    let expires_at = imported.body["users"][0]["expires_at"]
+        .as_str()
+        .expect("expiry");
+    assert!(
+        expires_at > at(s.now() + 6 * 24 * 60 * MINUTE).as_str(),
+        "{expires_at}"
+    );
+
+    // Ánh signs in, picks a new password and plays; her name on the public board is a pseudonym.
+    let first = s.app.login("hs.anh", &password_of(0)).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let anh = common::session_of(&first);
+    let changed = s
+        .app
+        .change_password(&anh, &password_of(0), "mat khau cua Anh")
+        .await;
+    assert_eq!(changed.status, 204, "{}", changed.text);
+    let anh = common::session_of(&s.app.login("hs.anh", "mat khau cua Anh").await);
+    let quiz = s.board_quiz(json!({})).await;
+    s.attempt(&anh, &quiz, 3, 60_000).await;
+    let board = s.app.quiz_board(Anonymous, &quiz, "").await;
+    assert_eq!(board.status, 200, "{}", board.text);
+    assert_eq!(
+        board.body["items"][0]["display_name"], "Á. · 6A1",
+        "{}",
+        board.text
+    );
+    assert!(!board.text.contains("Nguyễn"), "{}", board.text);
+
+    // Once she picks her name, it is hers to show.
+    let renamed = s
+        .app
+        .update_me(&anh, &json!({"display_name": "  Ánh Dương  "}))
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    assert_eq!(renamed.body["display_name"], "Ánh Dương");
+    let bad = s
+        .app
+        .update_me(&anh, &json!({"display_name": "a\u{200b}b"}))
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text);
+    assert!(bad.text.contains("display_name"), "{}", bad.text);
+    let unknown = s.app.update_me(&anh, &json!({"role": "admin"})).await;
+    assert_eq!(unknown.status, 422, "{}", unknown.text);
+    // The rename reaches the board over the bus.
+    let mut board = s.app.quiz_board(Anonymous, &quiz, "").await;
+    for _ in 0..100 {
+        if board.body["items"][0]["display_name"] == "Ánh Dương" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        board = s.app.quiz_board(Anonymous, &quiz, "").await;
+    }
+    assert_eq!(
+        board.body["items"][0]["display_name"], "Ánh Dương",
+        "{}",
+        board.text
+    );
+
+    // Cư never signed in: after seven days the right one-time password no longer works.
+    s.app.clock.advance_ms(7 * 24 * 60 * MINUTE);
+    let late = s.app.login("hs.cu", &password_of(1)).await;
+    assert_eq!(late.status, 401, "{}", late.text);
+    assert_eq!(late.code(), "one_time_password_expired");
+    let wrong = s.app.login("hs.cu", "not his password").await;
+    assert_eq!(
+        wrong.code(),
+        "invalid_credentials",
+        "a wrong password says nothing more"
+    );
+    let cu_id = imported.body["users"][1]["id"].as_str().expect("id");
+    // Access tokens have expired meanwhile: both sign in again.
+    let anh = common::session_of(&s.app.login("hs.anh", "mat khau cua Anh").await);
+    let admin = common::session_of(&s.app.login(&s.admin.username, common::PASSWORD).await);
+    let refused = s.app.reset_password(&anh, cu_id).await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let reset = s.app.reset_password(&admin, cu_id).await;
+    assert_eq!(reset.status, 201, "{}", reset.text);
+    let fresh = reset.body["one_time_password"].as_str().expect("otp");
+    let signed = s.app.login("hs.cu", fresh).await;
+    assert_eq!(signed.status, 200, "{}", signed.text);
+    assert_eq!(signed.body["user"]["must_change_password"], true);
+}
+
+/// A judge removed from a contest (or demoted) kept her queue and could still score; and a
+/// hundred votes from fresh accounts left no trace an organizer could read.
+#[tokio::test]
+async fn removed_judges_lose_their_rights_and_votes_leave_a_log() {
+    let c = setup().await;
+    let contest = c.contest_with(json!({"judges_per_entry": 1})).await;
+    let an = c.entrant("an").await;
+    let entry = c.approved_entry(&an, &contest).await;
+    let first = c.judge("gk.mot").await;
+    assert_eq!(c.add_judge(&contest, &first).await.status, 201);
+    assert_eq!(c.app.judging_queue(&first).await.body["total"], 1);
+    let second = c.judge("gk.hai").await;
+    assert_eq!(c.add_judge(&contest, &second).await.status, 201);
+
+    let removed = c
+        .app
+        .remove_judge(&c.organizer, &contest, &first.user_id)
+        .await;
+    assert_eq!(removed.status, 200, "{}", removed.text);
+    assert_eq!(removed.body["total"], 1, "{}", removed.text);
+    assert_eq!(c.app.judging_queue(&first).await.body["total"], 0);
+    let score = json!({"scores": {"content": 8, "voice": 4}});
+    let refused = c.app.score_entry(&first, &entry, &score).await;
+    assert_eq!(refused.status, 404, "{}", refused.text);
+    // Her unscored entry went to the other judge.
+    assert_eq!(c.app.judging_queue(&second).await.body["total"], 1);
+    let again = c
+        .app
+        .remove_judge(&c.organizer, &contest, &first.user_id)
+        .await;
+    assert_eq!(again.status, 404, "{}", again.text);
+
+    // A judge demoted to participant loses her rights at once, though still on the contest.
+    let demoted = c
+        .app
+        .update_user(&c.admin, &second.user_id, &json!({"role": "participant"}))
+        .await;
+    assert_eq!(demoted.status, 200, "{}", demoted.text);
+    let refused = c.app.score_entry(&second, &entry, &score).await;
+    assert_eq!(refused.status, 404, "{}", refused.text);
+
+    // The vote log keeps casts and withdrawals, with the address as a group.
+    let voters: Vec<common::Session> = futures::future::join_all((0..3).map(|n| {
+        c.app
+            .register(Box::leak(format!("nguoi.bau.{n}").into_boxed_str()))
+    }))
+    .await;
+    for voter in &voters {
+        assert_eq!(c.app.vote(voter, &entry).await.status, 200);
+    }
+    assert_eq!(
+        c.app.vote(&voters[0], &entry).await.status,
+        200,
+        "a second vote changes nothing"
+    );
+    assert_eq!(c.app.withdraw_vote(&voters[1], &entry).await.status, 200);
+    let refused = c.app.vote_log(&an, &contest, "").await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let log = c.app.vote_log(&c.organizer, &contest, "").await;
+    assert_eq!(log.status, 200, "{}", log.text);
+    let actions: Vec<&str> = log.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| item["action"].as_str().expect("action"))
+        .collect();
+    assert_eq!(
+        actions,
+        ["cast", "cast", "cast", "withdraw"],
+        "{}",
+        log.text
+    );
+    let groups: std::collections::HashSet<&str> = log.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|item| item["address_group"].as_str().expect("group"))
+        .collect();
+    assert_eq!(groups.len(), 1, "one address, one group: {}", log.text);
+    assert!(!log.text.contains("127.0.0.1"), "{}", log.text);
+    let csv = c.app.vote_log(&c.organizer, &contest, "?format=csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.bytes.starts_with(b"\xEF\xBB\xBFat,action,entry_id"),
+        "{}",
+        csv.text
+    );
+    assert_eq!(csv.text.lines().count(), 5, "{}", csv.text);
+}

@@ -587,6 +587,61 @@ async fn an_imported_account_chooses_its_password_first() {
     let changed = browser.change_password(&otp, "mật khẩu riêng của em").await;
     assert_eq!(changed.status, 303, "{}", changed.html);
     assert_eq!(browser.get("/").await.status, 200);
+
+    // The account page says what the public sees, and takes a name of her own.
+    let account = browser.get("/account/password").await;
+    assert!(account.has("“B. · Lớp 8A”"), "{}", account.html);
+    let refused = browser
+        .submit(
+            "/account/password",
+            "/account/name",
+            &[("display_name", "   ")],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.html);
+    assert!(
+        refused.has("Tên hiển thị phải có 1–64 ký tự"),
+        "{}",
+        refused.html
+    );
+    let renamed = browser
+        .submit(
+            "/account/password",
+            "/account/name",
+            &[("display_name", "Bình An")],
+        )
+        .await;
+    assert_eq!(renamed.status, 303, "{}", renamed.html);
+    let account = browser.get("/account/password?renamed=1").await;
+    assert!(account.has("Đã lưu tên hiển thị"), "{}", account.html);
+    assert!(!account.has("B. · Lớp 8A"), "{}", account.html);
+    assert!(account.has("value=\"Bình An\""), "{}", account.html);
+}
+
+/// A browser that signed in keeps a device cookie, so guesses at the account from elsewhere
+/// do not lock it out (issue 15).
+#[tokio::test]
+async fn a_browser_that_signed_in_before_is_not_locked_out() {
+    let (setup, class) = setup_with_class().await;
+    let browser = student(&setup, "hs.thiet.bi", &class).await;
+    assert!(
+        browser.has_cookie("cq_device"),
+        "registering sets the device cookie"
+    );
+    let out = browser.submit("/", "/logout", &[]).await;
+    assert_eq!(out.status, 303, "{}", out.html);
+    for _ in 0..12 {
+        setup.app.login("hs.thiet.bi", "doan mat khau").await;
+    }
+    assert_eq!(setup.app.login("hs.thiet.bi", PASSWORD).await.status, 429);
+    let signed = browser.sign_in("hs.thiet.bi", PASSWORD).await;
+    assert_eq!(signed.status, 303, "{}", signed.html);
+    assert_eq!(browser.get("/").await.status, 200);
+    // A fresh browser is an unknown device: slowed, with the message in its language.
+    let stranger = Browser::new(&setup.app)
+        .sign_in("hs.thiet.bi", PASSWORD)
+        .await;
+    assert_eq!(stranger.status, 429, "{}", stranger.html);
 }
 
 #[tokio::test]

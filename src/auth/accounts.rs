@@ -65,6 +65,11 @@ pub struct UserRow {
     pub birth_year: Option<i64>,
     pub disabled: bool,
     pub must_change_password: bool,
+    /// When the one-time password stops working (imported accounts, until changed).
+    pub password_expires_at: Option<i64>,
+    /// Whether she picked her display name herself; until then public boards show a
+    /// pseudonym (an imported roster name is a child's full name).
+    pub display_name_chosen: bool,
     pub security_stamp: String,
 }
 
@@ -80,6 +85,8 @@ impl<'r> FromRow<'r, AnyRow> for UserRow {
             birth_year: row.try_get("birth_year")?,
             disabled: db::flag(row, "disabled")?,
             must_change_password: db::flag(row, "must_change_password")?,
+            password_expires_at: row.try_get("password_expires_at")?,
+            display_name_chosen: db::flag(row, "display_name_chosen")?,
             security_stamp: row.try_get("security_stamp")?,
         })
     }
@@ -104,6 +111,11 @@ impl UserRow {
         self.role
     }
 
+    /// A one-time password past its days: the right password no longer signs in.
+    pub fn one_time_password_expired(&self, now_ms: i64) -> bool {
+        self.must_change_password && self.password_expires_at.is_some_and(|at| now_ms >= at)
+    }
+
     pub fn view(&self) -> UserView {
         UserView {
             id: self.id.clone(),
@@ -118,9 +130,9 @@ impl UserRow {
     }
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, org_unit_id, birth_year, disabled, must_change_password, security_stamp";
+const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, org_unit_id, birth_year, disabled, must_change_password, password_expires_at, display_name_chosen, security_stamp";
 /// The same columns of `users u`, for queries that join it.
-pub const USER_COLUMNS_OF_U: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.org_unit_id, u.birth_year, u.disabled, u.must_change_password, u.security_stamp";
+pub const USER_COLUMNS_OF_U: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.org_unit_id, u.birth_year, u.disabled, u.must_change_password, u.password_expires_at, u.display_name_chosen, u.security_stamp";
 
 pub struct NewUser {
     pub username: Username,
@@ -129,7 +141,8 @@ pub struct NewUser {
     pub role: Role,
     pub org_unit_id: Option<String>,
     pub birth_year: Option<i64>,
-    pub must_change_password: bool,
+    /// A one-time password (imports), which must be changed before it expires.
+    pub one_time_password_expires_at: Option<i64>,
 }
 
 /// Inserts one account. The unique index on the normalised username decides races.
@@ -138,8 +151,8 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let sql = format!(
-        "INSERT INTO users (id, username, username_key, display_name, password_hash, role, org_unit_id, birth_year, disabled, must_change_password, security_stamp, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $11) RETURNING {USER_COLUMNS}"
+        "INSERT INTO users (id, username, username_key, display_name, password_hash, role, org_unit_id, birth_year, disabled, must_change_password, password_expires_at, display_name_chosen, security_stamp, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $13) RETURNING {USER_COLUMNS}"
     );
     sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
         .bind(new_id())
@@ -150,7 +163,10 @@ where
         .bind(user.role.as_str())
         .bind(&user.org_unit_id)
         .bind(user.birth_year)
-        .bind(db::bool_to_db(user.must_change_password))
+        .bind(db::bool_to_db(user.one_time_password_expires_at.is_some()))
+        .bind(user.one_time_password_expires_at)
+        // Someone who types her own name has chosen it; a roster's name was chosen for her.
+        .bind(db::bool_to_db(user.one_time_password_expires_at.is_none()))
         .bind(new_security_stamp())
         .bind(now_ms)
         .fetch_one(executor)
@@ -211,7 +227,7 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     sqlx::query(
-        "UPDATE users SET password_hash = $1, security_stamp = $2, must_change_password = 0, updated_at = $3 WHERE id = $4",
+        "UPDATE users SET password_hash = $1, security_stamp = $2, must_change_password = 0, password_expires_at = NULL, updated_at = $3 WHERE id = $4",
     )
     .bind(password_hash)
     .bind(new_security_stamp())
@@ -220,6 +236,50 @@ where
     .execute(executor)
     .await?;
     Ok(())
+}
+
+/// Gives the account a new one-time password (an admin's reset): it must be changed before
+/// `expires_at`, and every token issued before stops working.
+pub async fn set_one_time_password<'e, E>(
+    executor: E,
+    user_id: &str,
+    password_hash: &str,
+    expires_at_ms: i64,
+    now_ms: i64,
+) -> AppResult<Option<UserRow>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql = format!(
+        "UPDATE users SET password_hash = $1, security_stamp = $2, must_change_password = 1, password_expires_at = $3, updated_at = $4
+         WHERE id = $5 RETURNING {USER_COLUMNS}"
+    );
+    Ok(sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
+        .bind(password_hash)
+        .bind(new_security_stamp())
+        .bind(expires_at_ms)
+        .bind(now_ms)
+        .bind(user_id)
+        .fetch_optional(executor)
+        .await?)
+}
+
+/// The caller's own display name: chosen by her from now on.
+pub async fn set_own_display_name(
+    pool: &Pool,
+    user_id: &str,
+    name: &DisplayName,
+    now_ms: i64,
+) -> AppResult<Option<UserRow>> {
+    let sql = format!(
+        "UPDATE users SET display_name = $1, display_name_chosen = 1, updated_at = $2 WHERE id = $3 RETURNING {USER_COLUMNS}"
+    );
+    Ok(sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
+        .bind(&name.0)
+        .bind(now_ms)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?)
 }
 
 pub struct AccountChange {

@@ -16,6 +16,7 @@ use super::routes::current_year;
 use super::sessions;
 use crate::app::AppState;
 use crate::bus::ParticipantChange;
+use crate::clock::Timestamp;
 use crate::db::Db;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode, FieldErrors};
 use crate::http::{AppJson, CsvBody, RowError};
@@ -43,8 +44,10 @@ fn one_time_password() -> String {
 pub struct ImportedUser {
     #[serde(flatten)]
     pub user: UserView,
-    /// Shown once: the user must replace it at first sign-in.
+    /// Shown once: the user must replace it at first sign-in, before `expires_at`.
     pub one_time_password: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Timestamp,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -165,6 +168,7 @@ pub async fn import_users(
     let passwords: Vec<String> = rows.iter().map(|_| one_time_password()).collect();
     let hashes = state.passwords.hash_batch(passwords.clone()).await?;
     let now = state.clock.now_ms();
+    let expires_at = one_time_password_expiry(&state, now);
     let mut tx = state.db.pool.begin().await?;
     let mut users = Vec::with_capacity(rows.len());
     for (((_, row), password_hash), password) in rows.into_iter().zip(hashes).zip(passwords) {
@@ -175,12 +179,13 @@ pub async fn import_users(
             role: row.role,
             org_unit_id: row.org_unit_id,
             birth_year: row.birth_year,
-            must_change_password: true,
+            one_time_password_expires_at: Some(expires_at),
         };
         let user = accounts::insert(&mut *tx, &new_user, now).await?;
         users.push(ImportedUser {
             user: user.view(),
             one_time_password: password,
+            expires_at: Timestamp(expires_at),
         });
     }
     tx.commit().await?;
@@ -189,6 +194,53 @@ pub async fn import_users(
         AppJson(ImportUsersResponse {
             created: users.len(),
             users,
+        }),
+    ))
+}
+
+fn one_time_password_expiry(state: &AppState, now_ms: i64) -> i64 {
+    let ttl = state.config.limits.one_time_password_ttl.as_millis();
+    now_ms.saturating_add(i64::try_from(ttl).unwrap_or(i64::MAX))
+}
+
+/// A new one-time password for an account (forgotten, or expired before first use): shown
+/// once, it must be changed at the next sign-in, and every session of the account ends.
+#[utoipa::path(post, path = "/admin/users/{id}/one-time-password", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 201, body = ImportedUser), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "self_lockout"),
+              (status = 403, body = ErrorBody)))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(user_id): Path<String>,
+) -> AppResult<(StatusCode, AppJson<ImportedUser>)> {
+    if user_id == admin.id() {
+        return Err(AppError::conflict(
+            ErrorCode::SelfLockout,
+            "change your own password on your account page",
+        ));
+    }
+    let password = one_time_password();
+    let hash = state
+        .passwords
+        .hash_batch(vec![password.clone()])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no hash")))?;
+    let now = state.clock.now_ms();
+    let expires_at = one_time_password_expiry(&state, now);
+    let mut tx = state.db.pool.begin().await?;
+    let user = accounts::set_one_time_password(&mut *tx, &user_id, &hash, expires_at, now)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    sessions::revoke_all(&mut *tx, &user.id, None, now).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        AppJson(ImportedUser {
+            user: user.view(),
+            one_time_password: password,
+            expires_at: Timestamp(expires_at),
         }),
     ))
 }
@@ -280,7 +332,7 @@ pub async fn create_admin(
         role: Role::Admin,
         org_unit_id: None,
         birth_year: None,
-        must_change_password: false,
+        one_time_password_expires_at: None,
     };
     accounts::insert(&db.pool, &user, now_ms)
         .await

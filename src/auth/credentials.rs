@@ -82,6 +82,26 @@ impl DisplayName {
     }
 }
 
+/// The name public boards and galleries show for an account. A name she picked is hers to
+/// show; a roster's name (an imported pupil's full name) is not shown to the public until
+/// she picks one: the initial of her given name (the last word, in Vietnamese order) and
+/// her class, e.g. "A. · 6A1".
+pub fn public_name(display_name: &str, chosen: bool, unit_name: Option<&str>) -> String {
+    if chosen {
+        return display_name.to_owned();
+    }
+    let initial: String = display_name
+        .split_whitespace()
+        .last()
+        .and_then(|given| given.chars().next())
+        .map(|first| first.to_uppercase().collect())
+        .unwrap_or_else(|| "?".into());
+    match unit_name {
+        Some(unit) => format!("{initial}. · {unit}"),
+        None => format!("{initial}."),
+    }
+}
+
 /// A password as typed, normalised to NFC so the same phrase typed with a different
 /// Vietnamese input method (composed or decomposed accents) still matches.
 #[derive(Clone)]
@@ -156,6 +176,16 @@ pub fn parse_birth_year(year: i64, current_year: i64) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roster_names_become_an_initial_and_a_class() {
+        assert_eq!(
+            public_name("Nguyễn Thị Ánh", false, Some("6A1")),
+            "Á. · 6A1"
+        );
+        assert_eq!(public_name("Lê Văn an", false, None), "A.");
+        assert_eq!(public_name("Bé Na", true, Some("6A1")), "Bé Na");
+    }
 
     #[test]
     fn vietnamese_usernames_are_letters() {

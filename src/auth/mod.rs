@@ -3,7 +3,9 @@
 pub mod accounts;
 pub mod admin;
 pub mod credentials;
+pub mod devices;
 pub mod extract;
+pub mod keyed;
 pub mod limits;
 pub mod pages;
 pub mod password;
@@ -25,8 +27,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::login))
         .routes(routes!(routes::refresh))
         .routes(routes!(routes::logout))
-        .routes(routes!(routes::me))
+        .routes(routes!(routes::me, routes::update_me))
         .routes(routes!(routes::change_password))
         .routes(routes!(admin::import_users))
         .routes(routes!(admin::change_user))
+        .routes(routes!(admin::reset_password))
 }

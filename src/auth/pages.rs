@@ -7,15 +7,17 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
+use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
 use super::accounts::UserRow;
+use super::devices::{self, DEVICE_COOKIE, DEVICE_TTL_MS};
 use super::extract::ClientIp;
 use super::routes::{self, ChangePasswordRequest, RegisterRequest};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::orgs::store::{self as orgs, OrgUnit};
-use crate::web::context::{ANON_CSRF_COOKIE, cookie, removal};
+use crate::web::context::{ANON_CSRF_COOKIE, cookie, lasting_cookie, removal};
 use crate::web::page::{
     Chrome, OrPage, PageError, error_message, ok, redirect, render, with_retry_after,
 };
@@ -31,6 +33,7 @@ pub fn router() -> Router<AppState> {
             "/account/password",
             get(password_page).post(change_password),
         )
+        .route("/account/name", axum::routing::post(change_name))
 }
 
 /// A form's problems: one message for the alert, and the fields to mark invalid.
@@ -79,12 +82,14 @@ async fn login_page(visitor: Visitor, Query(query): Query<NextQuery>) -> Respons
     })
 }
 
-/// Starts the browser session: a new session cookie, and a fresh anonymous token so the one
-/// used before signing in is worth nothing after (no fixation, ASVS 3.2.1).
+/// Starts the browser session: a new session cookie, a fresh anonymous token so the one
+/// used before signing in is worth nothing after (no fixation, ASVS 3.2.1), and the device
+/// token that keeps this browser out of the account's lockout.
 async fn signed_in(
     state: &AppState,
     visitor: &Visitor,
     user: &UserRow,
+    device_token: Option<String>,
     next: &str,
 ) -> Result<Response, PageError> {
     let (cookie_value, _) = session::begin(&state.db.pool, user, state.clock.now_ms())
@@ -109,19 +114,44 @@ async fn signed_in(
             visitor.secure,
         ),
     );
+    if let Some(token) = device_token {
+        headers.append(
+            header::SET_COOKIE,
+            lasting_cookie(
+                DEVICE_COOKIE,
+                token,
+                visitor.secure,
+                time::Duration::milliseconds(DEVICE_TTL_MS),
+            ),
+        );
+    }
     Ok(response)
 }
 
 async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    jar: CookieJar,
     visitor: Visitor,
     form: CsrfForm,
 ) -> Result<Response, PageError> {
     let username = form.text("username");
     let next = safe_next(form.get("next"));
-    match routes::authenticate(&state, ip, &username, &form.text("password")).await {
-        Ok(user) => signed_in(&state, &visitor, &user, &next).await,
+    let device = jar
+        .get(DEVICE_COOKIE)
+        .map(|cookie| cookie.value().to_owned());
+    let password = form.text("password");
+    match routes::authenticate(&state, ip, &username, &password, device.as_deref()).await {
+        Ok(signed) => {
+            signed_in(
+                &state,
+                &visitor,
+                &signed.user,
+                Some(signed.device_token),
+                &next,
+            )
+            .await
+        }
         Err(error @ AppError::Api { .. }) => {
             let page = LoginPage {
                 c: Chrome::new(&visitor, "login-title"),
@@ -242,7 +272,10 @@ async fn register(
         Err(error) => Err(error),
     };
     match created {
-        Ok(user) => signed_in(&state, &visitor, &user, "/").await,
+        Ok(user) => {
+            let device_token = devices::issue(&state, &user.id, None, state.clock.now_ms());
+            signed_in(&state, &visitor, &user, Some(device_token), "/").await
+        }
         Err(error @ AppError::Api { .. }) => {
             let status = error.status();
             register_form(
@@ -282,26 +315,86 @@ struct PasswordPage {
     errors: FormErrors,
     forced: bool,
     done: bool,
+    /// The name form: her name as typed or on record, and whether it was just saved.
+    display_name: String,
+    renamed: bool,
+    /// What public boards call her while she has not chosen a name.
+    pseudonym: Option<String>,
+}
+
+impl PasswordPage {
+    async fn new(state: &AppState, visitor: &Visitor, user: &UserRow, errors: FormErrors) -> Self {
+        let pseudonym = if user.display_name_chosen {
+            None
+        } else {
+            let unit = match &user.org_unit_id {
+                Some(id) => orgs::find(&state.db.pool, id).await.ok().flatten(),
+                None => None,
+            };
+            Some(super::credentials::public_name(
+                &user.display_name,
+                false,
+                unit.as_ref().map(|u| u.name.as_str()),
+            ))
+        };
+        PasswordPage {
+            forced: user.must_change_password,
+            c: Chrome::new(visitor, "password-title"),
+            errors,
+            done: false,
+            display_name: user.display_name.clone(),
+            renamed: false,
+            pseudonym,
+        }
+    }
 }
 
 #[derive(Deserialize)]
 struct DoneQuery {
     done: Option<String>,
+    renamed: Option<String>,
 }
 
 async fn password_page(
+    State(state): State<AppState>,
     visitor: Visitor,
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
     let Some(session) = &visitor.session else {
         return Err(PageError::Redirect(crate::web::sign_in_url(&visitor.here)));
     };
-    Ok(ok(&PasswordPage {
-        forced: session.user.must_change_password,
-        c: Chrome::new(&visitor, "password-title"),
-        errors: FormErrors::default(),
-        done: query.done.is_some(),
-    }))
+    let mut page = PasswordPage::new(&state, &visitor, &session.user, FormErrors::default()).await;
+    page.done = query.done.is_some();
+    page.renamed = query.renamed.is_some();
+    Ok(ok(&page))
+}
+
+/// Her own display name, from the account page (`PATCH /me`'s rules).
+async fn change_name(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    form: CsrfForm,
+) -> Result<Response, PageError> {
+    let Some(session) = visitor.session.clone() else {
+        return Err(PageError::Redirect(crate::web::sign_in_url(
+            "/account/password",
+        )));
+    };
+    let typed = form.text("display_name");
+    let renamed = match super::credentials::DisplayName::parse(&typed) {
+        Ok(name) => routes::rename_self(&state, &session.user, &name).await,
+        Err(reason) => Err(crate::error::FieldErrors::single("display_name", reason)),
+    };
+    match renamed {
+        Ok(_) => Ok(redirect("/account/password?renamed=1")),
+        Err(error @ AppError::Api { .. }) => {
+            let errors = FormErrors::of(&visitor, &error);
+            let mut page = PasswordPage::new(&state, &visitor, &session.user, errors).await;
+            page.display_name = typed;
+            Ok(render(error.status(), &page))
+        }
+        Err(error) => Err(visitor.fail(error)),
+    }
 }
 
 /// Every session of the account ends, this one too; the browser gets a new one at once.
@@ -325,17 +418,13 @@ async fn change_password(
                 .await
                 .page(&visitor)?
                 .ok_or_else(|| visitor.fail(AppError::not_found()))?;
-            signed_in(&state, &visitor, &user, "/account/password?done=1").await
+            signed_in(&state, &visitor, &user, None, "/account/password?done=1").await
         }
-        Err(error @ AppError::Api { .. }) => Ok(render(
-            error.status(),
-            &PasswordPage {
-                forced: session.user.must_change_password,
-                c: Chrome::new(&visitor, "password-title"),
-                errors: FormErrors::of(&visitor, &error),
-                done: false,
-            },
-        )),
+        Err(error @ AppError::Api { .. }) => {
+            let errors = FormErrors::of(&visitor, &error);
+            let page = PasswordPage::new(&state, &visitor, &session.user, errors).await;
+            Ok(render(error.status(), &page))
+        }
         Err(error) => Err(visitor.fail(error)),
     }
 }

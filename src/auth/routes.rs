@@ -11,9 +11,9 @@ use super::accounts::{self, NewUser, Role, UserView};
 use super::credentials::{DisplayName, Password, Username, parse_birth_year};
 use super::extract::{ClientIp, SessionUser};
 use super::tokens::ACCESS_TTL_S;
-use super::{limits, registration, sessions};
+use super::{devices, limits, registration, sessions};
 use crate::app::AppState;
-use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode, FieldErrors};
 use crate::http::AppJson;
 
 #[derive(Deserialize, ToSchema)]
@@ -36,6 +36,10 @@ pub struct AuthResponse {
     pub token_type: &'static str,
     /// Seconds until the access token expires.
     pub expires_in: i64,
+    /// After a sign-in: this device's token for the account, to send with the next sign-in
+    /// (`LoginRequest.device_token`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
 }
 
 pub fn current_year(now_ms: i64) -> i64 {
@@ -62,6 +66,7 @@ async fn respond(
         refresh_token: session.refresh_token,
         token_type: "Bearer",
         expires_in: ACCESS_TTL_S,
+        device_token: None,
     })
 }
 
@@ -75,11 +80,11 @@ pub async fn register(
     AppJson(body): AppJson<RegisterRequest>,
 ) -> AppResult<(StatusCode, AppJson<AuthResponse>)> {
     let user = create_participant(&state, ip, body).await?;
-    let session = sessions::start(&state.db.pool, &user.id, state.clock.now_ms()).await?;
-    Ok((
-        StatusCode::CREATED,
-        AppJson(respond(&state, &user, session).await?),
-    ))
+    let now = state.clock.now_ms();
+    let session = sessions::start(&state.db.pool, &user.id, now).await?;
+    let mut response = respond(&state, &user, session).await?;
+    response.device_token = Some(devices::issue(&state, &user.id, None, now));
+    Ok((StatusCode::CREATED, AppJson(response)))
 }
 
 /// Validates a registration and creates the participant's account (the API and the
@@ -118,13 +123,13 @@ pub async fn create_participant(
             role: Role::Participant,
             org_unit_id,
             birth_year,
-            must_change_password: false,
+            one_time_password_expires_at: None,
         },
         now,
     )
     .await;
     if created.is_err() {
-        slot.release(state).await?;
+        slot.release(state).await;
     }
     created
 }
@@ -133,6 +138,9 @@ pub async fn create_participant(
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
+    /// The `device_token` an earlier sign-in on this device returned: failed sign-ins from
+    /// elsewhere do not lock this device out.
+    pub device_token: Option<String>,
 }
 
 /// Signs in. Unknown users and wrong passwords get the same answer for the same work.
@@ -144,18 +152,35 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     AppJson(body): AppJson<LoginRequest>,
 ) -> AppResult<AppJson<AuthResponse>> {
-    let user = authenticate(&state, ip, &body.username, &body.password).await?;
-    let session = sessions::start(&state.db.pool, &user.id, state.clock.now_ms()).await?;
-    Ok(AppJson(respond(&state, &user, session).await?))
+    let signed_in = authenticate(
+        &state,
+        ip,
+        &body.username,
+        &body.password,
+        body.device_token.as_deref(),
+    )
+    .await?;
+    let session = sessions::start(&state.db.pool, &signed_in.user.id, state.clock.now_ms()).await?;
+    let mut response = respond(&state, &signed_in.user, session).await?;
+    response.device_token = Some(signed_in.device_token);
+    Ok(AppJson(response))
 }
 
-/// Checks a sign-in under the rate limits: the account, or `invalid_credentials`.
+/// A successful sign-in: the account, and the device token to keep for the next one.
+pub struct SignedIn {
+    pub user: accounts::UserRow,
+    pub device_token: String,
+}
+
+/// Checks a sign-in under the rate limits: the account, or `invalid_credentials`
+/// (`one_time_password_expired` once the right one-time password is past its days).
 pub async fn authenticate(
     state: &AppState,
     ip: IpAddr,
     username: &str,
     password: &str,
-) -> AppResult<accounts::UserRow> {
+    device_token: Option<&str>,
+) -> AppResult<SignedIn> {
     limits::per_address(state, ip).await?;
     // No account has a longer name (32 characters, at most 4 bytes each): refused before it
     // can cost the limiter or the database anything.
@@ -163,8 +188,13 @@ pub async fn authenticate(
         return Err(AppError::invalid_credentials());
     }
     let key = Username::key_of(username);
-    let slot = limits::reserve_login(state, &key).await?;
     let user = accounts::find_by_username_key(&state.db.pool, &key).await?;
+    let now = state.clock.now_ms();
+    let device = match (device_token, &user) {
+        (Some(token), Some(user)) => devices::recognise(state, token, &user.id, now),
+        _ => None,
+    };
+    let slot = limits::reserve_login(state, &key, device.as_ref(), ip).await?;
     let candidate = Password::candidate(password);
     let matches = state
         .passwords
@@ -174,8 +204,17 @@ pub async fn authenticate(
         Some(user) if matches && !user.disabled => user,
         _ => return Err(AppError::invalid_credentials()),
     };
-    slot.release(state).await?;
-    Ok(user)
+    slot.release(state).await;
+    if user.one_time_password_expired(now) {
+        return Err(AppError::api(
+            ErrorCode::OneTimePasswordExpired,
+            "this one-time password has expired: ask your school for a new one",
+        ));
+    }
+    Ok(SignedIn {
+        device_token: devices::issue(state, &user.id, device.as_ref(), now),
+        user,
+    })
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -226,6 +265,47 @@ pub async fn me(caller: SessionUser) -> AppJson<UserView> {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeChangeRequest {
+    /// The name boards and pages show (the register page's rules).
+    pub display_name: String,
+}
+
+/// Changes the caller's display name. A name she picks herself replaces the pseudonym public
+/// boards show for an imported account.
+#[utoipa::path(patch, path = "/me", tag = "auth", request_body = MeChangeRequest, security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_me(
+    State(state): State<AppState>,
+    caller: SessionUser,
+    AppJson(body): AppJson<MeChangeRequest>,
+) -> AppResult<AppJson<UserView>> {
+    let name = DisplayName::parse(&body.display_name)
+        .map_err(|reason| FieldErrors::single("display_name", reason))?;
+    let user = rename_self(&state, &caller.user, &name).await?;
+    Ok(AppJson(user.view()))
+}
+
+/// Sets the user's own display name and tells the boards (the API and the account page).
+pub async fn rename_self(
+    state: &AppState,
+    user: &accounts::UserRow,
+    name: &DisplayName,
+) -> AppResult<accounts::UserRow> {
+    let renamed =
+        accounts::set_own_display_name(&state.db.pool, &user.id, name, state.clock.now_ms())
+            .await?
+            .ok_or_else(AppError::not_found)?;
+    let change = crate::bus::ParticipantChange {
+        display_name: true,
+        org_unit: false,
+        disabled: false,
+    };
+    crate::bus::participant_changed(state, &renamed.id, change).await?;
+    Ok(renamed)
+}
+
+#[derive(Deserialize, ToSchema)]
 pub struct ChangePasswordRequest {
     pub current_password: String,
     pub new_password: String,
@@ -254,7 +334,7 @@ pub async fn replace_password(
 ) -> AppResult<()> {
     let new_password = Password::parse(&body.new_password)
         .map_err(|reason| FieldErrors::single("new_password", reason))?;
-    let slot = limits::reserve_login(state, &Username::key_of(&user.username)).await?;
+    let slot = limits::reserve_password_check(state, &user.id).await?;
     let current = Password::candidate(&body.current_password);
     if !state
         .passwords
@@ -266,7 +346,7 @@ pub async fn replace_password(
             "is not your current password",
         ));
     }
-    slot.release(state).await?;
+    slot.release(state).await;
     if body.current_password == body.new_password {
         return Err(FieldErrors::single(
             "new_password",

@@ -8,8 +8,9 @@ use sqlx::FromRow;
 
 use super::contest_line::{ContestLine, Placed};
 use super::engine::{self, Placement, Precedence};
+use crate::auth::credentials::public_name;
 use crate::contests::entry_store::EntryStatus;
-use crate::db::Pool;
+use crate::db::{Flag, Pool};
 use crate::error::AppResult;
 
 /// The scope placed lines rank in.
@@ -76,6 +77,9 @@ struct LineRow {
     board_rev: i64,
     title: String,
     display_name: String,
+    #[sqlx(try_from = "i64")]
+    display_name_chosen: Flag,
+    org_unit_name: Option<String>,
     submitted_at: Option<i64>,
     judges_per_entry: i64,
     mean: Option<f64>,
@@ -91,7 +95,11 @@ impl LineRow {
                 .filter(|_| self.judged >= self.judges_per_entry)
                 .map(|mean| (mean * 100.0).round() as i64),
             title: self.title,
-            display_name: self.display_name,
+            display_name: public_name(
+                &self.display_name,
+                self.display_name_chosen.0,
+                self.org_unit_name.as_deref(),
+            ),
             submitted_at: self.submitted_at,
             judged_by: self.judged,
         });
@@ -105,11 +113,12 @@ impl LineRow {
 }
 
 /// One statement, so the revision and what it describes are read from one snapshot.
-const LINES: &str = "SELECT e.id, e.status, e.board_rev, e.title, u.display_name, e.submitted_at, c.judges_per_entry,
+const LINES: &str = "SELECT e.id, e.status, e.board_rev, e.title, u.display_name, u.display_name_chosen, o.name AS org_unit_name, e.submitted_at, c.judges_per_entry,
         (SELECT AVG(j.percent) FROM entry_judges j WHERE j.entry_id = e.id AND j.scored_at IS NOT NULL) AS mean,
         (SELECT COUNT(*) FROM entry_judges j WHERE j.entry_id = e.id AND j.scored_at IS NOT NULL) AS judged,
         (SELECT COUNT(*) FROM entry_votes v WHERE v.entry_id = e.id) AS votes
-     FROM entries e JOIN users u ON u.id = e.user_id JOIN contests c ON c.id = e.contest_id";
+     FROM entries e JOIN users u ON u.id = e.user_id JOIN contests c ON c.id = e.contest_id
+     LEFT JOIN org_units o ON o.id = u.org_unit_id";
 
 /// Every entry's line of a contest, from the database.
 pub async fn lines_of_contest(pool: &Pool, contest_id: &str) -> AppResult<Vec<ContestLine>> {

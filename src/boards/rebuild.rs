@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use sqlx::FromRow;
 
 use super::entry::Entry;
-use crate::db::Pool;
+use crate::auth::credentials::public_name;
+use crate::db::{Flag, Pool};
 use crate::error::AppResult;
 use crate::quizzes::quiz::Ranking;
 
@@ -58,6 +59,8 @@ struct FinishedAttempt {
     duration_ms: Option<i64>,
     finished_at: Option<i64>,
     display_name: String,
+    #[sqlx(try_from = "i64")]
+    display_name_chosen: Flag,
     org_unit_id: Option<String>,
     org_unit_name: Option<String>,
 }
@@ -68,7 +71,11 @@ impl FinishedAttempt {
             user_id: self.user_id,
             attempt_id: self.id,
             number: self.number,
-            display_name: self.display_name,
+            display_name: public_name(
+                &self.display_name,
+                self.display_name_chosen.0,
+                self.org_unit_name.as_deref(),
+            ),
             org_unit_id: self.org_unit_id,
             org_unit_name: self.org_unit_name,
             score_milli: self.score_milli.unwrap_or(0),
@@ -81,7 +88,7 @@ impl FinishedAttempt {
 }
 
 const FINISHED: &str = "SELECT a.id, a.user_id, a.number, a.score_milli, a.max_score_milli, a.correct_count, a.duration_ms,
-        a.finished_at, u.display_name, u.org_unit_id, o.name AS org_unit_name
+        a.finished_at, u.display_name, u.display_name_chosen, u.org_unit_id, o.name AS org_unit_name
      FROM attempts a JOIN users u ON u.id = a.user_id LEFT JOIN org_units o ON o.id = u.org_unit_id
      WHERE a.quiz_id = $1 AND a.status <> 'in_progress' AND a.finished_at <= $2 AND u.disabled = 0";
 
@@ -132,7 +139,7 @@ pub async fn entry_of_attempt(
     attempt_id: &str,
 ) -> AppResult<Option<(Entry, Vec<String>)>> {
     let sql = "SELECT a.id, a.user_id, a.number, a.score_milli, a.max_score_milli, a.correct_count, a.duration_ms,
-            a.finished_at, u.display_name, u.org_unit_id, o.name AS org_unit_name
+            a.finished_at, u.display_name, u.display_name_chosen, u.org_unit_id, o.name AS org_unit_name
          FROM attempts a JOIN users u ON u.id = a.user_id LEFT JOIN org_units o ON o.id = u.org_unit_id
          WHERE a.id = $1 AND a.status <> 'in_progress' AND u.disabled = 0";
     let Some(row) = sqlx::query_as::<_, FinishedAttempt>(sql)

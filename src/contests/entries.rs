@@ -12,6 +12,7 @@ use super::entry_store::{self as store, EntryRow, EntryStatus, ListedEntry, Medi
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::auth::accounts::{self, Role};
+use crate::auth::credentials::public_name;
 use crate::clock::Timestamp;
 use crate::db;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode, FieldErrors};
@@ -136,16 +137,29 @@ pub async fn entry_view(
         None => None,
     };
     let contest = contest::require(&state.db.pool, &entry.contest_id).await?;
-    let author = if viewer.sees_author(&contest) {
-        let user = accounts::find_by_id(&state.db.pool, &entry.user_id).await?;
-        Some(Author {
-            user_id: entry.user_id.clone(),
-            display_name: user.map(|u| u.display_name).unwrap_or_default(),
-        })
-    } else {
-        None
-    };
     let private = viewer.sees_private();
+    let author = match accounts::find_by_id(&state.db.pool, &entry.user_id).await? {
+        Some(user) if viewer.sees_author(&contest) => {
+            let display_name = if private || user.display_name_chosen {
+                user.display_name
+            } else {
+                let unit = match &user.org_unit_id {
+                    Some(id) => crate::orgs::store::find(&state.db.pool, id).await?,
+                    None => None,
+                };
+                public_name(
+                    &user.display_name,
+                    false,
+                    unit.as_ref().map(|u| u.name.as_str()),
+                )
+            };
+            Some(Author {
+                user_id: entry.user_id.clone(),
+                display_name,
+            })
+        }
+        _ => None,
+    };
     Ok(EntryView {
         id: entry.id.clone(),
         contest_id: entry.contest_id.clone(),
@@ -388,15 +402,33 @@ pub struct Gallery {
     pub total: i64,
 }
 
-fn gallery_item(row: ListedEntry, votes: Option<i64>, authors: bool) -> GalleryItem {
+/// How a gallery names authors: not at all (kept back), as the public sees them, or by the
+/// names on record (organizers).
+#[derive(Clone, Copy)]
+enum Authors {
+    Hidden,
+    Public,
+    OnRecord,
+}
+
+fn gallery_item(row: ListedEntry, votes: Option<i64>, authors: Authors) -> GalleryItem {
+    let display_name = match authors {
+        Authors::Public => Some(public_name(
+            &row.display_name,
+            row.display_name_chosen.0,
+            row.org_unit_name.as_deref(),
+        )),
+        Authors::OnRecord => Some(row.display_name),
+        Authors::Hidden => None,
+    };
     GalleryItem {
         id: row.id,
         title: row.title,
         description: row.description,
         status: row.status,
-        author: authors.then_some(Author {
+        author: display_name.map(|display_name| Author {
             user_id: row.user_id,
-            display_name: row.display_name,
+            display_name,
         }),
         media_id: row.media_id,
         content_type: row.content_type,
@@ -438,7 +470,13 @@ pub async fn list_entries(
     let (rows, total) = store::list(&state.db.pool, &contest.id, status, limit, offset).await?;
     let ids: Vec<&str> = rows.iter().map(|row| row.id.as_str()).collect();
     let votes = super::results::shown_votes(&state, &contest, organizes, &ids).await?;
-    let authors = organizes || contest.authors_public();
+    let authors = if organizes {
+        Authors::OnRecord
+    } else if contest.authors_public() {
+        Authors::Public
+    } else {
+        Authors::Hidden
+    };
     Ok(AppJson(Gallery {
         items: rows
             .into_iter()

@@ -246,6 +246,9 @@ pub struct ListedEntry {
     pub contest_id: String,
     pub user_id: String,
     pub display_name: String,
+    #[sqlx(try_from = "i64")]
+    pub display_name_chosen: crate::db::Flag,
+    pub org_unit_name: Option<String>,
     pub title: String,
     pub description: String,
     #[sqlx(try_from = "String")]
@@ -279,10 +282,12 @@ pub async fn list(
         .fetch_one(pool)
         .await?;
     let sql = format!(
-        "SELECT e.id, e.contest_id, e.user_id, u.display_name, e.title, e.description, e.status, e.media_id,
+        "SELECT e.id, e.contest_id, e.user_id, u.display_name, u.display_name_chosen, o.name AS org_unit_name,
+                e.title, e.description, e.status, e.media_id,
                 m.content_type, m.kind, m.duration_ms, m.bytes, e.submitted_at
          FROM entries e
          JOIN users u ON u.id = e.user_id
+         LEFT JOIN org_units o ON o.id = u.org_unit_id
          LEFT JOIN entry_media m ON m.id = e.media_id
          WHERE {filter}
          ORDER BY e.submitted_at IS NULL, e.submitted_at, e.id

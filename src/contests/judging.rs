@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sqlx::AssertSqlSafe;
 use utoipa::ToSchema;
 
 use super::access::Viewer;
@@ -23,15 +24,23 @@ use crate::db::Pool;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode, FieldErrors};
 use crate::http::{AppJson, AppQuery, Paging};
 
+/// Whether `judge_id` judges this entry now: assigned to it, and still one of its contest's
+/// judges with a judging role (removing or demoting a judge ends her rights at once).
 pub async fn is_assigned(pool: &Pool, entry_id: &str, judge_id: &str) -> AppResult<bool> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM entry_judges WHERE entry_id = $1 AND judge_id = $2")
-            .bind(entry_id)
-            .bind(judge_id)
-            .fetch_optional(pool)
-            .await?;
+    let found: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT 1 FROM entry_judges ej {STILL_JUDGING} WHERE ej.entry_id = $1 AND ej.judge_id = $2"
+    )))
+    .bind(entry_id)
+    .bind(judge_id)
+    .fetch_optional(pool)
+    .await?;
     Ok(found.is_some())
 }
+
+/// Joins an `entry_judges ej` row to what keeps it alive: the judge is still on the
+/// contest, active, and holds a judging role.
+const STILL_JUDGING: &str = "JOIN contest_judges cj ON cj.contest_id = ej.contest_id AND cj.user_id = ej.judge_id
+     JOIN users ju ON ju.id = ej.judge_id AND ju.disabled = 0 AND ju.role IN ('judge', 'organizer', 'admin')";
 
 pub async fn any_scores<'e, E>(executor: E, contest_id: &str) -> AppResult<bool>
 where
@@ -198,10 +207,23 @@ pub async fn assign(state: &AppState, contest: &Contest) -> AppResult<()> {
         .execute(&mut *tx)
         .await?;
     let judges: Vec<String> = sqlx::query_scalar(
-        "SELECT user_id FROM contest_judges WHERE contest_id = $1 ORDER BY added_at, user_id",
+        // Demoted or disabled judges get nothing new (and lose what they had not scored).
+        "SELECT cj.user_id FROM contest_judges cj
+         JOIN users u ON u.id = cj.user_id AND u.disabled = 0 AND u.role IN ('judge', 'organizer', 'admin')
+         WHERE cj.contest_id = $1 ORDER BY cj.added_at, cj.user_id",
     )
     .bind(&contest.id)
     .fetch_all(&mut *tx)
+    .await?;
+    // Unscored work of judges who no longer judge goes back to the pool.
+    sqlx::query(
+        "DELETE FROM entry_judges WHERE contest_id = $1 AND scored_at IS NULL AND judge_id NOT IN
+           (SELECT cj.user_id FROM contest_judges cj
+            JOIN users u ON u.id = cj.user_id AND u.disabled = 0 AND u.role IN ('judge', 'organizer', 'admin')
+            WHERE cj.contest_id = $1)",
+    )
+    .bind(&contest.id)
+    .execute(&mut *tx)
     .await?;
     let entries: Vec<(String, String)> = sqlx::query_as(
         "SELECT id, user_id FROM entries WHERE contest_id = $1 AND status = 'approved' ORDER BY submitted_at, id",
@@ -332,6 +354,42 @@ pub async fn add_judge(
     Ok((StatusCode::CREATED, AppJson(JudgeList { items, total })))
 }
 
+/// Removes a judge from the contest: her queue and her right to score end at once, her
+/// unscored entries go to the other judges; scores she already gave stay in the results.
+#[utoipa::path(delete, path = "/contests/{id}/judges/{user_id}", tag = "judging", security(("bearer" = [])),
+    params(("id" = String, Path), ("user_id" = String, Path)),
+    responses((status = 200, body = JudgeList), (status = 404, body = ErrorBody, description = "no such contest, or not one of its judges"),
+              (status = 403, body = ErrorBody)))]
+pub async fn remove_judge(
+    State(state): State<AppState>,
+    Organizer(_caller): Organizer,
+    Path((contest_id, user_id)): Path<(String, String)>,
+) -> AppResult<AppJson<JudgeList>> {
+    let contest = contest::require(&state.db.pool, &contest_id).await?;
+    let mut tx = state.db.pool.begin().await?;
+    let removed = sqlx::query("DELETE FROM contest_judges WHERE contest_id = $1 AND user_id = $2")
+        .bind(&contest.id)
+        .bind(&user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if removed == 0 {
+        return Err(AppError::not_found());
+    }
+    sqlx::query(
+        "DELETE FROM entry_judges WHERE contest_id = $1 AND judge_id = $2 AND scored_at IS NULL",
+    )
+    .bind(&contest.id)
+    .bind(&user_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    assign(&state, &contest).await?;
+    let items = judge_views(&state.db.pool, &contest.id).await?;
+    let total = items.len() as i64;
+    Ok(AppJson(JudgeList { items, total }))
+}
+
 /// The contest's judges with their loads.
 #[utoipa::path(get, path = "/contests/{id}/judges", tag = "judging", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = JudgeList), (status = 404, body = ErrorBody)))]
@@ -391,20 +449,20 @@ pub async fn judging_queue(
 ) -> AppResult<AppJson<Queue>> {
     let (limit, offset) = paging.bounds()?;
     let pool = &state.db.pool;
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM entry_judges ej JOIN entries e ON e.id = ej.entry_id
-         WHERE ej.judge_id = $1 AND e.status = 'approved'",
-    )
+    let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM entry_judges ej JOIN entries e ON e.id = ej.entry_id {STILL_JUDGING}
+         WHERE ej.judge_id = $1 AND e.status = 'approved'"
+    )))
     .bind(caller.id())
     .fetch_one(pool)
     .await?;
     let rows: Vec<QueueRow> =
         sqlx::query_as(
-            "SELECT e.id AS entry_id, e.contest_id, e.title, e.description, e.media_id, ej.scores, ej.comment, ej.scored_at
-             FROM entry_judges ej JOIN entries e ON e.id = ej.entry_id
+            AssertSqlSafe(format!("SELECT e.id AS entry_id, e.contest_id, e.title, e.description, e.media_id, ej.scores, ej.comment, ej.scored_at
+             FROM entry_judges ej JOIN entries e ON e.id = ej.entry_id {STILL_JUDGING}
              WHERE ej.judge_id = $1 AND e.status = 'approved'
              ORDER BY ej.scored_at IS NOT NULL, ej.assigned_at, e.id
-             LIMIT $2 OFFSET $3",
+             LIMIT $2 OFFSET $3")),
         )
         .bind(caller.id())
         .bind(limit)

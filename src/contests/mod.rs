@@ -18,6 +18,7 @@ pub mod routes;
 pub mod standings;
 pub mod storage;
 pub mod upload;
+pub mod vote_log;
 pub mod votes;
 
 use std::path::{Path, PathBuf};
@@ -114,9 +115,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(playback::play_media))
         .routes(routes!(moderation::moderate_entry))
         .routes(routes!(judging::add_judge, judging::list_judges))
+        .routes(routes!(judging::remove_judge))
         .routes(routes!(judging::judging_queue))
         .routes(routes!(judging::score_entry))
         .routes(routes!(votes::vote, votes::unvote))
+        .routes(routes!(vote_log::vote_log))
         .routes(routes!(results::leaderboard))
         .routes(routes!(results_stream::results_stream))
         .routes(routes!(results::published_results))

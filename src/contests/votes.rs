@@ -3,6 +3,8 @@
 //! contest's board (`standings`), which moves only when a vote row was really added or
 //! removed, so double clicks and races cannot make it drift.
 
+use std::net::IpAddr;
+
 use axum::extract::{Path, State};
 
 use serde::Serialize;
@@ -12,15 +14,26 @@ use super::contest::{self, Contest, Voters};
 use super::entry_store::{self as store, EntryRow, EntryStatus};
 use super::results::shown_vote;
 use super::standings;
+use super::vote_log as log;
 
 use crate::app::AppState;
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, ClientIp};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::http::AppJson;
 
+#[derive(Clone, Copy)]
 enum Change {
     Cast,
     Withdraw,
+}
+
+impl Change {
+    fn as_str(self) -> &'static str {
+        match self {
+            Change::Cast => "cast",
+            Change::Withdraw => "withdraw",
+        }
+    }
 }
 
 /// Adds or removes the caller's vote row and, only if a row really changed, marks the entry's
@@ -28,9 +41,11 @@ enum Change {
 async fn change_vote(
     state: &AppState,
     caller: &AuthUser,
+    ip: IpAddr,
     entry: &EntryRow,
     change: Change,
 ) -> AppResult<()> {
+    let now = state.clock.now_ms();
     let mut tx = state.db.pool.begin().await?;
     let query = match change {
         Change::Cast => sqlx::query(
@@ -40,7 +55,7 @@ async fn change_vote(
         .bind(&entry.id)
         .bind(caller.id())
         .bind(&entry.contest_id)
-        .bind(state.clock.now_ms()),
+        .bind(now),
         Change::Withdraw => {
             sqlx::query("DELETE FROM entry_votes WHERE entry_id = $1 AND user_id = $2")
                 .bind(&entry.id)
@@ -50,6 +65,16 @@ async fn change_vote(
     let changed = query.execute(&mut *tx).await?.rows_affected() == 1;
     if changed {
         store::bump_board_rev(&mut *tx, &entry.id).await?;
+        log::record(
+            &mut *tx,
+            state,
+            caller.id(),
+            ip,
+            entry,
+            change.as_str(),
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     if changed {
@@ -103,6 +128,7 @@ async fn votable(
 pub async fn vote(
     State(state): State<AppState>,
     caller: AuthUser,
+    ClientIp(ip): ClientIp,
     Path(entry_id): Path<String>,
 ) -> AppResult<AppJson<VoteView>> {
     let (entry, contest) = votable(&state, &caller, &entry_id).await?;
@@ -112,7 +138,7 @@ pub async fn vote(
             "only accounts placed in a unit (by the school, an import or a join code) vote here",
         ));
     }
-    change_vote(&state, &caller, &entry, Change::Cast).await?;
+    change_vote(&state, &caller, ip, &entry, Change::Cast).await?;
     Ok(AppJson(VoteView {
         votes: shown_vote(&state, &contest, caller.role().organizes(), &entry.id).await?,
         entry_id: entry.id,
@@ -126,10 +152,11 @@ pub async fn vote(
 pub async fn unvote(
     State(state): State<AppState>,
     caller: AuthUser,
+    ClientIp(ip): ClientIp,
     Path(entry_id): Path<String>,
 ) -> AppResult<AppJson<VoteView>> {
     let (entry, contest) = votable(&state, &caller, &entry_id).await?;
-    change_vote(&state, &caller, &entry, Change::Withdraw).await?;
+    change_vote(&state, &caller, ip, &entry, Change::Withdraw).await?;
     Ok(AppJson(VoteView {
         votes: shown_vote(&state, &contest, caller.role().organizes(), &entry.id).await?,
         entry_id: entry.id,

@@ -36,6 +36,7 @@ error_codes! {
     MalformedJson = "malformed_json" => BAD_REQUEST,
     Unauthenticated = "unauthenticated" => UNAUTHORIZED,
     InvalidCredentials = "invalid_credentials" => UNAUTHORIZED,
+    OneTimePasswordExpired = "one_time_password_expired" => UNAUTHORIZED,
     TokenExpired = "token_expired" => UNAUTHORIZED,
     TokenInvalid = "token_invalid" => UNAUTHORIZED,
     Forbidden = "forbidden" => FORBIDDEN,

@@ -49,6 +49,23 @@ pub fn cookie(name: &'static str, value: String, secure: bool) -> HeaderValue {
     HeaderValue::from_str(&cookie.to_string()).unwrap_or(HeaderValue::from_static(""))
 }
 
+/// A cookie that outlives the browser session (the device token).
+pub fn lasting_cookie(
+    name: &'static str,
+    value: String,
+    secure: bool,
+    max_age: time::Duration,
+) -> HeaderValue {
+    let cookie = Cookie::build((name, value))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .secure(secure)
+        .max_age(max_age)
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or(HeaderValue::from_static(""))
+}
+
 /// A cookie of ours that the browser must forget.
 pub fn removal(name: &'static str, secure: bool) -> HeaderValue {
     let cookie = Cookie::build((name, ""))

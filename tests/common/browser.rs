@@ -9,6 +9,7 @@ use super::TestApp;
 pub struct Browser {
     pub base: String,
     pub client: reqwest::Client,
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
 }
 
 pub struct Page {
@@ -43,15 +44,30 @@ pub fn attribute_after(html: &str, marker: &str) -> String {
 
 impl Browser {
     pub fn new(app: &TestApp) -> Self {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         Browser {
             base: app.base.clone(),
             client: reqwest::Client::builder()
-                .cookie_store(true)
+                .cookie_provider(jar.clone())
                 .redirect(Policy::none())
                 .timeout(std::time::Duration::from_secs(60))
                 .build()
                 .expect("client"),
+            jar,
         }
+    }
+
+    /// Whether the browser holds a cookie called `name` for the site.
+    pub fn has_cookie(&self, name: &str) -> bool {
+        use reqwest::cookie::CookieStore;
+        let url = self.base.parse().expect("base url");
+        self.jar.cookies(&url).is_some_and(|header| {
+            header
+                .to_str()
+                .unwrap_or("")
+                .split("; ")
+                .any(|pair| pair.split('=').next() == Some(name))
+        })
     }
 
     async fn read(response: reqwest::Response) -> Page {

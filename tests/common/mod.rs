@@ -7,6 +7,7 @@ pub mod api;
 pub mod browser;
 pub mod contests;
 pub mod fixture;
+pub mod services;
 pub mod sse;
 
 // Each suite is its own crate and uses some of these.

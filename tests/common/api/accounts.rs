@@ -43,6 +43,21 @@ impl TestApp {
         self.get(&path::me(), who.token()).await
     }
 
+    /// The caller's own change (`{display_name}`).
+    pub async fn update_me(&self, who: impl Caller, changes: &Value) -> Response {
+        self.patch(&path::me(), who.token(), changes).await
+    }
+
+    /// An admin replaces a user's password with a new one-time password.
+    pub async fn reset_password(&self, who: impl Caller, user_id: &str) -> Response {
+        self.post(
+            &path::user_one_time_password(user_id),
+            who.token(),
+            &json!({}),
+        )
+        .await
+    }
+
     pub async fn change_password(&self, who: impl Caller, current: &str, new: &str) -> Response {
         self.patch(
             &path::my_password(),

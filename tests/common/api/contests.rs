@@ -111,6 +111,25 @@ impl TestApp {
         self.get(&path::contest_judges(contest), who.token()).await
     }
 
+    /// The organizer removes a judge from a contest.
+    pub async fn remove_judge(&self, who: impl Caller, contest: &str, judge_id: &str) -> Response {
+        self.send(self.request(
+            Method::DELETE,
+            &path::contest_judge(contest, judge_id),
+            who.token(),
+        ))
+        .await
+    }
+
+    /// A contest's vote log; `query` is e.g. `?format=csv`.
+    pub async fn vote_log(&self, who: impl Caller, contest: &str, query: &str) -> Response {
+        self.get(
+            &format!("{}{query}", path::contest_vote_log(contest)),
+            who.token(),
+        )
+        .await
+    }
+
     /// The caller's judging queue.
     pub async fn judging_queue(&self, who: impl Caller) -> Response {
         self.get(&path::judging_queue(), who.token()).await

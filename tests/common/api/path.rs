@@ -33,6 +33,9 @@ pub fn my_attempts() -> String {
 pub fn user(id: &str) -> String {
     format!("/api/v1/admin/users/{id}")
 }
+pub fn user_one_time_password(id: &str) -> String {
+    format!("/api/v1/admin/users/{id}/one-time-password")
+}
 pub fn user_import() -> String {
     "/api/v1/admin/users/import".to_owned()
 }
@@ -138,6 +141,12 @@ pub fn contest_entries(contest: &str) -> String {
 }
 pub fn contest_judges(contest: &str) -> String {
     format!("/api/v1/contests/{contest}/judges")
+}
+pub fn contest_judge(contest: &str, judge: &str) -> String {
+    format!("/api/v1/contests/{contest}/judges/{judge}")
+}
+pub fn contest_vote_log(contest: &str) -> String {
+    format!("/api/v1/contests/{contest}/votes/log")
 }
 pub fn entry(id: &str) -> String {
     format!("/api/v1/entries/{id}")
