@@ -769,3 +769,176 @@ async fn only_participants_take_quizzes() {
     let response = s.app.start_attempt(&judge, &quiz).await;
     assert_eq!(response.status, 403);
 }
+
+/// Extra time or a later close for one participant (WCAG 2.2.1's accommodation): granted
+/// before or during her attempt, honoured by the deadline, the sweeper and the review, and by
+/// nobody else's attempt.
+#[tokio::test]
+async fn a_time_allowance_moves_one_participants_deadline() {
+    let s = setup().await;
+    let quiz = s
+        .quiz_with(json!({"review": "after_close", "max_attempts": 1}))
+        .await;
+    let lan = s.app.register("hs.lan").await;
+    let binh = s.app.register("hs.binh").await;
+
+    // Organizers only; bad values are refused whole and change nothing.
+    let refused = s
+        .app
+        .grant_allowance(&lan, &quiz, &lan.user_id, &json!({"extra_time_s": 300}))
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let bad = s
+        .app
+        .grant_allowance(
+            &s.organizer,
+            &quiz,
+            &lan.user_id,
+            &json!({"extra_time_s": -1, "extra_close_s": 99_999_999}),
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text);
+    for field in ["extra_time_s", "extra_close_s"] {
+        assert!(
+            bad.body["error"]["details"]["fields"][field].is_string(),
+            "{}",
+            bad.text
+        );
+    }
+    let stranger = s
+        .app
+        .grant_allowance(
+            &s.organizer,
+            &quiz,
+            "0190aaaa-0000-7000-8000-000000000000",
+            &json!({"extra_time_s": 60}),
+        )
+        .await;
+    assert_eq!(stranger.status, 404, "{}", stranger.text);
+    assert_eq!(s.app.allowances(&s.organizer, &quiz).await.body["total"], 0);
+
+    // Granted before she starts: 15 minutes instead of 10.
+    let granted = s
+        .app
+        .grant_allowance(
+            &s.organizer,
+            &quiz,
+            &lan.user_id,
+            &json!({"extra_time_s": 300}),
+        )
+        .await;
+    assert_eq!(granted.status, 200, "{}", granted.text);
+    let started = s.now();
+    let hers = s.app.start_attempt(&lan, &quiz).await;
+    let theirs = s.app.start_attempt(&binh, &quiz).await;
+    assert_eq!(
+        hers.body["deadline_at"],
+        at(started + 15 * MINUTE),
+        "{}",
+        hers.text
+    );
+    assert_eq!(
+        theirs.body["deadline_at"],
+        at(started + 10 * MINUTE),
+        "{}",
+        theirs.text
+    );
+    let attempt = hers.body["id"].as_str().expect("id").to_owned();
+    let question = question_ids(&hers.body)[0].clone();
+
+    // Granted more during the attempt: her running attempt gets it at once.
+    let more = s
+        .app
+        .grant_allowance(
+            &s.organizer,
+            &quiz,
+            &lan.user_id,
+            &json!({"extra_time_s": 600}),
+        )
+        .await;
+    assert_eq!(more.status, 200, "{}", more.text);
+    let now = s.app.attempt(&lan, &attempt).await;
+    assert_eq!(
+        now.body["deadline_at"],
+        at(started + 20 * MINUTE),
+        "{}",
+        now.text
+    );
+
+    // Past everyone else's deadline and grace her saves still count; Bình's attempt is closed.
+    s.app.clock.advance_ms(12 * MINUTE);
+    let saved = s
+        .app
+        .save_answer(&lan, &attempt, &question, right_answer(&question))
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let closed = s
+        .app
+        .attempt(&binh, theirs.body["id"].as_str().expect("id"))
+        .await;
+    assert_eq!(closed.body["status"], "expired", "{}", closed.text);
+
+    // Taken back, she returns to the quiz's own deadline, which has passed.
+    let revoked = s
+        .app
+        .revoke_allowance(&s.organizer, &quiz, &lan.user_id)
+        .await;
+    assert_eq!(revoked.status, 204, "{}", revoked.text);
+    let again = s
+        .app
+        .revoke_allowance(&s.organizer, &quiz, &lan.user_id)
+        .await;
+    assert_eq!(again.status, 404, "{}", again.text);
+    s.app.clock.advance_ms(GRACE + 1);
+    let ended = s.app.attempt(&lan, &attempt).await;
+    assert_eq!(ended.body["status"], "expired", "{}", ended.text);
+
+    // A later close: she may start after the quiz has closed for everyone else. (Access
+    // tokens last 15 minutes of the test clock: everyone signs in again.)
+    let close = started + 60 * MINUTE;
+    s.app.clock.set_ms(close + 25 * MINUTE);
+    let organizer = common::session_of(&s.app.login(&s.organizer.username, common::PASSWORD).await);
+    let lan = common::session_of(&s.app.login(&lan.username, common::PASSWORD).await);
+    let cu = s.app.register("hs.cu").await;
+    let dung = s.app.register("hs.dung").await;
+    let later = s
+        .app
+        .grant_allowance(
+            &organizer,
+            &quiz,
+            &cu.user_id,
+            &json!({"extra_close_s": 1800}),
+        )
+        .await;
+    assert_eq!(later.status, 200, "{}", later.text);
+    assert_eq!(
+        later.body["closes_at"],
+        at(close + 30 * MINUTE),
+        "{}",
+        later.text
+    );
+    let late = s.app.start_attempt(&dung, &quiz).await;
+    assert_eq!(late.status, 409, "{}", late.text);
+    assert_eq!(late.code(), "quiz_not_open");
+    let allowed = s.app.start_attempt(&cu, &quiz).await;
+    assert_eq!(allowed.status, 201, "{}", allowed.text);
+    assert_eq!(
+        allowed.body["deadline_at"],
+        at(close + 30 * MINUTE),
+        "the later close binds"
+    );
+    let listed = s.app.allowances(&organizer, &quiz).await;
+    assert_eq!(listed.body["total"], 1, "{}", listed.text);
+    assert_eq!(listed.body["items"][0]["user_id"], cu.user_id.as_str());
+
+    // Keys wait until the quiz has closed for everyone, her later close included.
+    let waiting = s.app.attempt_review(&lan, &attempt).await;
+    assert_eq!(waiting.status, 403, "{}", waiting.text);
+    assert_eq!(
+        waiting.body["error"]["details"]["available_at"],
+        at(close + 30 * MINUTE)
+    );
+    s.app.clock.set_ms(close + 31 * MINUTE);
+    let review = s.app.attempt_review(&lan, &attempt).await;
+    assert_eq!(review.status, 200, "{}", review.text);
+}

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::allowances::{self, Allowance};
 use super::attempt_store::{self as store, AttemptRow, Drawn, Ending, Grades, NewAttempt};
 use super::grading::{grade, max_points_milli};
-use super::quiz::{self, Quiz, QuizState};
+use super::quiz::{self, Quiz};
 use super::{access, draw, response};
 use crate::app::AppState;
 use crate::auth::AuthUser;
@@ -248,7 +249,8 @@ pub async fn start_attempt(
             }
         }
         let now = state.clock.now_ms();
-        if quiz.state(now) != QuizState::Open {
+        let allowance = allowances::of(&state.db.pool, &quiz.id, caller.id()).await?;
+        if !allowance.open_for(&quiz, now) {
             return Err(AppError::conflict(
                 ErrorCode::QuizNotOpen,
                 "the quiz is not open now",
@@ -261,7 +263,7 @@ pub async fn start_attempt(
                 "you have used every attempt of this quiz",
             ));
         }
-        match create(&state, &quiz, caller.id(), made + 1, now).await? {
+        match create(&state, &quiz, caller.id(), made + 1, now, allowance).await? {
             Some(attempt) => {
                 return Ok((StatusCode::CREATED, AppJson(view(&state, &attempt).await?)));
             }
@@ -281,10 +283,11 @@ async fn create(
     user_id: &str,
     number: i64,
     now: i64,
+    allowance: Allowance,
 ) -> AppResult<Option<AttemptRow>> {
     let draw = draw::draw(&state.db.pool, &state.questions, quiz).await?;
     let id = db::new_id();
-    let deadline_at = (now + quiz.time_limit_s * 1000).min(quiz.closes_at);
+    let deadline_at = allowance.deadline(quiz, now);
     let max_score_milli = draw
         .questions
         .iter()

@@ -2,6 +2,7 @@
 //! attempts with autosave, grading, review and the deadline sweeper.
 
 pub mod access;
+pub mod allowances;
 pub mod attempt_store;
 pub mod attempts;
 pub mod draw;
@@ -26,6 +27,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::create_quiz, routes::list_quizzes))
         .routes(routes!(routes::edit_quiz, routes::get_quiz))
         .routes(routes!(routes::publish_quiz))
+        .routes(routes!(allowances::grant, allowances::revoke))
+        .routes(routes!(allowances::list))
         .routes(routes!(attempts::start_attempt))
         .routes(routes!(attempts::get_attempt))
         .routes(routes!(attempts::save_answer))

@@ -498,13 +498,3 @@ pub async fn list(
         .collect::<AppResult<Vec<_>>>()?;
     Ok((quizzes, total))
 }
-
-/// When a published quiz's close moves earlier, deadlines already handed out move with it.
-pub async fn cap_open_deadlines(pool: &Pool, quiz_id: &str, closes_at: i64) -> AppResult<()> {
-    sqlx::query("UPDATE attempts SET deadline_at = $1 WHERE quiz_id = $2 AND status = 'in_progress' AND deadline_at > $1")
-        .bind(closes_at)
-        .bind(quiz_id)
-        .execute(pool)
-        .await?;
-    Ok(())
-}

@@ -71,6 +71,8 @@ pub async fn review_attempt(
         ));
     };
     let quiz = quiz_of(&state, &attempt).await?;
+    // Keys wait until the quiz has closed for everyone, later closes granted included.
+    let closed_at = super::allowances::closed_for_all_at(&state.db.pool, &quiz).await?;
     let shows_keys = match quiz.review {
         Review::Never => {
             return Err(unavailable(
@@ -82,15 +84,15 @@ pub async fn review_attempt(
         // Keys help a next attempt (hers, or a classmate's): only once she has none left or
         // the quiz has closed; until then her score and her own responses.
         Review::AfterSubmit => {
-            state.clock.now_ms() >= quiz.closes_at
+            state.clock.now_ms() >= closed_at
                 || store::count_for(&state.db.pool, &quiz.id, caller.id()).await?
                     >= quiz.max_attempts
         }
-        Review::AfterClose if state.clock.now_ms() >= quiz.closes_at => true,
+        Review::AfterClose if state.clock.now_ms() >= closed_at => true,
         Review::AfterClose => {
             return Err(unavailable(
                 "the review opens when the quiz closes",
-                json!({ "review": "after_close", "available_at": Timestamp(quiz.closes_at) }),
+                json!({ "review": "after_close", "available_at": Timestamp(closed_at) }),
             ));
         }
     };

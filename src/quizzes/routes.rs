@@ -121,7 +121,7 @@ pub async fn edit_quiz(
         ));
     }
     if was_published {
-        quiz::cap_open_deadlines(&state.db.pool, &edited.id, edited.closes_at).await?;
+        super::allowances::refresh_deadlines(&state.db.pool, &edited, None).await?;
     }
     Ok(AppJson(caller_view(&state, &caller, edited).await?))
 }

@@ -78,6 +78,12 @@ pub fn event_board(id: &str) -> String {
 pub fn quizzes() -> String {
     "/api/v1/quizzes".to_owned()
 }
+pub fn quiz_allowances(quiz: &str) -> String {
+    format!("/api/v1/quizzes/{quiz}/allowances")
+}
+pub fn quiz_allowance(quiz: &str, user: &str) -> String {
+    format!("/api/v1/quizzes/{quiz}/allowances/{user}")
+}
 pub fn quiz(id: &str) -> String {
     format!("/api/v1/quizzes/{id}")
 }

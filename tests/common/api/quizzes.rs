@@ -29,6 +29,34 @@ impl TestApp {
     }
 
     /// Starts an attempt, or resumes the one in progress.
+    /// An organizer grants `user` extra time or a later close: `{extra_time_s, extra_close_s}`.
+    pub async fn grant_allowance(
+        &self,
+        who: impl Caller,
+        quiz: &str,
+        user: &str,
+        body: &Value,
+    ) -> Response {
+        self.send(
+            self.request(Method::PUT, &path::quiz_allowance(quiz, user), who.token())
+                .json(body),
+        )
+        .await
+    }
+
+    pub async fn revoke_allowance(&self, who: impl Caller, quiz: &str, user: &str) -> Response {
+        self.send(self.request(
+            Method::DELETE,
+            &path::quiz_allowance(quiz, user),
+            who.token(),
+        ))
+        .await
+    }
+
+    pub async fn allowances(&self, who: impl Caller, quiz: &str) -> Response {
+        self.get(&path::quiz_allowances(quiz), who.token()).await
+    }
+
     pub async fn start_attempt(&self, who: impl Caller, quiz: &str) -> Response {
         self.post(&path::quiz_attempts(quiz), who.token(), &json!({}))
             .await
