@@ -728,7 +728,8 @@ fn tagged_recording(extension: &str) -> Vec<u8> {
     let path = probe_support::scratch_path(&format!("tagged.{extension}"));
     let mut command = std::process::Command::new("ffmpeg");
     command.args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"]);
-    if extension != "m4a" {
+    let video = ["mp4", "mov", "webm", "mkv"].contains(&extension);
+    if video {
         command.args(["-f", "lavfi", "-i", "testsrc=size=64x48:rate=15:duration=2"]);
     }
     command.args([
@@ -739,6 +740,10 @@ fn tagged_recording(extension: &str) -> Vec<u8> {
     ]);
     command.args(match extension {
         "m4a" => &["-c:a", "aac", "-b:a", "24k"][..],
+        "mp3" => &["-c:a", "libmp3lame", "-b:a", "32k", "-write_id3v1", "1"],
+        "ogg" => &["-c:a", "libvorbis", "-q:a", "0"],
+        "opus" => &["-c:a", "libopus", "-b:a", "12k"],
+        "wav" => &["-c:a", "pcm_s16le", "-ar", "8000", "-ac", "1"],
         "webm" | "mkv" => &[
             "-c:v", "libvpx", "-b:v", "30k", "-c:a", "libopus", "-b:a", "12k",
         ],
@@ -855,12 +860,15 @@ async fn location_and_author_tags_are_removed_before_storing(backend: Backend) {
     let contest = c.contest().await;
     let an = c.entrant("an").await;
     let entry = c.entry(&an, &contest).await;
-    for extension in ["m4a", "mp4", "mov", "webm", "mkv"] {
+    for extension in [
+        "m4a", "mp4", "mov", "webm", "mkv", "mp3", "ogg", "opus", "wav",
+    ] {
         let sent = tagged_recording(extension);
         let before = ffprobe(&sent);
         let before_tags = tags(&before);
+        // WAV's INFO list has no field for a location.
         assert!(
-            before_tags.iter().any(|tag| tag.ends_with(LOCATION))
+            (extension == "wav" || before_tags.iter().any(|tag| tag.ends_with(LOCATION)))
                 && before_tags.iter().any(|tag| tag.contains(AUTHOR)),
             "{extension}: ffmpeg wrote no tags to remove: {before_tags:?}"
         );

@@ -1,6 +1,6 @@
 //! Location and author tags taken out of an accepted recording before it is stored, in place
 //! and without re-encoding: phones write GPS coordinates and the owner's name into their
-//! recordings, and the server publishes approved entries to anyone.
+//! recordings, the server publishes approved entries to anyone, and judges may be blind.
 //!
 //! The file keeps its length and every byte of its media; only metadata structures are
 //! turned into padding a player skips, and their contents are zeroed (a `free` box whose
@@ -13,14 +13,22 @@
 //!   and `Info/Title` become `Void` elements of the same total length; a SeekHead entry that
 //!   pointed at them becomes `Void` too, and so does the CRC-32 of a master element we changed.
 //!
-//! Not scrubbed, and documented as such: Ogg's Vorbis comments (inside a header packet whose
-//! pages carry checksums), MP3's ID3 tags and WAV's `LIST`/`INFO` chunks. Phones and browsers
-//! do not record location into those formats; desktop tools do put names there.
+//! - MP3: leading ID3v2 tags keep their size but hold only padding; an ID3v1 tag keeps only
+//!   its `TAG` marker. (APEv2 tags, which phones do not write, are left.)
+//! - Ogg Opus/Vorbis: the comment header lists no comment (the vendor string stays), its
+//!   bytes zeroed and its pages' checksums redone; a Theora stream's comments are left.
+//! - WAV: `LIST`/`INFO`, `id3 `, `_PMX` (XMP), `iXML` and `bext` chunks become `JUNK`.
+//!
+//! MP3, Ogg and WAV rarely carry a location, but their artist tags would tell judges who
+//! made an entry that blind judging hides.
 //!
 //! The walkers read through the prober's [`Source`] and container readers, with the same
 //! budget and the same fixed nesting (never recursing on input).
 
+mod mp3;
 mod mp4;
+mod ogg;
+mod wav;
 mod webm;
 
 use std::fs::File;
@@ -66,7 +74,9 @@ pub fn scrub_file(path: &Path, budget: &Budget) -> Result<Vec<Blanked>, ProbeErr
         let blanks = match container {
             Container::Mp4 => mp4::blanks(&mut source)?,
             Container::WebM => webm::blanks(&mut source)?,
-            Container::Ogg | Container::Mp3 | Container::Wav => Vec::new(),
+            Container::Mp3 => mp3::blanks(&mut source)?,
+            Container::Wav => wav::blanks(&mut source)?,
+            Container::Ogg => ogg::blanks(&mut source)?,
         };
         let len = source.len();
         blanks
