@@ -583,6 +583,51 @@ mod tests {
     }
 
     #[test]
+    fn upload_limits() {
+        const SECRET: &str = "a secret long enough for the test of upload limits";
+        let config = args(&["--jwt-secret", SECRET])
+            .into_config()
+            .expect("defaults");
+        assert_eq!(
+            config.media.upload_min_rate,
+            Some(MinRate {
+                bytes_per_s: 1024,
+                window: Duration::from_secs(30)
+            })
+        );
+        assert_eq!(config.media.upload_deadline, Duration::from_secs(1800));
+        assert_eq!(config.media.staging_reserve_bytes, 1 << 30);
+        assert_eq!(config.media.staging_dir, None);
+        let config = args(&[
+            "--jwt-secret",
+            SECRET,
+            "--upload-min-rate-bps",
+            "0",
+            "--staging-dir",
+            "/var/tmp/civiquiz",
+        ])
+        .into_config()
+        .expect("no floor");
+        assert_eq!(config.media.upload_min_rate, None);
+        assert_eq!(
+            config.media.staging_dir,
+            Some(PathBuf::from("/var/tmp/civiquiz"))
+        );
+        let error = args(&[
+            "--jwt-secret",
+            SECRET,
+            "--upload-rate-window-s",
+            "1",
+            "--upload-deadline-s",
+            "10",
+        ])
+        .into_config()
+        .expect_err("too tight");
+        assert!(error.contains("UPLOAD_RATE_WINDOW_S"), "{error}");
+        assert!(error.contains("UPLOAD_DEADLINE_S"), "{error}");
+    }
+
+    #[test]
     fn production_needs_a_secret() {
         let error = args(&["--production"])
             .into_config()
