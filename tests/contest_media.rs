@@ -1058,3 +1058,46 @@ async fn an_upload_the_disk_has_no_room_for_is_refused_with_507() {
     let view = c.app.entry(&an, &entry).await;
     assert!(view.body["media"].is_null(), "{}", view.text);
 }
+
+#[tokio::test]
+async fn tags_after_mediarecorder_clusters_are_blanked_too() {
+    use probe_support::{ebml_element, webm_cluster, webm_head};
+    let c = Setup::spawn().await;
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let entry = c.entry(&an, &contest).await;
+    // Unknown-size clusters, as MediaRecorder streams them, then Tags (which ends the last
+    // cluster), then one more cluster.
+    let simple_tag = [
+        ebml_element(0x45A3, b"LOCATION"),
+        ebml_element(0x4487, LOCATION.as_bytes()),
+    ]
+    .concat();
+    let tags = ebml_element(
+        0x1254_C367,
+        &ebml_element(0x7373, &ebml_element(0x67C8, &simple_tag)),
+    );
+    let mut sent = webm_head("A_OPUS", 2, None);
+    sent.extend(webm_cluster(0, 50, 20, 10));
+    let tags_at = sent.len();
+    sent.extend(&tags);
+    sent.extend(webm_cluster(1000, 50, 20, 10));
+
+    let uploaded = c
+        .app
+        .upload_media(&an, &entry, sent.clone(), Some("mediarecorder.webm"))
+        .await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.text);
+    let ms = uploaded.body["duration_ms"].as_i64().expect("duration");
+    assert!((1950..=2100).contains(&ms), "{ms} ms");
+    let media = uploaded.body["media_id"].as_str().expect("id");
+    let stored = c.app.media(&an, &entry, media).await.bytes;
+    assert_eq!(stored.len(), sent.len());
+    assert!(!contains(&stored, LOCATION));
+    // A Void with an 8-byte size spans exactly the old Tags; the clusters are untouched.
+    assert_eq!(stored[tags_at], 0xEC);
+    let size = u64::from_be_bytes(stored[tags_at + 1..tags_at + 9].try_into().expect("8"));
+    assert_eq!(size & !(1 << 56), (tags.len() - 9) as u64);
+    assert_eq!(stored[..tags_at], sent[..tags_at]);
+    assert_eq!(stored[tags_at + tags.len()..], sent[tags_at + tags.len()..]);
+}
