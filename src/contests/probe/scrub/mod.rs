@@ -12,7 +12,6 @@
 //! - WebM/Matroska: `Tags` and `Attachments` (cover pictures carry EXIF) at the Segment level
 //!   and `Info/Title` become `Void` elements of the same total length; a SeekHead entry that
 //!   pointed at them becomes `Void` too, and so does the CRC-32 of a master element we changed.
-//!
 //! - MP3: leading ID3v2 tags keep their size but hold only padding; an ID3v1 tag keeps only
 //!   its `TAG` marker. (APEv2 tags, which phones do not write, are left.)
 //! - Ogg Opus/Vorbis: the comment header lists no comment (the vendor string stays), its
@@ -51,7 +50,8 @@ struct Blank {
     end: u64,
 }
 
-/// What a scrub blanked, for the logs: the structure and its offset and length.
+/// What a scrub blanked, for the logs: the structure, where its rewrite starts and how many
+/// bytes that covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blanked {
     pub what: &'static str,
@@ -59,8 +59,8 @@ pub struct Blanked {
     pub len: u64,
 }
 
-/// Blanks the location and author metadata of the recording at `path` in place. Containers
-/// without a scrubber are left as they are.
+/// Blanks the location and author metadata of the recording at `path` in place, for a file
+/// the prober accepted; returns what it blanked.
 pub fn scrub_file(path: &Path, budget: &Budget) -> Result<Vec<Blanked>, ProbeError> {
     let blanks = {
         let mut source = Source::new(File::open(path)?, budget)?;
