@@ -174,6 +174,23 @@ pub struct ServeArgs {
     /// Seconds an upload may stall without a byte before it is dropped.
     #[arg(long, env = "UPLOAD_IDLE_TIMEOUT_S", default_value_t = 60)]
     pub upload_idle_timeout_s: u64,
+    /// Bytes per second an upload must average over each `UPLOAD_RATE_WINDOW_S` (after its
+    /// first window); slower ones are dropped. 0 turns the check off.
+    #[arg(long, env = "UPLOAD_MIN_RATE_BPS", default_value_t = 1024)]
+    pub upload_min_rate_bps: u64,
+    /// Seconds over which an upload's rate is measured.
+    #[arg(long, env = "UPLOAD_RATE_WINDOW_S", default_value_t = 30)]
+    pub upload_rate_window_s: u64,
+    /// Seconds an upload's body may take in all.
+    #[arg(long, env = "UPLOAD_DEADLINE_S", default_value_t = 30 * 60)]
+    pub upload_deadline_s: u64,
+    /// Folder where uploads are staged while they are checked; default DATA_DIR/tmp/uploads.
+    #[arg(long, env = "STAGING_DIR")]
+    pub staging_dir: Option<PathBuf>,
+    /// MiB that must stay free on the staging (and local storage) filesystem once an upload
+    /// of the declared size has landed; an upload that would eat into it is refused.
+    #[arg(long, env = "STAGING_RESERVE_MB", default_value_t = 1024)]
+    pub staging_reserve_mb: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -218,6 +235,21 @@ pub struct MediaConfig {
     pub orphan_age: Duration,
     pub janitor_interval: Duration,
     pub upload_idle_timeout: Duration,
+    /// The slowest an upload may be, averaged over a window; `None`: no floor.
+    pub upload_min_rate: Option<MinRate>,
+    /// The longest an upload's body may take.
+    pub upload_deadline: Duration,
+    /// `None`: DATA_DIR/tmp/uploads.
+    pub staging_dir: Option<PathBuf>,
+    /// Bytes kept free on the staging filesystem beyond an upload's size.
+    pub staging_reserve_bytes: u64,
+}
+
+/// `bytes_per_s` on average over every `window` of an upload, once its first window is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MinRate {
+    pub bytes_per_s: u64,
+    pub window: Duration,
 }
 
 impl Default for MediaConfig {
@@ -228,6 +260,13 @@ impl Default for MediaConfig {
             orphan_age: Duration::from_secs(6 * 3600),
             janitor_interval: Duration::from_secs(600),
             upload_idle_timeout: Duration::from_secs(60),
+            upload_min_rate: Some(MinRate {
+                bytes_per_s: 1024,
+                window: Duration::from_secs(30),
+            }),
+            upload_deadline: Duration::from_secs(30 * 60),
+            staging_dir: None,
+            staging_reserve_bytes: 1 << 30,
         }
     }
 }
@@ -395,6 +434,22 @@ impl ServeArgs {
         if !(5..=3600).contains(&self.upload_idle_timeout_s) {
             problems.push("UPLOAD_IDLE_TIMEOUT_S: must be between 5 and 3600".into());
         }
+        if !(5..=3600).contains(&self.upload_rate_window_s) {
+            problems.push("UPLOAD_RATE_WINDOW_S: must be between 5 and 3600".into());
+        }
+        if !(60..=24 * 3600).contains(&self.upload_deadline_s) {
+            problems.push("UPLOAD_DEADLINE_S: must be between 60 and 86400".into());
+        }
+        if self.staging_reserve_mb > 1 << 30 {
+            problems.push("STAGING_RESERVE_MB: must be at most 1073741824 (1 PiB)".into());
+        }
+        if self
+            .staging_dir
+            .as_ref()
+            .is_some_and(|dir| dir.as_os_str().is_empty())
+        {
+            problems.push("STAGING_DIR: must not be empty".into());
+        }
         let jwt_secret = match (&self.jwt_secret, self.production) {
             (Some(secret), _) if secret.len() < MIN_JWT_SECRET_BYTES => {
                 problems.push(format!(
@@ -446,6 +501,13 @@ impl ServeArgs {
                     orphan_age: Duration::from_secs(self.upload_orphan_age_s),
                     janitor_interval: Duration::from_secs(600),
                     upload_idle_timeout: Duration::from_secs(self.upload_idle_timeout_s),
+                    upload_min_rate: (self.upload_min_rate_bps > 0).then(|| MinRate {
+                        bytes_per_s: self.upload_min_rate_bps,
+                        window: Duration::from_secs(self.upload_rate_window_s),
+                    }),
+                    upload_deadline: Duration::from_secs(self.upload_deadline_s),
+                    staging_dir: self.staging_dir,
+                    staging_reserve_bytes: self.staging_reserve_mb.saturating_mul(1 << 20),
                 },
             }),
             _ => Err(problems.join("\n")),
@@ -541,6 +603,51 @@ mod tests {
         .into_config()
         .expect_err("bad url");
         assert!(error.contains("STORAGE_URL"), "{error}");
+    }
+
+    #[test]
+    fn upload_limits() {
+        const SECRET: &str = "a secret long enough for the test of upload limits";
+        let config = args(&["--jwt-secret", SECRET])
+            .into_config()
+            .expect("defaults");
+        assert_eq!(
+            config.media.upload_min_rate,
+            Some(MinRate {
+                bytes_per_s: 1024,
+                window: Duration::from_secs(30)
+            })
+        );
+        assert_eq!(config.media.upload_deadline, Duration::from_secs(1800));
+        assert_eq!(config.media.staging_reserve_bytes, 1 << 30);
+        assert_eq!(config.media.staging_dir, None);
+        let config = args(&[
+            "--jwt-secret",
+            SECRET,
+            "--upload-min-rate-bps",
+            "0",
+            "--staging-dir",
+            "/var/tmp/civiquiz",
+        ])
+        .into_config()
+        .expect("no floor");
+        assert_eq!(config.media.upload_min_rate, None);
+        assert_eq!(
+            config.media.staging_dir,
+            Some(PathBuf::from("/var/tmp/civiquiz"))
+        );
+        let error = args(&[
+            "--jwt-secret",
+            SECRET,
+            "--upload-rate-window-s",
+            "1",
+            "--upload-deadline-s",
+            "10",
+        ])
+        .into_config()
+        .expect_err("too tight");
+        assert!(error.contains("UPLOAD_RATE_WINDOW_S"), "{error}");
+        assert!(error.contains("UPLOAD_DEADLINE_S"), "{error}");
     }
 
     #[test]

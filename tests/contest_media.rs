@@ -9,11 +9,11 @@ mod probe_support;
 
 use std::time::{Duration, Instant};
 
-use common::contests::{fixture, sha256_hex};
+use common::contests::{as_stored, fixture, sha256_hex};
 use common::fixture::{Backend, MINUTE, Setup, at};
 use futures::StreamExt;
 use object_store::{ObjectStoreExt, PutPayload};
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 macro_rules! on_both_backends {
@@ -39,6 +39,7 @@ on_both_backends!(
     hostile_files_leave_nothing_behind,
     oversized_and_interrupted_uploads_leave_nothing_behind,
     ranges_etags_and_headers,
+    location_and_author_tags_are_removed_before_storing,
     who_may_play_a_recording,
     the_janitor_removes_orphans,
 );
@@ -90,6 +91,7 @@ async fn recordings_from_browsers_and_phones_are_accepted_and_replayed(backend: 
     let mut previous: Option<String> = None;
     for (file, content_type, kind) in cases {
         let bytes = fixture(file);
+        let stored = as_stored(&bytes);
         // The name and the header the client sends do not matter.
         let uploaded = c
             .app
@@ -104,8 +106,10 @@ async fn recordings_from_browsers_and_phones_are_accepted_and_replayed(backend: 
         assert_eq!(uploaded.status, 201, "{file}: {}", uploaded.text);
         assert_eq!(uploaded.body["content_type"], content_type, "{file}");
         assert_eq!(uploaded.body["kind"], kind, "{file}");
+        // `bytes` and `sha256` describe the object as served (its tags blanked, same length).
+        assert_eq!(stored.len(), bytes.len(), "{file}");
         assert_eq!(uploaded.body["bytes"], bytes.len(), "{file}");
-        assert_eq!(uploaded.body["sha256"], sha256_hex(&bytes), "{file}");
+        assert_eq!(uploaded.body["sha256"], sha256_hex(&stored), "{file}");
         let duration = uploaded.body["duration_ms"].as_i64().expect("duration");
         assert!((950..=1100).contains(&duration), "{file}: {duration} ms");
         let media = uploaded.body["media_id"].as_str().expect("id").to_owned();
@@ -122,11 +126,11 @@ async fn recordings_from_browsers_and_phones_are_accepted_and_replayed(backend: 
         assert_eq!(played.headers()["accept-ranges"], "bytes");
         assert_eq!(
             played.headers()["etag"].to_str().expect("etag"),
-            format!("\"{}\"", sha256_hex(&bytes))
+            format!("\"{}\"", sha256_hex(&stored))
         );
         assert_eq!(
             played.bytes().await.expect("body").as_ref(),
-            bytes.as_slice()
+            stored.as_slice()
         );
 
         // Replacing the recording deletes the old object; its id is gone.
@@ -379,11 +383,12 @@ async fn ranges_etags_and_headers(backend: Backend) {
     let contest = c.contest().await;
     let an = c.entrant("an").await;
     let entry = c.entry(&an, &contest).await;
-    let bytes = fixture("mp4_h264_aac.mp4");
+    let uploaded = fixture("mp4_h264_aac.mp4");
+    let bytes = as_stored(&uploaded);
     let len = bytes.len();
     let uploaded = c
         .app
-        .upload_media(&an, &entry, bytes.clone(), Some("../Quay \"lén\"\r\n.mp4"))
+        .upload_media(&an, &entry, uploaded, Some("../Quay \"lén\"\r\n.mp4"))
         .await;
     assert_eq!(uploaded.status, 201, "{}", uploaded.text);
     let media = uploaded.body["media_id"].as_str().expect("id").to_owned();
@@ -605,7 +610,10 @@ async fn the_janitor_removes_orphans(backend: Backend) {
     .execute(&c.app.state.db.pool)
     .await
     .expect("note the upload");
-    let staging = c.app.state.recordings.staging_dir.join("crashed.part");
+    let staging = c.app.state.recordings.staging_dir.join(format!(
+        "crashed{}",
+        civiquiz::contests::upload::STAGING_SUFFIX
+    ));
     std::fs::write(&staging, b"partial").expect("staging file");
     let part = c
         .app
@@ -629,7 +637,10 @@ async fn the_janitor_removes_orphans(backend: Backend) {
     let age = c.app.state.config.media.orphan_age + Duration::from_secs(60);
     c.app.clock.advance_ms(age.as_millis() as i64);
     let long_ago = std::time::SystemTime::now() - age;
-    for path in std::iter::once(&staging).chain(part.as_ref()) {
+    // STAGING_DIR may be shared: another program's old file there is not ours to remove.
+    let foreign = c.app.state.recordings.staging_dir.join("notes.txt");
+    std::fs::write(&foreign, b"not an upload").expect("foreign file");
+    for path in [&staging, &foreign].into_iter().chain(part.as_ref()) {
         std::fs::File::options()
             .write(true)
             .open(path)
@@ -643,6 +654,11 @@ async fn the_janitor_removes_orphans(backend: Backend) {
     assert_eq!(swept.objects, 1);
     assert_eq!(swept.staging_files, if part.is_some() { 2 } else { 1 });
     assert!(c.object_keys().await.is_empty());
+    assert!(
+        foreign.exists(),
+        "the janitor removed a file that was not an upload"
+    );
+    std::fs::remove_file(&foreign).expect("remove");
     assert!(c.leftover_files().is_empty());
     assert_eq!(c.count_rows("media_uploads").await, 0);
 }
@@ -701,4 +717,387 @@ async fn an_upload_slower_than_the_orphan_age_is_never_taken_for_an_orphan() {
     assert_eq!(swept, Default::default());
     assert_eq!(uploaded.status, 201, "{}", uploaded.text);
     assert_clean(&c, 1).await;
+}
+
+const LOCATION: &str = "+21.0285+105.8542/";
+const AUTHOR: &str = "Nguyễn Văn A";
+
+/// A two-second recording made by ffmpeg with a GPS location, an author and a title, as a
+/// phone's camera app tags them.
+fn tagged_recording(extension: &str) -> Vec<u8> {
+    let path = probe_support::scratch_path(&format!("tagged.{extension}"));
+    let mut command = std::process::Command::new("ffmpeg");
+    command.args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"]);
+    let video = ["mp4", "mov", "webm", "mkv"].contains(&extension);
+    if video {
+        command.args(["-f", "lavfi", "-i", "testsrc=size=64x48:rate=15:duration=2"]);
+    }
+    command.args([
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=48000:duration=2",
+    ]);
+    command.args(match extension {
+        "m4a" => &["-c:a", "aac", "-b:a", "24k"][..],
+        "mp3" => &["-c:a", "libmp3lame", "-b:a", "32k", "-write_id3v1", "1"],
+        "ogg" => &["-c:a", "libvorbis", "-q:a", "0"],
+        "opus" => &["-c:a", "libopus", "-b:a", "12k"],
+        "wav" => &["-c:a", "pcm_s16le", "-ar", "8000", "-ac", "1"],
+        "webm" | "mkv" => &[
+            "-c:v", "libvpx", "-b:v", "30k", "-c:a", "libopus", "-b:a", "12k",
+        ],
+        _ => &[
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "24k",
+        ],
+    });
+    command.args([
+        "-metadata",
+        &format!("location={LOCATION}"),
+        "-metadata",
+        &format!("artist={AUTHOR}"),
+        "-metadata",
+        &format!("title=Bài dự thi của {AUTHOR}"),
+    ]);
+    let output = command.arg(&path).output().expect("run ffmpeg");
+    assert!(
+        output.status.success(),
+        "ffmpeg: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let bytes = std::fs::read(&path).expect("generated");
+    let _ = std::fs::remove_file(&path);
+    bytes
+}
+
+/// ffprobe's view of a file: `-show_format -show_streams` as JSON.
+fn ffprobe(bytes: &[u8]) -> Value {
+    let path = probe_support::write_scratch("ffprobe-input", bytes);
+    let output = std::process::Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_format",
+            "-show_streams",
+            "-of",
+            "json",
+        ])
+        .arg(&path)
+        .output()
+        .expect("run ffprobe");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        output.status.success(),
+        "ffprobe: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("ffprobe JSON")
+}
+
+/// Every tag ffprobe reports, on the format and on each stream, as `key=value`.
+fn tags(probed: &Value) -> Vec<String> {
+    let streams = probed["streams"].as_array().cloned().unwrap_or_default();
+    std::iter::once(&probed["format"])
+        .chain(streams.iter())
+        .filter_map(|part| part["tags"].as_object())
+        .flat_map(|tags| tags.iter())
+        .map(|(key, value)| format!("{}={}", key.to_lowercase(), value.as_str().unwrap_or("")))
+        .collect()
+}
+
+/// What must not change when tags are removed: the streams' decoding parameters.
+fn streams(probed: &Value) -> Vec<Value> {
+    const FIELDS: &[&str] = &[
+        "index",
+        "codec_name",
+        "codec_type",
+        "profile",
+        "width",
+        "height",
+        "pix_fmt",
+        "sample_rate",
+        "channels",
+        "time_base",
+        "r_frame_rate",
+        "start_pts",
+        "duration_ts",
+        "nb_frames",
+    ];
+    probed["streams"]
+        .as_array()
+        .expect("streams")
+        .iter()
+        .map(|stream| {
+            FIELDS
+                .iter()
+                .map(|field| (field.to_string(), stream[field].clone()))
+                .collect::<serde_json::Map<_, _>>()
+                .into()
+        })
+        .collect()
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
+}
+
+async fn location_and_author_tags_are_removed_before_storing(backend: Backend) {
+    if probe_support::skip_without_ffmpeg() {
+        return;
+    }
+    let Some(c) = Setup::spawn_on(backend).await else {
+        return;
+    };
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let entry = c.entry(&an, &contest).await;
+    for extension in [
+        "m4a", "mp4", "mov", "webm", "mkv", "mp3", "ogg", "opus", "wav",
+    ] {
+        let sent = tagged_recording(extension);
+        let before = ffprobe(&sent);
+        let before_tags = tags(&before);
+        // WAV's INFO list has no field for a location.
+        assert!(
+            (extension == "wav" || before_tags.iter().any(|tag| tag.ends_with(LOCATION)))
+                && before_tags.iter().any(|tag| tag.contains(AUTHOR)),
+            "{extension}: ffmpeg wrote no tags to remove: {before_tags:?}"
+        );
+
+        let uploaded = c
+            .app
+            .upload_media(
+                &an,
+                &entry,
+                sent.clone(),
+                Some(&format!("clip.{extension}")),
+            )
+            .await;
+        assert_eq!(uploaded.status, 201, "{extension}: {}", uploaded.text);
+        let media = uploaded.body["media_id"].as_str().expect("id");
+        let played = c.app.media(&an, &entry, media).await;
+        assert_eq!(played.status, 200, "{extension}");
+        let stored = played.bytes.clone();
+
+        // Same length, nothing re-encoded; `bytes`, `sha256` and the ETag are the stored
+        // object's.
+        assert_eq!(stored.len(), sent.len(), "{extension}");
+        assert_eq!(uploaded.body["bytes"], sent.len(), "{extension}");
+        assert_eq!(uploaded.body["sha256"], sha256_hex(&stored), "{extension}");
+        assert_ne!(uploaded.body["sha256"], sha256_hex(&sent), "{extension}");
+        assert_eq!(
+            played.header("etag"),
+            Some(format!("\"{}\"", sha256_hex(&stored)).as_str()),
+            "{extension}"
+        );
+        let ms = uploaded.body["duration_ms"].as_i64().expect("duration");
+        assert!((1900..=2200).contains(&ms), "{extension}: {ms} ms");
+
+        let after = ffprobe(&stored);
+        let after_tags = tags(&after);
+        assert!(
+            !after_tags.iter().any(|tag| tag.contains(LOCATION)
+                || tag.contains(AUTHOR)
+                || tag.contains("Bài dự thi")
+                || tag.starts_with("location")
+                || tag.starts_with("artist")
+                || tag.starts_with("title=")),
+            "{extension}: tags left: {after_tags:?}"
+        );
+        // Gone from the bytes too, not just hidden from players.
+        assert!(
+            !contains(&stored, LOCATION) && !contains(&stored, AUTHOR),
+            "{extension}: the stored bytes still spell the tags"
+        );
+        assert_eq!(
+            after["format"]["duration"], before["format"]["duration"],
+            "{extension}"
+        );
+        assert_eq!(
+            after["format"]["nb_streams"], before["format"]["nb_streams"],
+            "{extension}"
+        );
+        assert_eq!(streams(&after), streams(&before), "{extension}");
+    }
+    assert_clean(&c, 1).await;
+}
+
+/// A WAV's head, then `piece` bytes every `every` for up to `for_at_most`.
+fn trickle(
+    piece: usize,
+    every: Duration,
+    for_at_most: Duration,
+) -> impl futures::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+    let head = fixture("wav_pcm16.wav")[..8192].to_vec();
+    let pieces = (for_at_most.as_millis() / every.as_millis().max(1)) as usize;
+    futures::stream::once(async move { Ok(head) }).chain(futures::stream::iter(0..pieces).then(
+        move |_| async move {
+            tokio::time::sleep(every).await;
+            Ok(vec![0u8; piece])
+        },
+    ))
+}
+
+#[tokio::test]
+async fn slow_and_endless_uploads_are_cut_off_with_408() {
+    let c = Setup::spawn_with(|config| {
+        config.media.upload_min_rate = Some(civiquiz::config::MinRate {
+            bytes_per_s: 1024,
+            window: Duration::from_secs(2),
+        });
+        config.media.upload_deadline = Duration::from_secs(6);
+    })
+    .await;
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let entry = c.entry(&an, &contest).await;
+
+    // 500 bytes a second: never idle, but under the floor once the first window is over.
+    let started = Instant::now();
+    let refused = c
+        .app
+        .send(
+            c.app
+                .upload_request(&an, &entry)
+                .body(reqwest::Body::wrap_stream(trickle(
+                    100,
+                    Duration::from_millis(200),
+                    Duration::from_secs(30),
+                ))),
+        )
+        .await;
+    assert_eq!(refused.status, 408, "{}", refused.text);
+    assert_eq!(refused.code(), "upload_stalled");
+    assert_eq!(refused.body["error"]["details"]["reason"], "too_slow");
+    let took = started.elapsed();
+    assert!(
+        (Duration::from_secs(2)..Duration::from_secs(5)).contains(&took),
+        "cut off after {took:?}"
+    );
+    assert_clean(&c, 0).await;
+
+    // 5 KiB a second, well over the floor, for longer than the deadline.
+    let started = Instant::now();
+    let refused = c
+        .app
+        .send(
+            c.app
+                .upload_request(&an, &entry)
+                .body(reqwest::Body::wrap_stream(trickle(
+                    1024,
+                    Duration::from_millis(200),
+                    Duration::from_secs(30),
+                ))),
+        )
+        .await;
+    assert_eq!(refused.status, 408, "{}", refused.text);
+    assert_eq!(refused.body["error"]["details"]["reason"], "deadline");
+    let took = started.elapsed();
+    assert!(
+        (Duration::from_secs(6)..Duration::from_secs(9)).contains(&took),
+        "cut off after {took:?}"
+    );
+    assert_clean(&c, 0).await;
+
+    // A whole recording sent at once is unaffected.
+    let ok = c
+        .app
+        .upload_media(&an, &entry, fixture("wav_pcm16.wav"), None)
+        .await;
+    assert_eq!(ok.status, 201, "{}", ok.text);
+    assert_clean(&c, 1).await;
+}
+
+#[tokio::test]
+async fn an_upload_the_disk_has_no_room_for_is_refused_with_507() {
+    let staging = tempfile::tempdir().expect("staging dir");
+    let staging_dir = staging.path().join("uploads");
+    let c = Setup::spawn_with(|config| {
+        config.media.staging_dir = Some(staging_dir.clone());
+        // More than any disk has.
+        config.media.staging_reserve_bytes = u64::MAX / 4;
+    })
+    .await;
+    assert_eq!(c.app.state.recordings.staging_dir, staging_dir);
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let entry = c.entry(&an, &contest).await;
+    // With a declared length, and streamed without one (then the contest's max_bytes counts).
+    let refused = c
+        .app
+        .upload_media(&an, &entry, fixture("mp3_cbr.mp3"), None)
+        .await;
+    assert_eq!(refused.status, 507, "{}", refused.text);
+    assert_eq!(refused.code(), "insufficient_storage");
+    let chunks = vec![Ok::<_, std::io::Error>(fixture("mp3_cbr.mp3"))];
+    let refused = c
+        .app
+        .send(
+            c.app
+                .upload_request(&an, &entry)
+                .body(reqwest::Body::wrap_stream(futures::stream::iter(chunks))),
+        )
+        .await;
+    assert_eq!(refused.status, 507, "{}", refused.text);
+    assert_clean(&c, 0).await;
+    assert_eq!(
+        std::fs::read_dir(&staging_dir)
+            .expect("staging dir")
+            .count(),
+        0
+    );
+    let view = c.app.entry(&an, &entry).await;
+    assert!(view.body["media"].is_null(), "{}", view.text);
+}
+
+#[tokio::test]
+async fn tags_after_mediarecorder_clusters_are_blanked_too() {
+    use probe_support::{ebml_element, webm_cluster, webm_head};
+    let c = Setup::spawn().await;
+    let contest = c.contest().await;
+    let an = c.entrant("an").await;
+    let entry = c.entry(&an, &contest).await;
+    // Unknown-size clusters, as MediaRecorder streams them, then Tags (which ends the last
+    // cluster), then one more cluster.
+    let simple_tag = [
+        ebml_element(0x45A3, b"LOCATION"),
+        ebml_element(0x4487, LOCATION.as_bytes()),
+    ]
+    .concat();
+    let tags = ebml_element(
+        0x1254_C367,
+        &ebml_element(0x7373, &ebml_element(0x67C8, &simple_tag)),
+    );
+    let mut sent = webm_head("A_OPUS", 2, None);
+    sent.extend(webm_cluster(0, 50, 20, 10));
+    let tags_at = sent.len();
+    sent.extend(&tags);
+    sent.extend(webm_cluster(1000, 50, 20, 10));
+
+    let uploaded = c
+        .app
+        .upload_media(&an, &entry, sent.clone(), Some("mediarecorder.webm"))
+        .await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.text);
+    let ms = uploaded.body["duration_ms"].as_i64().expect("duration");
+    assert!((1950..=2100).contains(&ms), "{ms} ms");
+    let media = uploaded.body["media_id"].as_str().expect("id");
+    let stored = c.app.media(&an, &entry, media).await.bytes;
+    assert_eq!(stored.len(), sent.len());
+    assert!(!contains(&stored, LOCATION));
+    // A Void with an 8-byte size spans exactly the old Tags; the clusters are untouched.
+    assert_eq!(stored[tags_at], 0xEC);
+    let size = u64::from_be_bytes(stored[tags_at + 1..tags_at + 9].try_into().expect("8"));
+    assert_eq!(size & !(1 << 56), (tags.len() - 9) as u64);
+    assert_eq!(stored[..tags_at], sent[..tags_at]);
+    assert_eq!(stored[tags_at + tags.len()..], sent[tags_at + tags.len()..]);
 }

@@ -395,6 +395,46 @@ async fn one_user_may_hold_two_uploads_at_once() {
     drop(holds);
 }
 
+/// The same user trickled bytes in (1 byte per 20 s) for as long as she liked: now a body
+/// slower than the floor over a whole window is cut off, and leaves nothing behind.
+#[tokio::test]
+async fn a_trickling_upload_is_cut_off() {
+    let c = Setup::spawn_with(|config| {
+        config.media.upload_min_rate = Some(civiquiz::config::MinRate {
+            bytes_per_s: 1024,
+            window: std::time::Duration::from_secs(2),
+        });
+    })
+    .await;
+    let contest = c.contest().await;
+    let entrant = c.entrant("tai.len").await;
+    let entry = c.entry(&entrant, &contest).await;
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(1);
+    let trickle = tokio::spawn(async move {
+        for _ in 0..40 {
+            if sender.send(Ok(b"O".to_vec())).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+    });
+    let started = std::time::Instant::now();
+    let refused = c
+        .app
+        .send(
+            c.app
+                .upload_request(&entrant, &entry)
+                .body(reqwest::Body::wrap_stream(tokio_stream_of(receiver))),
+        )
+        .await;
+    assert_eq!(refused.status, 408, "{}", refused.text);
+    assert_eq!(refused.code(), "upload_stalled");
+    assert!(started.elapsed() < std::time::Duration::from_secs(6));
+    trickle.abort();
+    assert!(c.leftover_files().is_empty(), "{:?}", c.leftover_files());
+    assert_eq!(c.count_rows("media_uploads").await, 0);
+}
+
 fn tokio_stream_of(
     mut receiver: tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>,
 ) -> impl futures::Stream<Item = Result<Vec<u8>, std::io::Error>> {

@@ -1,7 +1,8 @@
 //! Removes what crashed or abandoned uploads leave behind: objects recorded in
 //! `media_uploads` that never became a recording (or old recordings whose deletion failed),
-//! staging files under DATA_DIR, and the local backend's half-written multipart files. Runs at
-//! start and then periodically; anything younger than `UPLOAD_ORPHAN_AGE_S` is left alone.
+//! staging files (`*.part` in STAGING_DIR), and the local backend's half-written multipart
+//! files. Runs at start and then periodically; anything younger than `UPLOAD_ORPHAN_AGE_S` is
+//! left alone.
 //! An upload in progress, on any process, refreshes its staging file and its `media_uploads`
 //! row several times within that age (see `upload::Heartbeat`), so however long it streams
 //! it is never taken for an orphan.
@@ -39,10 +40,13 @@ pub async fn sweep_once(state: &AppState) -> AppResult<Swept> {
     let staging = state.recordings.staging_dir.clone();
     let local_root = state.recordings.store.local_root.clone();
     swept.staging_files = tokio::task::spawn_blocking(move || {
-        let mut removed = remove_old_files(&staging, orphan_age, |_| true);
+        // STAGING_DIR may be a folder other programs use too: only our own names, no deeper.
+        let mut removed = remove_old_files(&staging, orphan_age, Depth::Top, |name| {
+            name.ends_with(super::upload::STAGING_SUFFIX)
+        });
         if let Some(root) = local_root {
             // object_store's local multipart uploads write `<key>#<n>` until completed.
-            removed += remove_old_files(&root, orphan_age, |name| name.contains('#'));
+            removed += remove_old_files(&root, orphan_age, Depth::All, |name| name.contains('#'));
         }
         removed
     })
@@ -51,8 +55,20 @@ pub async fn sweep_once(state: &AppState) -> AppResult<Swept> {
     Ok(swept)
 }
 
-/// Deletes files under `dir` (recursively) older than `age` whose name passes `matches`.
-fn remove_old_files(dir: &Path, age: Duration, matches: impl Fn(&str) -> bool + Copy) -> usize {
+#[derive(Clone, Copy)]
+enum Depth {
+    Top,
+    All,
+}
+
+/// Deletes files in `dir` (and its subfolders, with `Depth::All`) older than `age` whose name
+/// passes `matches`.
+fn remove_old_files(
+    dir: &Path,
+    age: Duration,
+    depth: Depth,
+    matches: impl Fn(&str) -> bool + Copy,
+) -> usize {
     let Ok(listing) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -61,7 +77,9 @@ fn remove_old_files(dir: &Path, age: Duration, matches: impl Fn(&str) -> bool + 
         let path = item.path();
         let Ok(meta) = item.metadata() else { continue };
         if meta.is_dir() {
-            removed += remove_old_files(&path, age, matches);
+            if let Depth::All = depth {
+                removed += remove_old_files(&path, age, depth, matches);
+            }
             continue;
         }
         let old = meta

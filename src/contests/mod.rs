@@ -7,9 +7,11 @@ pub mod access;
 pub mod contest;
 pub mod entries;
 pub mod entry_store;
+pub mod free_space;
 pub mod janitor;
 pub mod judging;
 pub mod moderation;
+pub mod pace;
 pub mod playback;
 pub mod probe;
 pub mod results;
@@ -62,8 +64,13 @@ pub struct UploadSlot {
 
 impl Recordings {
     pub fn new(config: &MediaConfig, data_dir: &Path) -> anyhow::Result<Self> {
-        let staging_dir = data_dir.join("tmp").join("uploads");
-        std::fs::create_dir_all(&staging_dir)?;
+        let staging_dir = config
+            .staging_dir
+            .clone()
+            .unwrap_or_else(|| data_dir.join("tmp").join("uploads"));
+        std::fs::create_dir_all(&staging_dir).map_err(|e| {
+            anyhow::Error::from(e).context(format!("creating {}", staging_dir.display()))
+        })?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Self {
             store: MediaStore::connect(config, data_dir)?,

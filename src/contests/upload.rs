@@ -1,7 +1,9 @@
-//! `PUT /entries/{id}/media`: the body is streamed to a staging file under DATA_DIR while it
-//! is counted and hashed (never held in memory), its type and duration are decided from the
-//! bytes by the prober on a blocking thread, and only then is it copied to the object store
-//! with a multipart upload under a key made of server ids.
+//! `PUT /entries/{id}/media`: once there is room for it, the body is streamed to a staging
+//! file in STAGING_DIR while it is counted (never held in memory) and held to a pace
+//! (`pace`), its type and duration are decided from the bytes by the prober on a blocking
+//! thread, its location and author tags are blanked in place (`probe::scrub_file`), and only
+//! then is it copied, and hashed, to the object store with a multipart upload under a key made
+//! of server ids. The stored `bytes` and `sha256` are those of the object as served.
 //!
 //! Every way out — a refusal, a dropped connection, a crash — leaves no staging file, no
 //! object and no row: guards clean up on drop, and what a crash leaves behind is recorded in
@@ -14,7 +16,6 @@ use std::time::{Duration, SystemTime};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use futures::StreamExt;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStoreExt, WriteMultipart};
 use serde::Deserialize;
@@ -27,6 +28,8 @@ use super::access::{self, Viewer};
 use super::contest::{self, MediaKind};
 use super::entries::{MediaView, media_view};
 use super::entry_store::{self as store, Attached, MediaRow};
+use super::free_space;
+use super::pace::{Breach, Cut, PacedBody};
 use super::probe::{self, Budget, Container, MediaInfo, ProbeError};
 use super::storage::object_key;
 use crate::app::AppState;
@@ -42,6 +45,8 @@ const STAGING_BUFFER: usize = 256 * 1024;
 /// Part size of the multipart copy (S3's minimum is 5 MiB).
 const PART_LEN: usize = 5 * 1024 * 1024;
 const READ_CHUNK: usize = 1024 * 1024;
+/// How staging files end, so the janitor touches nothing else in a shared STAGING_DIR.
+pub const STAGING_SUFFIX: &str = ".civiquiz-upload";
 
 #[derive(Deserialize, IntoParams)]
 pub struct UploadQuery {
@@ -54,11 +59,13 @@ pub struct UploadQuery {
     params(("id" = String, Path), UploadQuery),
     request_body(content = Vec<u8>, description = "the recording, as raw bytes; its type is decided from the bytes", content_type = "application/octet-stream"),
     responses((status = 201, body = MediaView),
+              (status = 408, body = ErrorBody, description = "upload_stalled: the body stopped, was too slow over a window, or took too long in all"),
               (status = 413, body = ErrorBody, description = "payload_too_large: declared or actual size over the contest's max_bytes"),
               (status = 415, body = ErrorBody, description = "unsupported_media_type: not an accepted audio/video format, or a kind the contest does not take"),
               (status = 422, body = ErrorBody, description = "media_too_long, or media_malformed"),
               (status = 409, body = ErrorBody, description = "contest_closed or already_submitted"),
-              (status = 404, body = ErrorBody)))]
+              (status = 404, body = ErrorBody),
+              (status = 507, body = ErrorBody, description = "insufficient_storage: no room for the recording on the server's disk now")))]
 pub async fn upload_media(
     State(state): State<AppState>,
     caller: AuthUser,
@@ -74,13 +81,15 @@ pub async fn upload_media(
         return Err(already_submitted());
     }
     let limit = u64::try_from(contest.max_bytes).unwrap_or(0);
-    if let Some(declared) = declared_length(&headers)
+    let declared = declared_length(&headers);
+    if let Some(declared) = declared
         && declared > limit
     {
         return Err(AppError::payload_too_large(limit));
     }
 
     let _slot = state.recordings.upload_slot(caller.id())?;
+    require_room(&state, declared.unwrap_or(limit))?;
     let staged = stage(&state, body, limit).await?;
     let info = probe_staged(&state, &staged.file.path).await?;
     let kind = MediaKind::from(info.kind);
@@ -114,12 +123,21 @@ pub async fn upload_media(
         })));
     }
 
+    scrub_staged(&state, &staged.file.path).await?;
+
     let media_id = db::new_id();
     let key = object_key(&contest.id, &entry.id, &media_id);
     let now = state.clock.now_ms();
     store::begin_upload(&state.db.pool, &key, &entry.id, now).await?;
     let pending = PendingObject::new(&state, &key);
-    push(&state, &staged.file.path, &key).await?;
+    let pushed = push(&state, &staged.file.path, &key).await?;
+    if pushed.bytes != staged.bytes {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "staged {} bytes but stored {}",
+            staged.bytes,
+            pushed.bytes
+        )));
+    }
     let row = MediaRow {
         id: media_id,
         entry_id: entry.id.clone(),
@@ -128,8 +146,8 @@ pub async fn upload_media(
         container: container_name(info.container).to_owned(),
         kind: kind.as_str().to_owned(),
         codecs: serde_json::to_string(&info.codecs).unwrap_or_else(|_| "[]".into()),
-        bytes: i64::try_from(staged.bytes).unwrap_or(i64::MAX),
-        sha256: staged.sha256,
+        bytes: i64::try_from(pushed.bytes).unwrap_or(i64::MAX),
+        sha256: pushed.sha256,
         duration_ms: i64::try_from(info.duration_ms).unwrap_or(i64::MAX),
         display_name: display_name(query.filename.as_deref(), info.container),
         created_at: now,
@@ -160,11 +178,26 @@ fn already_submitted() -> AppError {
     )
 }
 
+/// The size the client announces: `Content-Length`, else a resumable client's
+/// `Upload-Length`.
 fn declared_length(headers: &HeaderMap) -> Option<u64> {
-    headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.trim().parse().ok())
+    [header::CONTENT_LENGTH.as_str(), "upload-length"]
+        .into_iter()
+        .find_map(|name| {
+            headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.trim().parse().ok())
+        })
+}
+
+/// 507 unless the staging filesystem (and the local backend's, which gets a copy) can take
+/// `bytes` and still keep the reserve free.
+fn require_room(state: &AppState, bytes: u64) -> AppResult<()> {
+    let recordings = &state.recordings;
+    let mut folders = vec![recordings.staging_dir.as_path()];
+    folders.extend(recordings.store.local_root.as_deref());
+    free_space::require_room(&folders, bytes, state.config.media.staging_reserve_bytes)
 }
 
 /// Keeps an upload's traces young while its request runs, however long the upload takes (a
@@ -211,7 +244,7 @@ impl StagingFile {
         let path = state
             .recordings
             .staging_dir
-            .join(format!("{}.part", db::new_id()));
+            .join(format!("{}{STAGING_SUFFIX}", db::new_id()));
         let touched = path.clone();
         let alive = Heartbeat::start(state, move || {
             // Small metadata operation; fine on an async worker. Opening without `create`
@@ -239,33 +272,33 @@ impl Drop for StagingFile {
 pub struct Staged {
     pub file: StagingFile,
     pub bytes: u64,
-    pub sha256: String,
 }
 
-/// Streams the body into a staging file, counting and hashing; refuses early what is too
-/// large or, from its first bytes, no recording at all.
+/// Streams the body into a staging file, counting; refuses early what is too large, too slow
+/// or, from its first bytes, no recording at all.
 async fn stage(state: &AppState, body: Body, limit: u64) -> AppResult<Staged> {
     let file = StagingFile::create_in(state);
     let mut out = tokio::io::BufWriter::with_capacity(
         STAGING_BUFFER,
-        tokio::fs::File::create(&file.path).await.map_err(|e| {
-            AppError::Internal(anyhow::Error::from(e).context("creating a staging file"))
-        })?,
+        tokio::fs::File::create(&file.path)
+            .await
+            .map_err(|e| staging_error(e, "creating a staging file"))?,
     );
-    let mut hasher = Sha256::new();
     let mut head: Vec<u8> = Vec::with_capacity(SNIFF_LEN);
     let mut sniffed = false;
     let mut bytes: u64 = 0;
-    let idle = state.config.media.upload_idle_timeout;
-    let mut stream = body.into_data_stream();
+    let mut body = PacedBody::new(body.into_data_stream(), &state.config.media);
     loop {
-        let next = tokio::time::timeout(idle, stream.next())
-            .await
-            .map_err(|_| AppError::api(ErrorCode::UploadStalled, "no data arrived for too long"))?;
-        let Some(chunk) = next else { break };
-        let chunk = chunk.map_err(|_| {
-            AppError::bad_request("the upload was interrupted before the end of the body")
-        })?;
+        let chunk = match body.next().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(Cut::Pace(breach)) => return Err(stalled(state, breach)),
+            Err(Cut::Body(_)) => {
+                return Err(AppError::bad_request(
+                    "the upload was interrupted before the end of the body",
+                ));
+            }
+        };
         bytes = bytes.saturating_add(chunk.len() as u64);
         if bytes > limit {
             return Err(AppError::payload_too_large(limit));
@@ -278,23 +311,45 @@ async fn stage(state: &AppState, body: Body, limit: u64) -> AppResult<Staged> {
                 refuse_unless_media(&head)?;
             }
         }
-        hasher.update(&chunk);
-        out.write_all(&chunk).await.map_err(|e| {
-            AppError::Internal(anyhow::Error::from(e).context("writing a staging file"))
-        })?;
+        out.write_all(&chunk)
+            .await
+            .map_err(|e| staging_error(e, "writing a staging file"))?;
     }
     if !sniffed {
         refuse_unless_media(&head)?;
     }
-    out.flush().await.map_err(|e| {
-        AppError::Internal(anyhow::Error::from(e).context("writing a staging file"))
-    })?;
+    out.flush()
+        .await
+        .map_err(|e| staging_error(e, "writing a staging file"))?;
     drop(out);
-    Ok(Staged {
-        file,
-        bytes,
-        sha256: hex::encode(hasher.finalize()),
-    })
+    Ok(Staged { file, bytes })
+}
+
+/// A full disk is the server's condition, not a fault: 507 like the check before accepting.
+fn staging_error(error: std::io::Error, doing: &'static str) -> AppError {
+    if error.kind() == std::io::ErrorKind::StorageFull {
+        tracing::warn!(%error, "upload refused: the staging disk filled up");
+        return free_space::insufficient_storage();
+    }
+    AppError::Internal(anyhow::Error::from(error).context(doing))
+}
+
+fn stalled(state: &AppState, breach: Breach) -> AppError {
+    let media = &state.config.media;
+    let message = match (breach, media.upload_min_rate) {
+        (Breach::TooSlow, Some(floor)) => format!(
+            "the upload was slower than {} bytes per second over {} s",
+            floor.bytes_per_s,
+            floor.window.as_secs()
+        ),
+        (Breach::Deadline, _) => format!(
+            "the upload took longer than {} s",
+            media.upload_deadline.as_secs()
+        ),
+        _ => "no data arrived for too long".to_owned(),
+    };
+    AppError::api(ErrorCode::UploadStalled, message)
+        .with_details(serde_json::json!({ "reason": breach.as_str() }))
 }
 
 fn unsupported() -> AppError {
@@ -320,7 +375,11 @@ async fn probe_staged(state: &AppState, path: &FsPath) -> AppResult<MediaInfo> {
     let result = tokio::task::spawn_blocking(move || probe::probe_file(&path, &Budget::default()))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("the prober stopped: {e}")))?;
-    result.map_err(|error| match error {
+    result.map_err(probe_error)
+}
+
+fn probe_error(error: ProbeError) -> AppError {
+    match error {
         ProbeError::Unsupported => unsupported(),
         ProbeError::Malformed(reason) => AppError::api(
             ErrorCode::MediaMalformed,
@@ -333,12 +392,44 @@ async fn probe_staged(state: &AppState, path: &FsPath) -> AppResult<MediaInfo> {
         ProbeError::Io(error) => {
             AppError::Internal(anyhow::Error::from(error).context("reading a staged upload"))
         }
-    })
+    }
 }
 
-/// Copies the staged file to the object store as a multipart upload: a few part buffers in
-/// memory at most, aborted (no object left) on any failure.
-async fn push(state: &AppState, path: &FsPath, key: &str) -> AppResult<()> {
+/// Blanks the location and author tags of the staged file in place, on a blocking thread
+/// under the probes' limit; a file that passed the probe but cannot be scrubbed is refused.
+async fn scrub_staged(state: &AppState, path: &FsPath) -> AppResult<()> {
+    let _permit = state
+        .recordings
+        .probes
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let path = path.to_owned();
+    let result = tokio::task::spawn_blocking(move || probe::scrub_file(&path, &Budget::default()))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the scrubber stopped: {e}")))?;
+    match result {
+        Ok(blanked) => {
+            if !blanked.is_empty() {
+                tracing::debug!(?blanked, "blanked metadata in an upload");
+            }
+            Ok(())
+        }
+        Err(error) => Err(probe_error(error)),
+    }
+}
+
+/// What was copied to the object store.
+struct Pushed {
+    bytes: u64,
+    sha256: String,
+}
+
+/// Copies the staged file to the object store as a multipart upload, counting and hashing
+/// what it sends: a few part buffers in memory at most, aborted (no object left) on any
+/// failure.
+async fn push(state: &AppState, path: &FsPath, key: &str) -> AppResult<Pushed> {
     let _permit = state
         .recordings
         .pushes
@@ -360,25 +451,32 @@ async fn push(state: &AppState, path: &FsPath, key: &str) -> AppResult<()> {
     let copied = async {
         let mut file = tokio::fs::File::open(path).await?;
         let mut buffer = vec![0u8; READ_CHUNK];
+        let mut hasher = Sha256::new();
+        let mut bytes = 0u64;
         loop {
             let read = file.read(&mut buffer).await?;
             if read == 0 {
                 break;
             }
             writer.wait_for_capacity(2).await?;
+            hasher.update(&buffer[..read]);
+            bytes = bytes.saturating_add(read as u64);
             writer.write(&buffer[..read]);
         }
-        anyhow::Ok(())
+        anyhow::Ok(Pushed {
+            bytes,
+            sha256: hex::encode(hasher.finalize()),
+        })
     }
     .await;
     match copied {
-        Ok(()) => {
+        Ok(pushed) => {
             writer.finish().await.map_err(|e| {
                 AppError::Internal(
                     anyhow::Error::from(e).context("completing an upload to storage"),
                 )
             })?;
-            Ok(())
+            Ok(pushed)
         }
         Err(error) => {
             let _ = writer.abort().await;

@@ -79,6 +79,7 @@ error_codes! {
     Internal = "internal" => INTERNAL_SERVER_ERROR,
     Overloaded = "overloaded" => SERVICE_UNAVAILABLE,
     Unavailable = "unavailable" => SERVICE_UNAVAILABLE,
+    InsufficientStorage = "insufficient_storage" => INSUFFICIENT_STORAGE,
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -21,6 +21,18 @@ pub fn fixture(file: &str) -> Vec<u8> {
     std::fs::read(fixture_path(file)).expect("media fixture")
 }
 
+/// `bytes` as the server stores and serves them: with location and author tags blanked.
+pub fn as_stored(bytes: &[u8]) -> Vec<u8> {
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(file.path(), bytes).expect("write");
+    civiquiz::contests::probe::scrub_file(
+        file.path(),
+        &civiquiz::contests::probe::Budget::default(),
+    )
+    .expect("scrub");
+    std::fs::read(file.path()).expect("read")
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))

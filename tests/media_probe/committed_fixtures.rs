@@ -3,8 +3,8 @@
 
 use crate::common;
 
-use civiquiz::contests::probe::{Budget, probe_file, sniff};
-use common::{COMMITTED, assert_matches, committed_dir, committed_path, recipe};
+use civiquiz::contests::probe::{Budget, probe_file, scrub_file, sniff};
+use common::{COMMITTED, assert_matches, committed_dir, committed_path, recipe, write_scratch};
 
 fn recorded_duration_ms(file: &str) -> u64 {
     let table =
@@ -17,6 +17,22 @@ fn recorded_duration_ms(file: &str) -> u64 {
             (name == file).then(|| ms.trim().parse().expect("duration in expected.tsv"))
         })
         .unwrap_or_else(|| panic!("{file} missing from expected.tsv"))
+}
+
+/// Scrubbing tags changes nothing the probe reports, nor the file's length.
+#[test]
+fn scrubbed_fixtures_probe_as_before() {
+    for name in COMMITTED {
+        let bytes = std::fs::read(committed_path(name)).expect("fixture");
+        let path = write_scratch(&format!("scrub-{name}"), &bytes);
+        let before = probe_file(&path, &Budget::default()).expect("probe");
+        scrub_file(&path, &Budget::default()).unwrap_or_else(|error| panic!("{name}: {error}"));
+        let after = probe_file(&path, &Budget::default());
+        let len = std::fs::metadata(&path).expect("scrubbed").len();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(after.expect("probe after scrub"), before, "{name}");
+        assert_eq!(len, bytes.len() as u64, "{name}");
+    }
 }
 
 #[test]

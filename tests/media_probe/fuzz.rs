@@ -1,12 +1,13 @@
 //! Random bytes and random mutations of every committed fixture: probing and sniffing must
-//! return (any answer) quickly and never panic.
+//! return (any answer) quickly and never panic, and so must scrubbing what the probe accepts
+//! (which must keep the file's length).
 
 use crate::common;
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use civiquiz::contests::probe::{Budget, ProbeError, probe_file, sniff};
+use civiquiz::contests::probe::{Budget, ProbeError, probe_file, scrub_file, sniff};
 use common::{COMMITTED, committed_path, write_scratch};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -52,9 +53,20 @@ fn probe_without_panic(bytes: &[u8]) -> Result<(), TestCaseError> {
     let started = Instant::now();
     let result = probe_file(&path, &Budget::default());
     let elapsed = started.elapsed();
+    let scrubbed = result.is_ok().then(|| {
+        let started = Instant::now();
+        let scrubbed = scrub_file(&path, &Budget::default());
+        let len = std::fs::metadata(&path).map(|meta| meta.len()).ok();
+        (scrubbed, started.elapsed(), len)
+    });
     let _ = std::fs::remove_file(&path);
     prop_assert!(elapsed < TIME_LIMIT, "probe took {elapsed:?}");
     prop_assert!(!matches!(result, Err(ProbeError::Io(_))), "{result:?}");
+    if let Some((scrubbed, elapsed, len)) = scrubbed {
+        prop_assert!(elapsed < TIME_LIMIT, "scrub took {elapsed:?}");
+        prop_assert!(!matches!(scrubbed, Err(ProbeError::Io(_))), "{scrubbed:?}");
+        prop_assert_eq!(len, Some(bytes.len() as u64));
+    }
     Ok(())
 }
 

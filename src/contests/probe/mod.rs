@@ -27,6 +27,7 @@ mod mp3;
 mod mp4;
 mod ogg;
 mod opus;
+mod scrub;
 mod sniff;
 mod source;
 mod wav;
@@ -37,6 +38,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub use self::scrub::{Blanked, scrub_file};
 use self::source::Source;
 
 /// Whether a recording has pictures: `Video` if any track is video, else `Audio`.

@@ -13,7 +13,7 @@ const FRAMES_TO_ACCEPT: u32 = 3;
 /// How far past the ID3 tag we look for the first frame (some taggers leave junk or padding).
 const FIRST_FRAME_SEARCH: u64 = 64 * 1024;
 /// ID3v2 tags stacked back to back that we are willing to skip.
-const MAX_ID3_TAGS: u32 = 4;
+pub(super) const MAX_ID3_TAGS: u32 = 4;
 /// Enough of the first frame to see a Xing/Info (offset ≤ 36) or VBRI (offset 36) header.
 const VBR_HEADER_PEEK: usize = 64;
 
@@ -203,7 +203,7 @@ pub(super) fn sniff(head: &[u8]) -> bool {
 }
 
 /// Total length of an ID3v2 tag starting at `bytes[0]`, header (and footer) included.
-fn id3_tag_len(bytes: &[u8]) -> Option<u64> {
+pub(super) fn id3_tag_len(bytes: &[u8]) -> Option<u64> {
     let header = array_at::<10>(bytes, 0)?;
     let [i, d, three, major, minor, flags, s0, s1, s2, s3] = header;
     if [i, d, three] != *b"ID3" || major == 0xFF || minor == 0xFF {

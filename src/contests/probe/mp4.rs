@@ -26,13 +26,14 @@ const MAX_TRACKS: usize = 64;
 const MAX_SAMPLE_ENTRIES: u32 = 16;
 
 #[derive(Debug, Clone, Copy)]
-struct BoxHeader {
-    kind: [u8; 4],
-    body: u64,
-    end: u64,
+pub(super) struct BoxHeader {
+    pub(super) kind: [u8; 4],
+    pub(super) start: u64,
+    pub(super) body: u64,
+    pub(super) end: u64,
 }
 
-enum NextBox {
+pub(super) enum NextBox {
     Box(BoxHeader),
     /// No room for another box before the parent's end (or only padding).
     End,
@@ -41,7 +42,7 @@ enum NextBox {
     Invalid,
 }
 
-fn next_box(source: &mut Source, parent_end: u64) -> Result<NextBox, ProbeError> {
+pub(super) fn next_box(source: &mut Source, parent_end: u64) -> Result<NextBox, ProbeError> {
     let start = source.position();
     let room = parent_end.saturating_sub(start);
     // Fewer than 8 bytes cannot be a box; QuickTime pads some containers with 4 zero bytes.
@@ -65,7 +66,12 @@ fn next_box(source: &mut Source, parent_end: u64) -> Result<NextBox, ProbeError>
     let (Some(body), Some(end)) = (start.checked_add(header_len), start.checked_add(size)) else {
         return Ok(NextBox::Invalid);
     };
-    let header = BoxHeader { kind, body, end };
+    let header = BoxHeader {
+        kind,
+        start,
+        body,
+        end,
+    };
     Ok(if end > parent_end {
         NextBox::Truncated(header)
     } else {
@@ -74,7 +80,7 @@ fn next_box(source: &mut Source, parent_end: u64) -> Result<NextBox, ProbeError>
 }
 
 /// Visits each child of `parent` in order; children must fit inside it.
-fn for_each_child(
+pub(super) fn for_each_child(
     source: &mut Source,
     parent: &BoxHeader,
     mut visit: impl FnMut(&mut Source, &BoxHeader) -> Result<(), ProbeError>,

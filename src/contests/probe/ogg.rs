@@ -15,23 +15,23 @@ use super::source::Source;
 use super::{Container, MediaInfo, MediaKind, ProbeError, array_at, malformed, opus, ticks_to_ms};
 
 const CAPTURE_PATTERN: &[u8; 4] = b"OggS";
-const PAGE_HEADER_LEN: usize = 27;
+pub(super) const PAGE_HEADER_LEN: usize = 27;
 /// Header, a full segment table and 255 segments of 255 bytes.
-const MAX_PAGE_LEN: usize = PAGE_HEADER_LEN + 255 + 255 * 255;
+pub(super) const MAX_PAGE_LEN: usize = PAGE_HEADER_LEN + 255 + 255 * 255;
 /// Streams multiplexed in one file; each starts with a "beginning of stream" page.
-const MAX_STREAMS: u32 = 16;
+pub(super) const MAX_STREAMS: u32 = 16;
 const FLAG_CONTINUED_PACKET: u8 = 0x01;
-const FLAG_BEGINNING_OF_STREAM: u8 = 0x02;
+pub(super) const FLAG_BEGINNING_OF_STREAM: u8 = 0x02;
 /// Granule position of a page on which no packet ends.
 const NO_GRANULE: u64 = u64::MAX;
 
 #[derive(Debug, Clone, Copy)]
-struct PageHeader {
-    flags: u8,
+pub(super) struct PageHeader {
+    pub(super) flags: u8,
     granule: u64,
-    serial: u32,
+    pub(super) serial: u32,
     /// Fixed header plus segment table.
-    header_len: usize,
+    pub(super) header_len: usize,
     body_len: usize,
 }
 
@@ -62,13 +62,13 @@ impl PageHeader {
 }
 
 /// A page read whole into a buffer: its header, lacing values and body.
-struct Page<'a> {
-    header: PageHeader,
-    bytes: &'a [u8],
+pub(super) struct Page<'a> {
+    pub(super) header: PageHeader,
+    pub(super) bytes: &'a [u8],
 }
 
 impl Page<'_> {
-    fn lacing(&self) -> &[u8] {
+    pub(super) fn lacing(&self) -> &[u8] {
         self.bytes
             .get(PAGE_HEADER_LEN..self.header.header_len)
             .unwrap_or_default()
@@ -104,20 +104,20 @@ impl Page<'_> {
         parts.into_iter()
     }
 
-    fn first_packet(&self) -> &[u8] {
+    pub(super) fn first_packet(&self) -> &[u8] {
         self.packets().next().map_or(&[], |(_, packet)| packet)
     }
 }
 
 #[derive(Debug, Clone, Copy)]
-enum AudioCodec {
+pub(super) enum AudioCodec {
     Opus { pre_skip: u64 },
     Vorbis { sample_rate: u64 },
 }
 
 impl AudioCodec {
     /// Identifies a stream from its first packet.
-    fn identify(packet: &[u8]) -> Option<Self> {
+    pub(super) fn identify(packet: &[u8]) -> Option<Self> {
         if packet.starts_with(b"OpusHead") {
             let pre_skip = u16::from_le_bytes(array_at(packet, 10)?);
             Some(Self::Opus {
@@ -266,7 +266,7 @@ fn walk_pages(
 
 /// Reads the page at the current position into `buffer`. `None` if there is no valid page
 /// there (bad header, cut by the end of the file, or a checksum mismatch).
-fn read_page<'a>(
+pub(super) fn read_page<'a>(
     source: &mut Source,
     buffer: &'a mut [u8],
 ) -> Result<Option<Page<'a>>, ProbeError> {
@@ -324,18 +324,21 @@ fn next_capture(source: &mut Source, from: u64) -> Result<Option<u64>, ProbeErro
     }
 }
 
-/// Ogg's CRC-32: polynomial 0x04C11DB7, not reflected, zero initial value, computed with the
-/// checksum field (bytes 22..26) taken as zero.
 fn crc_matches(page: &[u8]) -> bool {
     let Some(stored) = array_at::<4>(page, 22).map(u32::from_le_bytes) else {
         return false;
     };
-    let computed = page.iter().enumerate().fold(0u32, |crc, (index, &byte)| {
+    checksum(page) == stored
+}
+
+/// Ogg's CRC-32: polynomial 0x04C11DB7, not reflected, zero initial value, computed with the
+/// checksum field (bytes 22..26) taken as zero.
+pub(super) fn checksum(page: &[u8]) -> u32 {
+    page.iter().enumerate().fold(0u32, |crc, (index, &byte)| {
         let byte = if (22..26).contains(&index) { 0 } else { byte };
         let slot = usize::from(((crc >> 24) as u8) ^ byte);
         (crc << 8) ^ CRC_TABLE.get(slot).copied().unwrap_or(0)
-    });
-    computed == stored
+    })
 }
 
 const CRC_TABLE: [u32; 256] = crc_table();

@@ -23,11 +23,11 @@ use super::{
     Container, MediaInfo, MediaKind, ProbeError, malformed, push_codec, reconcile_durations,
 };
 
-const ID_EBML: u32 = 0x1A45_DFA3;
+pub(super) const ID_EBML: u32 = 0x1A45_DFA3;
 const ID_DOC_TYPE: u32 = 0x4282;
-const ID_SEGMENT: u32 = 0x1853_8067;
-const ID_SEEK_HEAD: u32 = 0x114D_9B74;
-const ID_INFO: u32 = 0x1549_A966;
+pub(super) const ID_SEGMENT: u32 = 0x1853_8067;
+pub(super) const ID_SEEK_HEAD: u32 = 0x114D_9B74;
+pub(super) const ID_INFO: u32 = 0x1549_A966;
 const ID_TIMECODE_SCALE: u32 = 0x2A_D7B1;
 const ID_DURATION: u32 = 0x4489;
 const ID_TRACKS: u32 = 0x1654_AE6B;
@@ -35,22 +35,22 @@ const ID_TRACK_ENTRY: u32 = 0xAE;
 const ID_TRACK_NUMBER: u32 = 0xD7;
 const ID_TRACK_TYPE: u32 = 0x83;
 const ID_CODEC_ID: u32 = 0x86;
-const ID_CLUSTER: u32 = 0x1F43_B675;
+pub(super) const ID_CLUSTER: u32 = 0x1F43_B675;
 const ID_CLUSTER_TIMECODE: u32 = 0xE7;
 const ID_SIMPLE_BLOCK: u32 = 0xA3;
 const ID_BLOCK_GROUP: u32 = 0xA0;
 const ID_BLOCK: u32 = 0xA1;
 const ID_BLOCK_DURATION: u32 = 0x9B;
 const ID_CUES: u32 = 0x1C53_BB6B;
-const ID_TAGS: u32 = 0x1254_C367;
+pub(super) const ID_TAGS: u32 = 0x1254_C367;
 const ID_CHAPTERS: u32 = 0x1043_A770;
-const ID_ATTACHMENTS: u32 = 0x1941_A469;
-const ID_VOID: u32 = 0xEC;
-const ID_CRC32: u32 = 0xBF;
+pub(super) const ID_ATTACHMENTS: u32 = 0x1941_A469;
+pub(super) const ID_VOID: u32 = 0xEC;
+pub(super) const ID_CRC32: u32 = 0xBF;
 
 /// Elements that may follow a cluster at segment level; seeing one ends an unknown-size
 /// cluster. `EBML`/`Segment` start a chained file.
-const SEGMENT_LEVEL_IDS: [u32; 10] = [
+pub(super) const SEGMENT_LEVEL_IDS: [u32; 10] = [
     ID_CLUSTER,
     ID_CUES,
     ID_TAGS,
@@ -73,20 +73,20 @@ const MAX_TRACKS: usize = 64;
 const MAX_STRING_LEN: u64 = 64;
 
 #[derive(Debug, Clone, Copy)]
-struct Element {
-    id: u32,
-    data: u64,
+pub(super) struct Element {
+    pub(super) id: u32,
+    pub(super) data: u64,
     /// `None` for the "unknown size" value (all ones).
-    size: Option<u64>,
+    pub(super) size: Option<u64>,
 }
 
 impl Element {
-    fn end(&self) -> Option<u64> {
+    pub(super) fn end(&self) -> Option<u64> {
         self.size.and_then(|size| self.data.checked_add(size))
     }
 }
 
-enum Header {
+pub(super) enum Header {
     Element(Element),
     /// The file ends inside the header.
     Eof,
@@ -125,7 +125,7 @@ fn vint_value_mask(len: u32) -> u64 {
         .map_or(u64::MAX, |marker| marker.saturating_sub(1))
 }
 
-fn read_header(source: &mut Source) -> Result<Header, ProbeError> {
+pub(super) fn read_header(source: &mut Source) -> Result<Header, ProbeError> {
     let id = match read_vint(source, 4)? {
         Vint::Value { raw, .. } => u32::try_from(raw).unwrap_or(0),
         Vint::Eof => return Ok(Header::Eof),
@@ -148,7 +148,10 @@ fn read_header(source: &mut Source) -> Result<Header, ProbeError> {
 }
 
 /// Reads the header of a child that must lie within `parent_end`.
-fn read_child(source: &mut Source, parent_end: u64) -> Result<(Element, u64), ProbeError> {
+pub(super) fn read_child(
+    source: &mut Source,
+    parent_end: u64,
+) -> Result<(Element, u64), ProbeError> {
     let Header::Element(child) = read_header(source)? else {
         return Err(malformed("invalid EBML element"));
     };
@@ -194,7 +197,7 @@ fn read_string(source: &mut Source, element: &Element) -> Result<String, ProbeEr
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum DocType {
+pub(super) enum DocType {
     WebM,
     Matroska,
 }
@@ -287,7 +290,7 @@ pub(super) fn probe(source: &mut Source) -> Result<MediaInfo, ProbeError> {
     summarize(&state, doc_type)
 }
 
-fn read_ebml_header(source: &mut Source) -> Result<DocType, ProbeError> {
+pub(super) fn read_ebml_header(source: &mut Source) -> Result<DocType, ProbeError> {
     let header = match read_header(source)? {
         Header::Element(header) if header.id == ID_EBML => header,
         _ => return Err(malformed("invalid EBML header")),
@@ -311,7 +314,7 @@ fn read_ebml_header(source: &mut Source) -> Result<DocType, ProbeError> {
     Ok(doc_type)
 }
 
-fn find_segment(source: &mut Source) -> Result<Element, ProbeError> {
+pub(super) fn find_segment(source: &mut Source) -> Result<Element, ProbeError> {
     loop {
         match read_header(source)? {
             Header::Element(element) if element.id == ID_SEGMENT => return Ok(element),
