@@ -980,7 +980,8 @@ async fn slow_and_endless_uploads_are_cut_off_with_408() {
     assert_eq!(refused.body["error"]["details"]["reason"], "too_slow");
     let took = started.elapsed();
     assert!(
-        (Duration::from_secs(2)..Duration::from_secs(5)).contains(&took),
+        // Not before the first window is over; the upper bound only catches a hang.
+        (Duration::from_secs(2)..Duration::from_secs(25)).contains(&took),
         "cut off after {took:?}"
     );
     assert_clean(&c, 0).await;
@@ -1003,7 +1004,7 @@ async fn slow_and_endless_uploads_are_cut_off_with_408() {
     assert_eq!(refused.body["error"]["details"]["reason"], "deadline");
     let took = started.elapsed();
     assert!(
-        (Duration::from_secs(6)..Duration::from_secs(9)).contains(&took),
+        (Duration::from_secs(6)..Duration::from_secs(25)).contains(&took),
         "cut off after {took:?}"
     );
     assert_clean(&c, 0).await;

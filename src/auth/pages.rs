@@ -369,17 +369,21 @@ async fn password_page(
     Ok(ok(&page))
 }
 
+/// The signed-in session an account form posts from; signed out, to sign in and back.
+fn account_session(visitor: &Visitor) -> Result<crate::web::session::WebSession, PageError> {
+    visitor
+        .session
+        .clone()
+        .ok_or_else(|| PageError::Redirect(crate::web::sign_in_url("/account/password")))
+}
+
 /// Her own display name, from the account page (`PATCH /me`'s rules).
 async fn change_name(
     State(state): State<AppState>,
     visitor: Visitor,
     form: CsrfForm,
 ) -> Result<Response, PageError> {
-    let Some(session) = visitor.session.clone() else {
-        return Err(PageError::Redirect(crate::web::sign_in_url(
-            "/account/password",
-        )));
-    };
+    let session = account_session(&visitor)?;
     let typed = form.text("display_name");
     let renamed = match super::credentials::DisplayName::parse(&typed) {
         Ok(name) => routes::rename_self(&state, &session.user, &name).await,
@@ -403,11 +407,7 @@ async fn change_password(
     visitor: Visitor,
     form: CsrfForm,
 ) -> Result<Response, PageError> {
-    let Some(session) = visitor.session.clone() else {
-        return Err(PageError::Redirect(crate::web::sign_in_url(
-            "/account/password",
-        )));
-    };
+    let session = account_session(&visitor)?;
     let body = ChangePasswordRequest {
         current_password: form.text("current_password"),
         new_password: form.text("new_password"),

@@ -362,8 +362,13 @@ fn refuse_unless_media(head: &[u8]) -> AppResult<()> {
     probe::sniff(head).map(|_| ()).ok_or_else(unsupported)
 }
 
-/// Runs the prober on a blocking thread, one per core at a time, within its budget.
-async fn probe_staged(state: &AppState, path: &FsPath) -> AppResult<MediaInfo> {
+/// Runs `work` on the staged file on a blocking thread, one per core at a time (the probe and
+/// the scrubber parse hostile input and are CPU-bound).
+async fn on_probe_thread<T: Send + 'static>(
+    state: &AppState,
+    path: &FsPath,
+    work: impl FnOnce(&FsPath) -> T + Send + 'static,
+) -> AppResult<T> {
     let _permit = state
         .recordings
         .probes
@@ -372,10 +377,18 @@ async fn probe_staged(state: &AppState, path: &FsPath) -> AppResult<MediaInfo> {
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     let path = path.to_owned();
-    let result = tokio::task::spawn_blocking(move || probe::probe_file(&path, &Budget::default()))
+    tokio::task::spawn_blocking(move || work(&path))
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("the prober stopped: {e}")))?;
-    result.map_err(probe_error)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the prober stopped: {e}")))
+}
+
+/// Runs the prober on the staged file within its budget.
+async fn probe_staged(state: &AppState, path: &FsPath) -> AppResult<MediaInfo> {
+    on_probe_thread(state, path, |path| {
+        probe::probe_file(path, &Budget::default())
+    })
+    .await?
+    .map_err(probe_error)
 }
 
 fn probe_error(error: ProbeError) -> AppError {
@@ -398,26 +411,15 @@ fn probe_error(error: ProbeError) -> AppError {
 /// Blanks the location and author tags of the staged file in place, on a blocking thread
 /// under the probes' limit; a file that passed the probe but cannot be scrubbed is refused.
 async fn scrub_staged(state: &AppState, path: &FsPath) -> AppResult<()> {
-    let _permit = state
-        .recordings
-        .probes
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    let path = path.to_owned();
-    let result = tokio::task::spawn_blocking(move || probe::scrub_file(&path, &Budget::default()))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("the scrubber stopped: {e}")))?;
-    match result {
-        Ok(blanked) => {
-            if !blanked.is_empty() {
-                tracing::debug!(?blanked, "blanked metadata in an upload");
-            }
-            Ok(())
-        }
-        Err(error) => Err(probe_error(error)),
+    let blanked = on_probe_thread(state, path, |path| {
+        probe::scrub_file(path, &Budget::default())
+    })
+    .await?
+    .map_err(probe_error)?;
+    if !blanked.is_empty() {
+        tracing::debug!(?blanked, "blanked metadata in an upload");
     }
+    Ok(())
 }
 
 /// What was copied to the object store.

@@ -119,9 +119,11 @@ pub fn sniff(head: &[u8]) -> Option<Container> {
     sniff::container(head)
 }
 
-/// Probes a file on disk: decides the type by its bytes and computes the duration from the
-/// container itself.
-pub fn probe_file(path: &Path, budget: &Budget) -> Result<MediaInfo, ProbeError> {
+/// Opens a file on disk at its start, with its container decided by its first bytes.
+fn open_sniffed(
+    path: &Path,
+    budget: &Budget,
+) -> Result<(Source, Container), ProbeError> {
     let mut source = Source::new(File::open(path)?, budget)?;
     let mut head = [0u8; HEAD_LEN];
     let head_len = source.read_some(&mut head)?;
@@ -130,6 +132,13 @@ pub fn probe_file(path: &Path, budget: &Budget) -> Result<MediaInfo, ProbeError>
         .and_then(sniff)
         .ok_or(ProbeError::Unsupported)?;
     source.seek_to(0);
+    Ok((source, container))
+}
+
+/// Probes a file on disk: decides the type by its bytes and computes the duration from the
+/// container itself.
+pub fn probe_file(path: &Path, budget: &Budget) -> Result<MediaInfo, ProbeError> {
+    let (mut source, container) = open_sniffed(path, budget)?;
     match container {
         Container::WebM => webm::probe(&mut source),
         Container::Mp4 => mp4::probe(&mut source),

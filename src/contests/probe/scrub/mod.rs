@@ -34,8 +34,7 @@ use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 
-use super::source::Source;
-use super::{Budget, Container, HEAD_LEN, ProbeError, sniff};
+use super::{Budget, Container, ProbeError};
 
 /// Zeros are written this much at a time.
 const ZEROS_LEN: usize = 64 * 1024;
@@ -63,14 +62,7 @@ pub struct Blanked {
 /// the prober accepted; returns what it blanked.
 pub fn scrub_file(path: &Path, budget: &Budget) -> Result<Vec<Blanked>, ProbeError> {
     let blanks = {
-        let mut source = Source::new(File::open(path)?, budget)?;
-        let mut head = [0u8; HEAD_LEN];
-        let head_len = source.read_some(&mut head)?;
-        let container = head
-            .get(..head_len)
-            .and_then(sniff)
-            .ok_or(ProbeError::Unsupported)?;
-        source.seek_to(0);
+        let (mut source, container) = super::open_sniffed(path, budget)?;
         let blanks = match container {
             Container::Mp4 => mp4::blanks(&mut source)?,
             Container::WebM => webm::blanks(&mut source)?,
