@@ -2,7 +2,8 @@
 
 use std::collections::HashSet;
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::http::StatusCode;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -196,9 +197,11 @@ pub async fn import_users(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChangeRequest {
+    #[schema(value_type = Option<crate::auth::accounts::Role>)]
     pub role: Option<String>,
     pub disabled: Option<bool>,
     pub org_unit_id: Option<String>,
+    #[schema(min_length = 1, max_length = 64)]
     pub display_name: Option<String>,
 }
 
@@ -209,7 +212,7 @@ pub struct UserChangeRequest {
 pub async fn change_user(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Path(user_id): Path<String>,
+    AppPath(user_id): AppPath<String>,
     AppJson(body): AppJson<UserChangeRequest>,
 ) -> AppResult<AppJson<UserView>> {
     let mut errors = FieldErrors::new();

@@ -18,13 +18,18 @@ use crate::http::AppJson;
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterRequest {
+    /// Letters of the Latin script (Vietnamese included), digits, `.`, `_`, `-`.
+    #[schema(min_length = 3, max_length = 32)]
     pub username: String,
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
+    #[schema(min_length = 1, max_length = 64)]
     pub display_name: String,
     /// Honoured where `REGISTRATION` is `open`; elsewhere the unit comes from `join_code`.
     pub org_unit_id: Option<String>,
     /// A unit's join code (printed by its organizers): she joins that unit.
     pub join_code: Option<String>,
+    #[schema(minimum = 1900)]
     pub birth_year: Option<i64>,
 }
 
@@ -185,7 +190,8 @@ pub struct RefreshRequest {
 
 /// Exchanges a refresh token for a new pair. A token used twice ends its whole session.
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest,
-    responses((status = 200, body = AuthResponse), (status = 401, body = ErrorBody, description = "token_invalid or token_expired")))]
+    responses((status = 200, body = AuthResponse), (status = 401, body = ErrorBody, description = "token_invalid or token_expired"),
+              (status = 429, body = ErrorBody, description = "rate_limited")))]
 pub async fn refresh(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -228,13 +234,16 @@ pub async fn me(caller: SessionUser) -> AppJson<UserView> {
 #[derive(Deserialize, ToSchema)]
 pub struct ChangePasswordRequest {
     pub current_password: String,
+    #[schema(min_length = 10, max_length = 128)]
     pub new_password: String,
 }
 
 /// Changes the caller's password; every other session ends, and access tokens issued before
 /// stop working (the caller refreshes to continue).
 #[utoipa::path(patch, path = "/me/password", tag = "auth", request_body = ChangePasswordRequest, security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "rate_limited: too many wrong current passwords"),
+              (status = 503, body = ErrorBody, description = "overloaded")))]
 pub async fn change_password(
     State(state): State<AppState>,
     caller: SessionUser,

@@ -84,7 +84,7 @@ pub fn competence_area(code: &str) -> Option<u8> {
 }
 
 /// A piece of text in Vietnamese and, optionally, English.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Text {
     pub vi: String,
     #[serde(default)]

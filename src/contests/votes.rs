@@ -3,7 +3,8 @@
 //! contest's board (`standings`), which moves only when a vote row was really added or
 //! removed, so double clicks and races cannot make it drift.
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -103,7 +104,7 @@ async fn votable(
 pub async fn vote(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(entry_id): Path<String>,
+    AppPath(entry_id): AppPath<String>,
 ) -> AppResult<AppJson<VoteView>> {
     let (entry, contest) = votable(&state, &caller, &entry_id).await?;
     if contest.voters == Voters::Members && caller.user.org_unit_id.is_none() {
@@ -126,7 +127,7 @@ pub async fn vote(
 pub async fn unvote(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(entry_id): Path<String>,
+    AppPath(entry_id): AppPath<String>,
 ) -> AppResult<AppJson<VoteView>> {
     let (entry, contest) = votable(&state, &caller, &entry_id).await?;
     change_vote(&state, &caller, &entry, Change::Withdraw).await?;
