@@ -36,7 +36,6 @@ fn add_to(operation: &mut Operation, unsafe_method: bool) {
         .iter()
         .any(|p| p.parameter_in == ParameterIn::Query);
     let body = operation.request_body.as_ref();
-    let json_body = body.is_some_and(|body| body.content.contains_key(JSON));
     // `security` lists `bearer` on every route that reads the caller (as `{}` too where
     // anonymous callers are welcome): a token, if sent, must be valid.
     let reads_caller = operation.security.as_ref().is_some_and(|requirements| {
@@ -51,10 +50,11 @@ fn add_to(operation: &mut Operation, unsafe_method: bool) {
             .entry(status.to_owned())
             .or_insert_with(|| error_response(description));
     };
-    if in_query || json_body {
+    if in_query || body.is_some() {
         add(
             "400",
-            "`bad_request` (a query value not of its type) or `malformed_json`",
+            "`bad_request` (a query value not of its type; a text body not UTF-8 or without the \
+             columns it needs; an upload cut off) or `malformed_json`",
         );
     }
     if reads_caller {
