@@ -718,13 +718,13 @@ async fn a_path_that_is_not_utf8_is_not_found_in_the_error_shape() {
     }
 }
 
-/// The submit body is optional, yet `null` was refused with 422 and a request without any
-/// body (no `Content-Type`) with 415.
+/// The submit body is optional, yet `null` was refused with 422, a chunked body of no bytes
+/// without `Content-Type` with 415, and an empty body typed as JSON with 400.
 #[tokio::test]
 async fn a_submit_without_a_body_or_with_null_submits() {
     let s = setup().await;
     let student = s.app.register("khong.than").await;
-    let quiz = s.quiz_with(json!({"max_attempts": 3})).await;
+    let quiz = s.quiz_with(json!({"max_attempts": 5})).await;
     let bare = started(&s, &student, &quiz).await;
     let submitted = s.app.submit_attempt_bare(&student, &bare).await;
     assert_eq!(submitted.status, 200, "no body: {}", submitted.text);
@@ -734,7 +734,33 @@ async fn a_submit_without_a_body_or_with_null_submits() {
         .submit_attempt_with(&student, &null, &Value::Null)
         .await;
     assert_eq!(submitted.status, 200, "null: {}", submitted.text);
-    // A body that is there must still be JSON.
+    let chunked = started(&s, &student, &quiz).await;
+    let nothing = futures::stream::empty::<Result<Vec<u8>, std::io::Error>>();
+    let submitted = s
+        .app
+        .send(
+            s.app
+                .request(
+                    reqwest::Method::POST,
+                    &common::path::attempt_submit(&chunked),
+                    Some(&student.access),
+                )
+                .body(reqwest::Body::wrap_stream(nothing)),
+        )
+        .await;
+    assert_eq!(submitted.status, 200, "chunked, empty: {}", submitted.text);
+    let typed = started(&s, &student, &quiz).await;
+    let submitted = s
+        .app
+        .post_raw(
+            &common::path::attempt_submit(&typed),
+            Some(&student.access),
+            "application/json",
+            "",
+        )
+        .await;
+    assert_eq!(submitted.status, 200, "empty JSON: {}", submitted.text);
+    // A body with something in it must still be JSON.
     let text = started(&s, &student, &quiz).await;
     let refused = s
         .app
@@ -748,8 +774,8 @@ async fn a_submit_without_a_body_or_with_null_submits() {
     assert_eq!(refused.status, 415, "{}", refused.text);
 }
 
-/// Lists refuse a limit or offset out of bounds with 422 naming it, and a value that is not a
-/// number with 400 — boards included, and an offset past i64 too (it was a 400 like text).
+/// Lists refuse a limit or offset out of bounds with 422 naming it and a value that is not a
+/// whole number with 400, boards as every other list; an offset past i64 was a 400, like text.
 #[tokio::test]
 async fn paging_out_of_bounds_is_422_and_not_a_number_is_400_on_every_list() {
     let s = setup().await;

@@ -238,7 +238,7 @@ pub struct Bank {
 }
 
 /// Something wrong with a bank file or an import, where it is and in which question.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// 1-based line in the source; 0 when the problem concerns the whole file.
     pub line: usize,

@@ -140,10 +140,8 @@ pub struct ImportResult {
     #[serde(flatten)]
     pub counts: UpsertCounts,
     /// Questions skipped because civiquiz cannot map their kind (GIFT with skip_unsupported).
-    #[schema(value_type = Vec<Object>)]
     pub skipped: Vec<Problem>,
     /// Always empty on success: a file with errors is refused whole.
-    #[schema(value_type = Vec<Object>)]
     pub errors: Vec<Problem>,
 }
 

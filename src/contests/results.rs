@@ -74,10 +74,8 @@ pub async fn shown_vote(
 #[derive(Serialize, ToSchema)]
 pub struct Leaderboard {
     pub state: ResultsState,
-    #[schema(value_type = Option<String>)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frozen_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published_at: Option<Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]

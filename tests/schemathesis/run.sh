@@ -94,13 +94,14 @@ fuzz() { # who, then schemathesis's extra arguments
     shift
     echo "schemathesis: as $who, at most $max_examples examples per operation and phase"
     # Stateful testing is left out: the document has no links, and cases stay independent.
-    PYTHONPATH="$here" SCHEMATHESIS_HOOKS=civiquiz_hooks \
+    # Run from the data folder, where schemathesis keeps its cache (.schemathesis/).
+    (cd "$data_dir" && PYTHONPATH="$here" SCHEMATHESIS_HOOKS=civiquiz_hooks \
         "$venv/bin/schemathesis" --config-file "$data_dir/schemathesis.toml" \
         run "$base/api/v1/openapi.json" \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
         --phases examples,coverage,fuzzing --max-examples "$max_examples" --seed 15 \
         --workers 2 --request-timeout 10 --suppress-health-check all \
-        --report junit --report-junit-path "$report/$who.xml" "$@" || status=1
+        --report junit --report-junit-path "$report/$who.xml" "$@") || status=1
 }
 
 # What the cases may name (seed.py): without real ids, nearly every case with a path id stops
