@@ -204,12 +204,19 @@ fn api() -> OpenApiRouter<AppState> {
     )
 }
 
+/// The API's routes and its OpenAPI document, with the errors of every route's edge.
+fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, mut document) = api().split_for_parts();
+    http::openapi::add_edge_errors(&mut document);
+    (routes, document)
+}
+
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    api().split_for_parts().1
+    api_parts().1
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api_routes, document) = api().split_for_parts();
+    let (api_routes, document) = api_parts();
     let document = Arc::new(document);
     let request_id = HeaderName::from_static("x-request-id");
     api_routes

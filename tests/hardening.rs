@@ -1095,3 +1095,116 @@ async fn removed_judges_lose_their_rights_and_votes_leave_a_log() {
     );
     assert_eq!(csv.text.lines().count(), 5, "{}", csv.text);
 }
+
+/// A path segment that is not UTF-8 got axum's plain-text 400 instead of the API's error shape.
+#[tokio::test]
+async fn a_path_that_is_not_utf8_is_not_found_in_the_error_shape() {
+    let s = setup().await;
+    for response in [
+        s.app.event(Anonymous, "%FF").await,
+        s.app.quiz(&s.organizer, "%C3%28").await,
+        s.app
+            .save_answer(&s.organizer, "%FF", "an-toan-so:as-001", json!("a"))
+            .await,
+    ] {
+        assert_eq!(response.status, 404, "{}", response.text);
+        assert_eq!(response.code(), "not_found", "{}", response.text);
+    }
+}
+
+/// The submit body is optional, yet `null` was refused with 422, a chunked body of no bytes
+/// without `Content-Type` with 415, and an empty body typed as JSON with 400.
+#[tokio::test]
+async fn a_submit_without_a_body_or_with_null_submits() {
+    let s = setup().await;
+    let student = s.app.register("khong.than").await;
+    let quiz = s.quiz_with(json!({"max_attempts": 5})).await;
+    let bare = started(&s, &student, &quiz).await;
+    let submitted = s.app.submit_attempt_bare(&student, &bare).await;
+    assert_eq!(submitted.status, 200, "no body: {}", submitted.text);
+    let null = started(&s, &student, &quiz).await;
+    let submitted = s
+        .app
+        .submit_attempt_with(&student, &null, &Value::Null)
+        .await;
+    assert_eq!(submitted.status, 200, "null: {}", submitted.text);
+    let chunked = started(&s, &student, &quiz).await;
+    let nothing = futures::stream::empty::<Result<Vec<u8>, std::io::Error>>();
+    let submitted = s
+        .app
+        .send(
+            s.app
+                .request(
+                    reqwest::Method::POST,
+                    &common::path::attempt_submit(&chunked),
+                    Some(&student.access),
+                )
+                .body(reqwest::Body::wrap_stream(nothing)),
+        )
+        .await;
+    assert_eq!(submitted.status, 200, "chunked, empty: {}", submitted.text);
+    let typed = started(&s, &student, &quiz).await;
+    let submitted = s
+        .app
+        .post_raw(
+            &common::path::attempt_submit(&typed),
+            Some(&student.access),
+            "application/json",
+            "",
+        )
+        .await;
+    assert_eq!(submitted.status, 200, "empty JSON: {}", submitted.text);
+    // A body with something in it must still be JSON.
+    let text = started(&s, &student, &quiz).await;
+    let refused = s
+        .app
+        .post_raw(
+            &common::path::attempt_submit(&text),
+            Some(&student.access),
+            "text/plain",
+            "answers",
+        )
+        .await;
+    assert_eq!(refused.status, 415, "{}", refused.text);
+}
+
+/// Lists refuse a limit or offset out of bounds with 422 naming it and a value that is not a
+/// whole number with 400, boards as every other list; an offset past i64 was a 400, like text.
+#[tokio::test]
+async fn paging_out_of_bounds_is_422_and_not_a_number_is_400_on_every_list() {
+    let s = setup().await;
+    let quiz = s.board_quiz(json!({})).await;
+    let cases = [
+        ("?offset=9223372036854775808", 422, Some("offset")),
+        ("?offset=-1", 422, Some("offset")),
+        ("?limit=0", 422, Some("limit")),
+        ("?limit=99999999999999999999999999", 422, Some("limit")),
+        ("?offset=9223372036854775807", 200, None),
+        ("?limit=ten", 400, None),
+        ("?offset=1.5", 400, None),
+    ];
+    for (query, status, field) in cases {
+        for (list, response) in [
+            ("events", s.app.events_page(Anonymous, query).await),
+            ("board", s.app.quiz_board(Anonymous, &quiz, query).await),
+        ] {
+            assert_eq!(response.status, status, "{list}{query}: {}", response.text);
+            if let Some(field) = field {
+                assert_eq!(response.code(), "validation_failed", "{}", response.text);
+                assert!(
+                    response.body["error"]["details"]["fields"][field].is_string(),
+                    "{list}{query}: {}",
+                    response.text
+                );
+            } else if status == 400 {
+                assert_eq!(response.code(), "bad_request", "{}", response.text);
+            }
+        }
+    }
+}
+
+async fn started(s: &Setup, student: &common::Session, quiz: &str) -> String {
+    let view = s.app.start_attempt(student, quiz).await;
+    assert_eq!(view.status, 201, "{}", view.text);
+    view.body["id"].as_str().expect("id").to_owned()
+}

@@ -2,7 +2,8 @@
 
 use std::collections::HashSet;
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::http::StatusCode;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -212,7 +213,7 @@ fn one_time_password_expiry(state: &AppState, now_ms: i64) -> i64 {
 pub async fn reset_password(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Path(user_id): Path<String>,
+    AppPath(user_id): AppPath<String>,
 ) -> AppResult<(StatusCode, AppJson<ImportedUser>)> {
     if user_id == admin.id() {
         return Err(AppError::conflict(
@@ -248,9 +249,11 @@ pub async fn reset_password(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChangeRequest {
+    #[schema(value_type = Option<crate::auth::accounts::Role>)]
     pub role: Option<String>,
     pub disabled: Option<bool>,
     pub org_unit_id: Option<String>,
+    #[schema(min_length = 1, max_length = 64)]
     pub display_name: Option<String>,
 }
 
@@ -261,7 +264,7 @@ pub struct UserChangeRequest {
 pub async fn change_user(
     State(state): State<AppState>,
     Admin(admin): Admin,
-    Path(user_id): Path<String>,
+    AppPath(user_id): AppPath<String>,
     AppJson(body): AppJson<UserChangeRequest>,
 ) -> AppResult<AppJson<UserView>> {
     let mut errors = FieldErrors::new();

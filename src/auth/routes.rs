@@ -18,13 +18,18 @@ use crate::http::AppJson;
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterRequest {
+    /// Letters of the Latin script (Vietnamese included), digits, `.`, `_`, `-`.
+    #[schema(min_length = 3, max_length = 32)]
     pub username: String,
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
+    #[schema(min_length = 1, max_length = 64)]
     pub display_name: String,
     /// Honoured where `REGISTRATION` is `open`; elsewhere the unit comes from `join_code`.
     pub org_unit_id: Option<String>,
     /// A unit's join code (printed by its organizers): she joins that unit.
     pub join_code: Option<String>,
+    #[schema(minimum = 1900)]
     pub birth_year: Option<i64>,
 }
 
@@ -140,6 +145,7 @@ pub struct LoginRequest {
     pub password: String,
     /// The `device_token` an earlier sign-in on this device returned: failed sign-ins from
     /// elsewhere do not lock this device out.
+    #[schema(max_length = 256)]
     pub device_token: Option<String>,
 }
 
@@ -224,7 +230,8 @@ pub struct RefreshRequest {
 
 /// Exchanges a refresh token for a new pair. A token used twice ends its whole session.
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest,
-    responses((status = 200, body = AuthResponse), (status = 401, body = ErrorBody, description = "token_invalid or token_expired")))]
+    responses((status = 200, body = AuthResponse), (status = 401, body = ErrorBody, description = "token_invalid or token_expired"),
+              (status = 429, body = ErrorBody, description = "rate_limited")))]
 pub async fn refresh(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -268,6 +275,7 @@ pub async fn me(caller: SessionUser) -> AppJson<UserView> {
 #[serde(deny_unknown_fields)]
 pub struct MeChangeRequest {
     /// The name boards and pages show (the register page's rules).
+    #[schema(min_length = 1, max_length = 64)]
     pub display_name: String,
 }
 
@@ -308,13 +316,16 @@ pub async fn rename_self(
 #[derive(Deserialize, ToSchema)]
 pub struct ChangePasswordRequest {
     pub current_password: String,
+    #[schema(min_length = 10, max_length = 128)]
     pub new_password: String,
 }
 
 /// Changes the caller's password; every other session ends, and access tokens issued before
 /// stop working (the caller refreshes to continue).
 #[utoipa::path(patch, path = "/me/password", tag = "auth", request_body = ChangePasswordRequest, security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "rate_limited: too many wrong current passwords"),
+              (status = 503, body = ErrorBody, description = "overloaded")))]
 pub async fn change_password(
     State(state): State<AppState>,
     caller: SessionUser,

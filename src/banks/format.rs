@@ -84,7 +84,7 @@ pub fn competence_area(code: &str) -> Option<u8> {
 }
 
 /// A piece of text in Vietnamese and, optionally, English.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Text {
     pub vi: String,
     #[serde(default)]
@@ -238,7 +238,7 @@ pub struct Bank {
 }
 
 /// Something wrong with a bank file or an import, where it is and in which question.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// 1-based line in the source; 0 when the problem concerns the whole file.
     pub line: usize,

@@ -1,6 +1,7 @@
 //! Bank endpoints, for organizers only: the answer keys never reach participants here.
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -39,14 +40,12 @@ pub struct BankQuestion {
     pub id: String,
     pub version: i64,
     pub kind: String,
-    #[schema(value_type = Object)]
     pub prompt: Text,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<crate::quizzes::attempts::OptionView>)]
     pub options: Vec<Value>,
     /// The key: `"a"`, `["a","c"]`, `true`, or accepted answers.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::quizzes::response::Answer)]
     pub answer: Value,
-    #[schema(value_type = Option<Object>)]
     pub explanation: Option<Text>,
     pub competence: String,
     pub difficulty: u8,
@@ -67,7 +66,7 @@ pub struct BankQuestionPage {
 pub async fn bank_questions(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path(slug): Path<String>,
+    AppPath(slug): AppPath<String>,
     AppQuery(paging): AppQuery<Paging>,
 ) -> AppResult<AppJson<BankQuestionPage>> {
     let (limit, offset) = paging.bounds()?;
@@ -119,6 +118,7 @@ impl ImportFormat {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportParams {
     /// `toml` (default) or `gift`.
     pub format: Option<String>,
@@ -140,10 +140,8 @@ pub struct ImportResult {
     #[serde(flatten)]
     pub counts: UpsertCounts,
     /// Questions skipped because civiquiz cannot map their kind (GIFT with skip_unsupported).
-    #[schema(value_type = Vec<Object>)]
     pub skipped: Vec<Problem>,
     /// Always empty on success: a file with errors is refused whole.
-    #[schema(value_type = Vec<Object>)]
     pub errors: Vec<Problem>,
 }
 

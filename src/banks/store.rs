@@ -161,7 +161,6 @@ async fn write_version(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BankSummary {
     pub slug: String,
-    #[schema(value_type = Object)]
     pub title: Text,
     pub version: i64,
     pub question_count: usize,

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -46,9 +47,7 @@ pub struct RankedEntry {
 #[derive(Clone, Serialize, ToSchema)]
 pub struct Board {
     pub state: Visibility,
-    #[schema(value_type = Option<String>)]
     pub frozen_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>)]
     pub published_at: Option<Timestamp>,
     pub total: u64,
     pub items: Vec<RankedEntry>,
@@ -60,13 +59,19 @@ pub const RANKING_RULE: &str =
     "score descending, then time taken ascending, then earlier submission, then id";
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BoardQuery {
     /// `all` (default) or `org:{org_unit_id}` (that unit and everything below it).
+    #[param(pattern = r"^(all|org:.{1,64})$")]
     pub scope: Option<String>,
     /// 0 (default) or more.
-    pub offset: Option<i64>,
+    #[serde(default, deserialize_with = "crate::http::whole_number")]
+    #[param(value_type = Option<i64>, minimum = 0, default = 0)]
+    pub offset: Option<i128>,
     /// 1 to 200 (default 50).
-    pub limit: Option<i64>,
+    #[serde(default, deserialize_with = "crate::http::whole_number")]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i128>,
 }
 
 impl BoardQuery {
@@ -196,12 +201,12 @@ pub async fn public_page(
 }
 
 /// A page of a quiz's board: the standings the board's state lets the public see.
-#[utoipa::path(get, path = "/quizzes/{id}/leaderboard", tag = "leaderboards", params(("id" = String, Path), BoardQuery),
+#[utoipa::path(get, path = "/quizzes/{id}/leaderboard", tag = "leaderboards", security((), ("bearer" = [])), params(("id" = String, Path), BoardQuery),
     responses((status = 200, body = Board), (status = 404, body = ErrorBody)))]
 pub async fn quiz_board(
     State(state): State<AppState>,
     caller: Option<AuthUser>,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
     AppQuery(query): AppQuery<BoardQuery>,
 ) -> AppResult<Response> {
     let quiz = board_quiz(&state, caller.as_ref(), &quiz_id).await?;
@@ -250,7 +255,7 @@ pub struct OwnResult {
 pub async fn my_standing(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
     AppQuery(query): AppQuery<BoardQuery>,
 ) -> AppResult<AppJson<MyStanding>> {
     let quiz = access::visible_quiz(&state, &caller, &quiz_id).await?;
@@ -313,8 +318,10 @@ pub async fn my_standing(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitBoardQuery {
     /// `district`, `ward` (default), `school`, `class` or `other`.
+    #[param(value_type = Option<crate::orgs::OrgKind>)]
     pub kind: Option<String>,
 }
 
@@ -325,12 +332,12 @@ pub struct UnitBoard {
 }
 
 /// Org units of a kind ranked by participants, mean score and completion.
-#[utoipa::path(get, path = "/quizzes/{id}/leaderboard/org-units", tag = "leaderboards", params(("id" = String, Path), UnitBoardQuery),
+#[utoipa::path(get, path = "/quizzes/{id}/leaderboard/org-units", tag = "leaderboards", security((), ("bearer" = [])), params(("id" = String, Path), UnitBoardQuery),
     responses((status = 200, body = UnitBoard), (status = 404, body = ErrorBody)))]
 pub async fn org_unit_board(
     State(state): State<AppState>,
     caller: Option<AuthUser>,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
     AppQuery(query): AppQuery<UnitBoardQuery>,
 ) -> AppResult<AppJson<UnitBoard>> {
     let quiz = board_quiz(&state, caller.as_ref(), &quiz_id).await?;
@@ -370,9 +377,7 @@ pub struct StateChange {
 #[derive(Serialize, ToSchema)]
 pub struct StateView {
     pub state: Visibility,
-    #[schema(value_type = Option<String>)]
     pub frozen_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>)]
     pub published_at: Option<Timestamp>,
 }
 
@@ -384,7 +389,7 @@ pub struct StateView {
 pub async fn set_board_state(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
     AppJson(body): AppJson<StateChange>,
 ) -> AppResult<AppJson<StateView>> {
     let quiz = quiz::find(&state.db.pool, &quiz_id)
@@ -429,7 +434,6 @@ pub async fn set_board_state(
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct Snapshot {
     pub quiz_id: String,
-    #[schema(value_type = String)]
     pub published_at: Timestamp,
     pub ranking_rule: String,
     pub items: Vec<RankedEntry>,
@@ -533,7 +537,6 @@ pub async fn published_standings(
 
 #[derive(Serialize, ToSchema)]
 pub struct PublishedBoard {
-    #[schema(value_type = String)]
     pub published_at: Timestamp,
     /// SHA-256 (hex) of `snapshot`, the canonical JSON (keys sorted, no whitespace) exactly as
     /// stored.
@@ -548,7 +551,7 @@ pub struct PublishedBoard {
     responses((status = 200, body = PublishedBoard), (status = 404, body = ErrorBody)))]
 pub async fn published_board(
     State(state): State<AppState>,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
 ) -> AppResult<AppJson<PublishedBoard>> {
     let published = published_snapshot(&state, &quiz_id)
         .await?
@@ -570,12 +573,12 @@ pub struct EventBoard {
 }
 
 /// The event's board: each participant's counted scores summed over its quizzes.
-#[utoipa::path(get, path = "/events/{id}/leaderboard", tag = "leaderboards", params(("id" = String, Path), crate::http::Paging),
+#[utoipa::path(get, path = "/events/{id}/leaderboard", tag = "leaderboards", security((), ("bearer" = [])), params(("id" = String, Path), crate::http::Paging),
     responses((status = 200, body = EventBoard), (status = 404, body = ErrorBody)))]
 pub async fn event_board(
     State(state): State<AppState>,
     caller: Option<AuthUser>,
-    Path(event_id): Path<String>,
+    AppPath(event_id): AppPath<String>,
     AppQuery(paging): AppQuery<crate::http::Paging>,
 ) -> AppResult<AppJson<EventBoard>> {
     let (limit, offset) = paging.bounds()?;

@@ -9,7 +9,8 @@
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
@@ -179,13 +180,14 @@ impl Standings for QuizStandings {
 }
 
 /// Live standings (top entries) as Server-Sent Events.
-#[utoipa::path(get, path = "/quizzes/{id}/leaderboard/stream", tag = "leaderboards", params(("id" = String, Path), BoardQuery),
-    responses((status = 200, content_type = "text/event-stream", description = "`standings` events"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/quizzes/{id}/leaderboard/stream", tag = "leaderboards", security((), ("bearer" = [])), params(("id" = String, Path), BoardQuery),
+    responses((status = 200, content_type = "text/event-stream", description = "`standings` events"), (status = 404, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "rate_limited: too many streams open")))]
 pub async fn board_stream(
     State(state): State<AppState>,
     caller: Option<AuthUser>,
     crate::auth::ClientIp(address): crate::auth::ClientIp,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
     AppQuery(query): AppQuery<BoardQuery>,
     headers: HeaderMap,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {

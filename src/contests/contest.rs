@@ -51,9 +51,9 @@ pub struct Criterion {
 #[serde(deny_unknown_fields)]
 pub struct Voting {
     pub enabled: bool,
-    #[schema(value_type = Option<String>)]
+    /// Required when `enabled`.
     pub opens_at: Option<crate::clock::Timestamp>,
-    #[schema(value_type = Option<String>)]
+    /// Required when `enabled`; after `opens_at`.
     pub closes_at: Option<crate::clock::Timestamp>,
 }
 
@@ -169,17 +169,25 @@ impl Contest {
 #[serde(deny_unknown_fields)]
 pub struct ContestInput {
     pub event_id: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
+    #[schema(max_length = 20000)]
     pub rules: Option<String>,
-    #[schema(value_type = Option<String>)]
     pub opens_at: Option<crate::clock::Timestamp>,
-    #[schema(value_type = Option<String>)]
+    /// After `opens_at`.
     pub closes_at: Option<crate::clock::Timestamp>,
+    /// `audio`, `video` or both, each once.
+    #[schema(min_items = 1, max_items = 2)]
     pub media: Option<Vec<MediaKind>>,
+    #[schema(minimum = 1024, maximum = 8589934592_i64)]
     pub max_bytes: Option<i64>,
+    #[schema(minimum = 1, maximum = 14400)]
     pub max_duration_s: Option<i64>,
+    #[schema(minimum = 1, maximum = 20)]
     pub max_entries_per_user: Option<i64>,
+    #[schema(min_items = 1, max_items = 20)]
     pub criteria: Option<Vec<Criterion>>,
+    #[schema(minimum = 1, maximum = 20)]
     pub judges_per_entry: Option<i64>,
     pub voting: Option<Voting>,
     /// Default `after_results`.
@@ -187,6 +195,32 @@ pub struct ContestInput {
     /// Default `members`.
     pub voters: Option<Voters>,
 }
+
+/// The body of `POST /contests`: `ContestInput` with the fields a new contest needs.
+pub struct NewContest;
+
+impl NewContest {
+    pub const REQUIRED: &[&str] = &[
+        "title",
+        "opens_at",
+        "closes_at",
+        "media",
+        "max_bytes",
+        "max_duration_s",
+        "criteria",
+    ];
+}
+
+impl utoipa::PartialSchema for NewContest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::http::openapi::requiring(
+            <ContestInput as utoipa::PartialSchema>::schema(),
+            Self::REQUIRED,
+        )
+    }
+}
+
+impl utoipa::ToSchema for NewContest {}
 
 impl ContestInput {
     pub fn into_new(self, id: String) -> AppResult<Contest> {
@@ -200,6 +234,7 @@ impl ContestInput {
             (self.max_duration_s.is_some(), "max_duration_s"),
             (self.criteria.is_some(), "criteria"),
         ] {
+            debug_assert!(NewContest::REQUIRED.contains(&field));
             if !present {
                 errors.add(field, "is required");
             }

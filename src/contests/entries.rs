@@ -1,7 +1,8 @@
 //! Entries: a draft with the entrant's consent (and a guardian's for a minor), its recording,
 //! submission before the close, and the gallery.
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -90,14 +91,12 @@ pub struct ConsentView {
     pub entrant: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guardian_name: Option<String>,
-    #[schema(value_type = String)]
     pub given_at: Timestamp,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ModerationView {
     pub reason: Option<String>,
-    #[schema(value_type = Option<String>)]
     pub moderated_at: Option<Timestamp>,
 }
 
@@ -123,7 +122,6 @@ pub struct EntryView {
     /// As the results' state lets the viewer see them (see `VoteView.votes`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub votes: Option<i64>,
-    #[schema(value_type = Option<String>)]
     pub submitted_at: Option<Timestamp>,
 }
 
@@ -201,7 +199,7 @@ fn year_of(now_ms: i64) -> i64 {
 
 /// Starts a draft entry. The entry limit holds under concurrency: numbers are unique per
 /// entrant and contest, so two racing requests cannot both take the last one.
-#[utoipa::path(post, path = "/contests/{id}/entries", tag = "entries", security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(post, path = "/contests/{id}/entries", tag = "entries", security((), ("bearer" = [])), security(("bearer" = [])), params(("id" = String, Path)),
     request_body = NewEntryRequest,
     responses((status = 201, body = EntryView), (status = 422, body = ErrorBody, description = "missing consent (a minor's guardian too)"),
               (status = 409, body = ErrorBody, description = "contest_closed, contest_not_open or entries_exhausted"),
@@ -209,7 +207,7 @@ fn year_of(now_ms: i64) -> i64 {
 pub async fn create_entry(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(contest_id): Path<String>,
+    AppPath(contest_id): AppPath<String>,
     AppJson(body): AppJson<NewEntryRequest>,
 ) -> AppResult<(StatusCode, AppJson<EntryView>)> {
     let contest = contest::require(&state.db.pool, &contest_id).await?;
@@ -330,12 +328,12 @@ fn errors_has(errors: &FieldErrors, field: &str) -> bool {
 }
 
 /// One entry as the caller may see it (judges: without the entrant's identity).
-#[utoipa::path(get, path = "/entries/{id}", tag = "entries", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/entries/{id}", tag = "entries", security((), ("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = EntryView), (status = 404, body = ErrorBody)))]
 pub async fn get_entry(
     State(state): State<AppState>,
     MaybeUser(caller): MaybeUser,
-    Path(entry_id): Path<String>,
+    AppPath(entry_id): AppPath<String>,
 ) -> AppResult<AppJson<EntryView>> {
     let (entry, viewer) = access::visible_entry(&state, caller.as_ref(), &entry_id).await?;
     Ok(AppJson(entry_view(&state, &entry, viewer).await?))
@@ -348,7 +346,7 @@ pub async fn get_entry(
 pub async fn submit_entry(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(entry_id): Path<String>,
+    AppPath(entry_id): AppPath<String>,
 ) -> AppResult<AppJson<EntryView>> {
     let entry = access::owned_entry(&state, &caller, &entry_id).await?;
     if entry.status == store::EntryStatus::Draft {
@@ -368,11 +366,19 @@ pub async fn submit_entry(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EntryFilter {
     /// Organizers: any status (all when absent). Everyone else sees `approved` only.
+    #[param(value_type = Option<EntryStatus>)]
     pub status: Option<String>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
+    /// 1 to 200 (default 50).
+    #[serde(default, deserialize_with = "crate::http::whole_number")]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i128>,
+    /// 0 (default) or more.
+    #[serde(default, deserialize_with = "crate::http::whole_number")]
+    #[param(value_type = Option<i64>, minimum = 0, default = 0)]
+    pub offset: Option<i128>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -392,7 +398,6 @@ pub struct GalleryItem {
     /// As the results' state lets the caller see them (see `VoteView.votes`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub votes: Option<i64>,
-    #[schema(value_type = Option<String>)]
     pub submitted_at: Option<Timestamp>,
 }
 
@@ -446,7 +451,7 @@ fn gallery_item(row: ListedEntry, votes: Option<i64>, authors: Authors) -> Galle
 pub async fn list_entries(
     State(state): State<AppState>,
     MaybeUser(caller): MaybeUser,
-    Path(contest_id): Path<String>,
+    AppPath(contest_id): AppPath<String>,
     AppQuery(filter): AppQuery<EntryFilter>,
 ) -> AppResult<AppJson<Gallery>> {
     let contest = contest::require(&state.db.pool, &contest_id).await?;

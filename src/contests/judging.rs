@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -325,7 +326,7 @@ async fn judge_views(pool: &Pool, contest_id: &str) -> AppResult<Vec<JudgeView>>
 pub async fn add_judge(
     State(state): State<AppState>,
     Organizer(caller): Organizer,
-    Path(contest_id): Path<String>,
+    AppPath(contest_id): AppPath<String>,
     AppJson(body): AppJson<AddJudge>,
 ) -> AppResult<(StatusCode, AppJson<JudgeList>)> {
     let contest = contest::require(&state.db.pool, &contest_id).await?;
@@ -363,7 +364,7 @@ pub async fn add_judge(
 pub async fn remove_judge(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path((contest_id, user_id)): Path<(String, String)>,
+    AppPath((contest_id, user_id)): AppPath<(String, String)>,
 ) -> AppResult<AppJson<JudgeList>> {
     let contest = contest::require(&state.db.pool, &contest_id).await?;
     let mut tx = state.db.pool.begin().await?;
@@ -396,7 +397,7 @@ pub async fn remove_judge(
 pub async fn list_judges(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path(contest_id): Path<String>,
+    AppPath(contest_id): AppPath<String>,
 ) -> AppResult<AppJson<JudgeList>> {
     let contest = contest::require(&state.db.pool, &contest_id).await?;
     let items = judge_views(&state.db.pool, &contest.id).await?;
@@ -414,10 +415,10 @@ pub struct QueueItem {
     pub description: String,
     pub media: Option<MediaView>,
     pub criteria: Vec<Criterion>,
-    #[schema(value_type = Option<Object>)]
+    /// Points per criterion key, once this judge has scored.
+    #[schema(value_type = Option<BTreeMap<String, f64>>)]
     pub scores: Option<Value>,
     pub comment: Option<String>,
-    #[schema(value_type = Option<String>)]
     pub scored_at: Option<Timestamp>,
 }
 
@@ -511,7 +512,7 @@ pub async fn judging_queue(
 #[serde(deny_unknown_fields)]
 pub struct ScoreRequest {
     /// Points per criterion key, each from 0 to the criterion's `max_points`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = BTreeMap<String, f64>)]
     pub scores: BTreeMap<String, Value>,
     pub comment: Option<String>,
 }
@@ -519,12 +520,10 @@ pub struct ScoreRequest {
 #[derive(Serialize, ToSchema)]
 pub struct ScoreView {
     pub entry_id: String,
-    #[schema(value_type = Object)]
     pub scores: BTreeMap<String, f64>,
     /// This judge's weighted percentage, 0–100.
     pub percent: f64,
     pub comment: Option<String>,
-    #[schema(value_type = String)]
     pub scored_at: Timestamp,
 }
 
@@ -577,7 +576,7 @@ pub fn check_scores(
 pub async fn score_entry(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(entry_id): Path<String>,
+    AppPath(entry_id): AppPath<String>,
     AppJson(body): AppJson<ScoreRequest>,
 ) -> AppResult<AppJson<ScoreView>> {
     let pool = &state.db.pool;

@@ -2,7 +2,8 @@
 //! kept (and every decision in `entry_moderation`). Approval puts an entry in the gallery and
 //! in the judges' queues.
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -56,7 +57,7 @@ pub struct ModerationRequest {
 pub async fn moderate_entry(
     State(state): State<AppState>,
     Organizer(caller): Organizer,
-    Path(entry_id): Path<String>,
+    AppPath(entry_id): AppPath<String>,
     AppJson(body): AppJson<ModerationRequest>,
 ) -> AppResult<AppJson<EntryView>> {
     let reason = match body.reason.as_deref().map(str::trim) {

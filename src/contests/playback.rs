@@ -4,8 +4,9 @@
 
 use std::ops::Range;
 
+use crate::http::AppPath;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
@@ -108,20 +109,36 @@ fn content_disposition(display_name: &str) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static("inline"))
 }
 
+/// A recording's bytes, for the OpenAPI document.
+pub struct Recording;
+
+impl utoipa::PartialSchema for Recording {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Recording {}
+
 /// Plays an entry's current recording. Range requests are answered with 206 (the first range
 /// when several are asked) or 416; a matching `If-None-Match` with 304.
-#[utoipa::path(get, path = "/entries/{id}/media/{media_id}", tag = "entries",
+#[utoipa::path(get, path = "/entries/{id}/media/{media_id}", tag = "entries", security((), ("bearer" = [])),
     params(("id" = String, Path), ("media_id" = String, Path),
            ("Range" = Option<String>, Header, description = "bytes=a-b, bytes=a- or bytes=-n")),
-    responses((status = 200, description = "the whole recording", content_type = "application/octet-stream"),
-              (status = 206, description = "the requested range"),
+    responses((status = 200, description = "the whole recording, with the type decided when it was uploaded",
+               content((crate::contests::playback::Recording = "audio/mpeg"), (crate::contests::playback::Recording = "audio/mp4"), (crate::contests::playback::Recording = "audio/ogg"), (crate::contests::playback::Recording = "audio/wav"), (crate::contests::playback::Recording = "audio/webm"), (crate::contests::playback::Recording = "audio/x-matroska"), (crate::contests::playback::Recording = "video/mp4"), (crate::contests::playback::Recording = "video/ogg"), (crate::contests::playback::Recording = "video/quicktime"), (crate::contests::playback::Recording = "video/webm"), (crate::contests::playback::Recording = "video/x-matroska"))),
+              (status = 206, description = "the requested range", content((crate::contests::playback::Recording = "audio/mpeg"), (crate::contests::playback::Recording = "audio/mp4"), (crate::contests::playback::Recording = "audio/ogg"), (crate::contests::playback::Recording = "audio/wav"), (crate::contests::playback::Recording = "audio/webm"), (crate::contests::playback::Recording = "audio/x-matroska"), (crate::contests::playback::Recording = "video/mp4"), (crate::contests::playback::Recording = "video/ogg"), (crate::contests::playback::Recording = "video/quicktime"), (crate::contests::playback::Recording = "video/webm"), (crate::contests::playback::Recording = "video/x-matroska"))),
               (status = 304, description = "not modified"),
               (status = 416, body = ErrorBody, description = "no byte of the range exists"),
               (status = 404, body = ErrorBody)))]
 pub async fn play_media(
     State(state): State<AppState>,
     MaybeUser(caller): MaybeUser,
-    Path((entry_id, media_id)): Path<(String, String)>,
+    AppPath((entry_id, media_id)): AppPath<(String, String)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let (entry, viewer) = access::visible_entry(&state, caller.as_ref(), &entry_id).await?;

@@ -6,7 +6,8 @@
 //! Live standings are read from the contest's board (`standings`); snapshots are taken from
 //! the database of record.
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -73,10 +74,8 @@ pub async fn shown_vote(
 #[derive(Serialize, ToSchema)]
 pub struct Leaderboard {
     pub state: ResultsState,
-    #[schema(value_type = Option<String>)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frozen_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published_at: Option<Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -147,12 +146,12 @@ pub async fn board_for(
 /// The contest's board. Organizers always see the live standings; the public sees nothing
 /// while `hidden`, the live standings while `live`, the freeze-time standings while `frozen`
 /// and the immutable snapshot once `published`.
-#[utoipa::path(get, path = "/contests/{id}/leaderboard", tag = "results", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/contests/{id}/leaderboard", tag = "results", security((), ("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = Leaderboard), (status = 404, body = ErrorBody)))]
 pub async fn leaderboard(
     State(state): State<AppState>,
     MaybeUser(caller): MaybeUser,
-    Path(contest_id): Path<String>,
+    AppPath(contest_id): AppPath<String>,
 ) -> AppResult<AppJson<Leaderboard>> {
     let contest = contest::require(&state.db.pool, &contest_id).await?;
     let organizes = caller.as_ref().is_some_and(|c| c.role().organizes());
@@ -163,7 +162,6 @@ pub async fn leaderboard(
 
 #[derive(Serialize, ToSchema)]
 pub struct PublishedResults {
-    #[schema(value_type = String)]
     pub published_at: Timestamp,
     /// SHA-256 (hex) of the canonical JSON of `items` (keys sorted, no whitespace).
     pub sha256: String,
@@ -175,7 +173,7 @@ pub struct PublishedResults {
     responses((status = 200, body = PublishedResults), (status = 404, body = ErrorBody, description = "not published")))]
 pub async fn published_results(
     State(db): State<crate::db::Db>,
-    Path(contest_id): Path<String>,
+    AppPath(contest_id): AppPath<String>,
 ) -> AppResult<AppJson<PublishedResults>> {
     let published = snapshot(&db.pool, &contest_id, SnapshotKind::Published)
         .await?
@@ -203,7 +201,7 @@ pub struct StateRequest {
 pub async fn change_results_state(
     State(state): State<AppState>,
     organizer: Organizer,
-    Path(contest_id): Path<String>,
+    AppPath(contest_id): AppPath<String>,
     AppJson(body): AppJson<StateRequest>,
 ) -> AppResult<AppJson<Leaderboard>> {
     let pool = &state.db.pool;
@@ -240,5 +238,10 @@ pub async fn change_results_state(
     }
     tx.commit().await?;
     state.bus.announce(Topic::Contest(contest.id.clone())).await;
-    leaderboard(State(state), MaybeUser(Some(organizer.0)), Path(contest_id)).await
+    leaderboard(
+        State(state),
+        MaybeUser(Some(organizer.0)),
+        AppPath(contest_id),
+    )
+    .await
 }

@@ -5,7 +5,8 @@
 
 use std::convert::Infallible;
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, Sse};
 use futures::Stream;
@@ -39,13 +40,14 @@ impl Standings for ContestStandings {
 
 /// Live results (top entries) as Server-Sent Events: a `standings` event whenever they
 /// change.
-#[utoipa::path(get, path = "/contests/{id}/leaderboard/stream", tag = "results", params(("id" = String, Path)),
-    responses((status = 200, content_type = "text/event-stream", description = "`standings` events"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/contests/{id}/leaderboard/stream", tag = "results", security((), ("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, content_type = "text/event-stream", description = "`standings` events"), (status = 404, body = ErrorBody),
+              (status = 429, body = ErrorBody, description = "rate_limited: too many streams open")))]
 pub async fn results_stream(
     State(state): State<AppState>,
     MaybeUser(caller): MaybeUser,
     crate::auth::ClientIp(address): crate::auth::ClientIp,
-    Path(contest_id): Path<String>,
+    AppPath(contest_id): AppPath<String>,
     headers: HeaderMap,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let contest = contest::require(&state.db.pool, &contest_id).await?;

@@ -1,6 +1,7 @@
 //! Contest definitions over HTTP: organizers create and edit; anyone reads the rules.
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -23,9 +24,7 @@ pub struct ContestView {
     pub event_id: Option<String>,
     pub title: String,
     pub rules: String,
-    #[schema(value_type = String)]
     pub opens_at: Timestamp,
-    #[schema(value_type = String)]
     pub closes_at: Timestamp,
     pub media: Vec<MediaKind>,
     pub max_bytes: i64,
@@ -40,7 +39,6 @@ pub struct ContestView {
     pub state: ContestState,
     pub voting_open: bool,
     pub results_state: ResultsState,
-    #[schema(value_type = String)]
     pub server_now: Timestamp,
 }
 
@@ -69,7 +67,7 @@ pub fn contest_view(contest: Contest, now_ms: i64) -> ContestView {
 }
 
 /// Creates a contest.
-#[utoipa::path(post, path = "/contests", tag = "contests", security(("bearer" = [])), request_body = ContestInput,
+#[utoipa::path(post, path = "/contests", tag = "contests", security(("bearer" = [])), request_body = crate::contests::contest::NewContest,
     responses((status = 201, body = ContestView), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create_contest(
     State(state): State<AppState>,
@@ -91,7 +89,7 @@ pub async fn create_contest(
 pub async fn edit_contest(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path(contest_id): Path<String>,
+    AppPath(contest_id): AppPath<String>,
     AppJson(body): AppJson<ContestInput>,
 ) -> AppResult<AppJson<ContestView>> {
     let current = contest::require(&state.db.pool, &contest_id).await?;
@@ -150,7 +148,7 @@ pub async fn list_contests(
     responses((status = 200, body = ContestView), (status = 404, body = ErrorBody)))]
 pub async fn get_contest(
     State(state): State<AppState>,
-    Path(contest_id): Path<String>,
+    AppPath(contest_id): AppPath<String>,
 ) -> AppResult<AppJson<ContestView>> {
     let contest = contest::require(&state.db.pool, &contest_id).await?;
     Ok(AppJson(contest_view(contest, state.clock.now_ms())))

@@ -13,8 +13,9 @@
 use std::path::{Path as FsPath, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use crate::http::AppPath;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStoreExt, WriteMultipart};
@@ -49,6 +50,7 @@ const READ_CHUNK: usize = 1024 * 1024;
 pub const STAGING_SUFFIX: &str = ".civiquiz-upload";
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The file's name on the device, kept only as sanitised display text.
     pub filename: Option<String>,
@@ -57,19 +59,20 @@ pub struct UploadQuery {
 /// Uploads (or replaces) the recording of a draft entry.
 #[utoipa::path(put, path = "/entries/{id}/media", tag = "entries", security(("bearer" = [])),
     params(("id" = String, Path), UploadQuery),
-    request_body(content = Vec<u8>, description = "the recording, as raw bytes; its type is decided from the bytes", content_type = "application/octet-stream"),
+    request_body(description = "the recording, as raw bytes: MP3, MP4/M4A/MOV, Ogg, WAV, WebM or Matroska; its type is decided from the bytes, whatever `Content-Type` says",
+        content((crate::contests::playback::Recording = "audio/mpeg"), (crate::contests::playback::Recording = "audio/mp4"), (crate::contests::playback::Recording = "audio/ogg"), (crate::contests::playback::Recording = "audio/wav"), (crate::contests::playback::Recording = "audio/webm"), (crate::contests::playback::Recording = "audio/x-matroska"), (crate::contests::playback::Recording = "video/mp4"), (crate::contests::playback::Recording = "video/ogg"), (crate::contests::playback::Recording = "video/quicktime"), (crate::contests::playback::Recording = "video/webm"), (crate::contests::playback::Recording = "video/x-matroska"))),
     responses((status = 201, body = MediaView),
               (status = 408, body = ErrorBody, description = "upload_stalled: the body stopped, was too slow over a window, or took too long in all"),
               (status = 413, body = ErrorBody, description = "payload_too_large: declared or actual size over the contest's max_bytes"),
               (status = 415, body = ErrorBody, description = "unsupported_media_type: not an accepted audio/video format, or a kind the contest does not take"),
               (status = 422, body = ErrorBody, description = "media_too_long, or media_malformed"),
-              (status = 409, body = ErrorBody, description = "contest_closed or already_submitted"),
+              (status = 409, body = ErrorBody, description = "contest_closed, already_submitted or too_many_uploads"),
               (status = 404, body = ErrorBody),
               (status = 507, body = ErrorBody, description = "insufficient_storage: no room for the recording on the server's disk now")))]
 pub async fn upload_media(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(entry_id): Path<String>,
+    AppPath(entry_id): AppPath<String>,
     AppQuery(query): AppQuery<UploadQuery>,
     headers: HeaderMap,
     body: Body,

@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
@@ -16,7 +16,7 @@ use crate::auth::keyed;
 use crate::clock::Timestamp;
 use crate::db::new_id;
 use crate::error::{AppResult, ErrorBody};
-use crate::http::AppQuery;
+use crate::http::{AppPath, AppQuery};
 use crate::reports::table::{FormatQuery, Table};
 
 /// Logs one vote that really changed, in the transaction that changed it. The address is kept
@@ -77,7 +77,7 @@ struct LoggedVote {
 pub async fn vote_log(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path(contest_id): Path<String>,
+    AppPath(contest_id): AppPath<String>,
     AppQuery(query): AppQuery<FormatQuery>,
 ) -> AppResult<Response> {
     let format = query.format()?;

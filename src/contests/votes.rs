@@ -5,7 +5,8 @@
 
 use std::net::IpAddr;
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -129,7 +130,7 @@ pub async fn vote(
     State(state): State<AppState>,
     caller: AuthUser,
     ClientIp(ip): ClientIp,
-    Path(entry_id): Path<String>,
+    AppPath(entry_id): AppPath<String>,
 ) -> AppResult<AppJson<VoteView>> {
     let (entry, contest) = votable(&state, &caller, &entry_id).await?;
     if contest.voters == Voters::Members && caller.user.org_unit_id.is_none() {
@@ -153,7 +154,7 @@ pub async fn unvote(
     State(state): State<AppState>,
     caller: AuthUser,
     ClientIp(ip): ClientIp,
-    Path(entry_id): Path<String>,
+    AppPath(entry_id): AppPath<String>,
 ) -> AppResult<AppJson<VoteView>> {
     let (entry, contest) = votable(&state, &caller, &entry_id).await?;
     change_vote(&state, &caller, ip, &entry, Change::Withdraw).await?;

@@ -20,35 +20,43 @@ where
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = request
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| {
-                let mime = value
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase();
-                mime == "application/json" || mime.ends_with("+json")
-            });
-        if !is_json {
-            return Err(AppError::unsupported_media_type(
-                "send the body as application/json",
-            ));
+        if !declares_json(&request) {
+            return Err(not_json());
         }
-        let bytes =
-            Bytes::from_request(request, state)
-                .await
-                .map_err(|rejection| match rejection {
-                    axum::extract::rejection::BytesRejection::FailedToBufferBody(_) => {
-                        AppError::payload_too_large(super::JSON_BODY_LIMIT as u64)
-                    }
-                    other => AppError::bad_request(other.body_text()),
-                })?;
+        let bytes = body_bytes(request, state).await?;
         parse(&bytes).map(AppJson)
     }
+}
+
+fn declares_json(request: &Request) -> bool {
+    request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            let mime = value
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            mime == "application/json" || mime.ends_with("+json")
+        })
+}
+
+fn not_json() -> AppError {
+    AppError::unsupported_media_type("send the body as application/json")
+}
+
+async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, AppError> {
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| match rejection {
+            axum::extract::rejection::BytesRejection::FailedToBufferBody(_) => {
+                AppError::payload_too_large(super::JSON_BODY_LIMIT as u64)
+            }
+            other => AppError::bad_request(other.body_text()),
+        })
 }
 
 /// Syntax errors are `malformed_json`; a well-formed body with a missing or mistyped field is
@@ -95,7 +103,8 @@ impl<T: Serialize> IntoResponse for AppJson<T> {
     }
 }
 
-/// An optional JSON body: a request without a body (and without a JSON content type) is `None`.
+/// An optional JSON body: an empty body (whatever its content type, or none) and a JSON
+/// `null` are both `None`; a body with something in it must be JSON.
 impl<S, T> axum::extract::OptionalFromRequest<S> for AppJson<T>
 where
     T: DeserializeOwned,
@@ -104,17 +113,14 @@ where
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
-        let declares_body = request.headers().contains_key(CONTENT_TYPE)
-            || request
-                .headers()
-                .get(axum::http::header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v != "0");
-        if !declares_body {
+        let json = declares_json(&request);
+        let bytes = body_bytes(request, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
-        <AppJson<T> as FromRequest<S>>::from_request(request, state)
-            .await
-            .map(Some)
+        if !json {
+            return Err(not_json());
+        }
+        parse::<Option<T>>(&bytes).map(|body| body.map(AppJson))
     }
 }

@@ -5,6 +5,8 @@ pub mod connections;
 mod csv;
 mod json;
 mod middleware;
+pub mod openapi;
+mod path;
 mod query;
 pub mod slots;
 
@@ -13,7 +15,8 @@ pub use json::AppJson;
 pub use middleware::{
     carry_request_timeout, fallback, method_not_allowed, observe, request_timeout,
 };
-pub use query::{AppQuery, Paging};
+pub use path::AppPath;
+pub use query::{AppQuery, Paging, whole_number};
 
 /// Bodies of JSON endpoints are small; text imports (CSV, bank files) get a larger limit.
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;

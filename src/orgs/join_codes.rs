@@ -3,7 +3,8 @@
 //! belongs to none until an admin places her. Codes are stored as SHA-256 hashes only and a
 //! unit has one live code at a time: issuing a new one rotates the old one out.
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::http::StatusCode;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -83,7 +84,6 @@ pub struct JoinCode {
     pub org_unit_id: String,
     /// Shown once: only its hash is kept.
     pub code: String,
-    #[schema(value_type = String)]
     pub expires_at: Timestamp,
 }
 
@@ -96,7 +96,7 @@ pub struct JoinCode {
 pub async fn issue_join_code(
     State(state): State<AppState>,
     Organizer(caller): Organizer,
-    Path(unit_id): Path<String>,
+    AppPath(unit_id): AppPath<String>,
     body: Option<AppJson<NewJoinCode>>,
 ) -> AppResult<(StatusCode, AppJson<JoinCode>)> {
     let unit = require_unit(&state, &unit_id).await?;
@@ -144,7 +144,7 @@ pub async fn issue_join_code(
 pub async fn revoke_join_code(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path(unit_id): Path<String>,
+    AppPath(unit_id): AppPath<String>,
 ) -> AppResult<StatusCode> {
     let unit = require_unit(&state, &unit_id).await?;
     sqlx::query("DELETE FROM org_join_codes WHERE org_unit_id = $1")

@@ -60,6 +60,7 @@ pub async fn list_org_units(State(state): State<AppState>) -> AppResult<AppJson<
 pub struct NewOrgUnit {
     pub code: String,
     pub name: String,
+    #[schema(value_type = crate::orgs::OrgKind)]
     pub kind: String,
     pub parent_id: Option<String>,
 }

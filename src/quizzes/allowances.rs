@@ -4,7 +4,7 @@
 //! deadline, so the sweeper, grading and reports honour an allowance by reading it; granting,
 //! changing or removing one re-computes the deadline of her attempt in progress.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -15,7 +15,7 @@ use crate::auth::{Organizer, accounts};
 use crate::clock::Timestamp;
 use crate::db::Pool;
 use crate::error::{AppError, AppResult, ErrorBody, FieldErrors};
-use crate::http::AppJson;
+use crate::http::{AppJson, AppPath};
 
 /// At most a day of extra time, and a close moved at most 30 days.
 const MAX_EXTRA_TIME_S: i64 = 86_400;
@@ -27,9 +27,11 @@ const MAX_EXTRA_CLOSE_S: i64 = 30 * 86_400;
 pub struct Allowance {
     /// Seconds added to the quiz's time limit, 0–86,400.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 86_400)]
     pub extra_time_s: i64,
     /// Seconds by which the quiz closes later for her, 0–2,592,000.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 2_592_000)]
     pub extra_close_s: i64,
 }
 
@@ -204,7 +206,7 @@ async fn organizer_quiz(state: &AppState, quiz_id: &str) -> AppResult<Quiz> {
 pub async fn grant(
     State(state): State<AppState>,
     Organizer(caller): Organizer,
-    Path((quiz_id, user_id)): Path<(String, String)>,
+    AppPath((quiz_id, user_id)): AppPath<(String, String)>,
     AppJson(body): AppJson<Allowance>,
 ) -> AppResult<AppJson<AllowanceView>> {
     let quiz = organizer_quiz(&state, &quiz_id).await?;
@@ -242,7 +244,7 @@ pub async fn grant(
 pub async fn revoke(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path((quiz_id, user_id)): Path<(String, String)>,
+    AppPath((quiz_id, user_id)): AppPath<(String, String)>,
 ) -> AppResult<StatusCode> {
     let quiz = organizer_quiz(&state, &quiz_id).await?;
     let removed = sqlx::query("DELETE FROM quiz_allowances WHERE quiz_id = $1 AND user_id = $2")
@@ -265,7 +267,7 @@ pub async fn revoke(
 pub async fn list(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
 ) -> AppResult<AppJson<AllowanceList>> {
     let quiz = organizer_quiz(&state, &quiz_id).await?;
     let items = views(&state.db.pool, &quiz, None).await?;

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -28,7 +29,6 @@ use crate::quizzes::attempt_store::AttemptStatus;
 #[derive(Serialize, ToSchema)]
 pub struct OptionView {
     pub id: String,
-    #[schema(value_type = Object)]
     pub text: Text,
 }
 
@@ -37,7 +37,6 @@ pub struct QuestionView {
     /// The id to save answers under.
     pub id: String,
     pub kind: String,
-    #[schema(value_type = Object)]
     pub prompt: Text,
     pub options: Vec<OptionView>,
     pub points: f64,
@@ -52,7 +51,6 @@ pub struct AttemptResult {
     pub correct_count: i64,
     pub question_count: i64,
     pub duration_ms: i64,
-    #[schema(value_type = Option<String>)]
     pub finished_at: Option<Timestamp>,
     /// The participant's rank in the quiz's live board (on submission).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,15 +63,13 @@ pub struct AttemptView {
     pub quiz_id: String,
     pub number: i64,
     pub status: AttemptStatus,
-    #[schema(value_type = String)]
     pub started_at: Timestamp,
-    #[schema(value_type = String)]
     pub deadline_at: Timestamp,
     /// The server's clock, for correcting the countdown on the device.
-    #[schema(value_type = String)]
     pub server_now: Timestamp,
     pub questions: Vec<QuestionView>,
-    #[schema(value_type = Object)]
+    /// The saved answers by question id.
+    #[schema(value_type = HashMap<String, crate::quizzes::response::Answer>)]
     pub answers: HashMap<String, Value>,
     pub result: Option<AttemptResult>,
 }
@@ -223,7 +219,7 @@ fn attempt_closed() -> AppError {
 pub async fn start_attempt(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
 ) -> AppResult<(StatusCode, AppJson<AttemptView>)> {
     let quiz = access::visible_quiz(&state, &caller, &quiz_id).await?;
     if !quiz.published {
@@ -317,7 +313,7 @@ async fn create(
 pub async fn get_attempt(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(attempt_id): Path<String>,
+    AppPath(attempt_id): AppPath<String>,
 ) -> AppResult<AppJson<AttemptView>> {
     let attempt = owned_attempt(&state, &caller, &attempt_id).await?;
     Ok(AppJson(view(&state, &attempt).await?))
@@ -327,13 +323,12 @@ pub async fn get_attempt(
 #[serde(deny_unknown_fields)]
 pub struct SaveRequest {
     /// `"opt"`, `["opt", …]`, `true`/`false`, `"text"`, or `null` to clear.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::quizzes::response::AnswerOrClear)]
     pub response: Value,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct Saved {
-    #[schema(value_type = String)]
     pub saved_at: Timestamp,
 }
 
@@ -345,7 +340,7 @@ pub struct Saved {
 pub async fn save_answer(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path((attempt_id, question_key)): Path<(String, String)>,
+    AppPath((attempt_id, question_key)): AppPath<(String, String)>,
     AppJson(body): AppJson<SaveRequest>,
 ) -> AppResult<AppJson<Saved>> {
     let target = store::save_target(&state.db.pool, &state.questions, &attempt_id, &question_key)
@@ -383,7 +378,7 @@ pub async fn save_answer(
 #[serde(deny_unknown_fields)]
 pub struct SubmitRequest {
     /// Last answers to save with the submission, by question id.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<HashMap<String, crate::quizzes::response::AnswerOrClear>>)]
     pub answers: Option<HashMap<String, Value>>,
 }
 
@@ -394,7 +389,7 @@ pub struct SubmitRequest {
 pub async fn submit_attempt(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(attempt_id): Path<String>,
+    AppPath(attempt_id): AppPath<String>,
     body: Option<AppJson<SubmitRequest>>,
 ) -> AppResult<AppJson<AttemptResult>> {
     let attempt = store::find(&state.db.pool, &attempt_id)
@@ -476,9 +471,7 @@ pub struct MyAttempt {
     pub quiz_title: String,
     pub number: i64,
     pub status: AttemptStatus,
-    #[schema(value_type = String)]
     pub started_at: Timestamp,
-    #[schema(value_type = String)]
     pub deadline_at: Timestamp,
     pub result: Option<AttemptResult>,
 }

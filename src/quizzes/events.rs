@@ -1,6 +1,7 @@
 //! Events: the campaigns (such as a Lifelong Learning Week) that group quizzes and contests.
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
@@ -19,9 +20,7 @@ pub struct Event {
     pub id: String,
     pub title: String,
     pub description: String,
-    #[schema(value_type = String)]
     pub starts_at: Timestamp,
-    #[schema(value_type = String)]
     pub ends_at: Timestamp,
 }
 
@@ -59,11 +58,11 @@ pub async fn find(pool: &Pool, id: &str) -> AppResult<Option<Event>> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEvent {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
-    #[schema(value_type = String)]
     pub starts_at: Timestamp,
-    #[schema(value_type = String)]
     pub ends_at: Timestamp,
 }
 
@@ -144,7 +143,7 @@ pub async fn list_events(
     responses((status = 200, body = Event), (status = 404, body = ErrorBody)))]
 pub async fn get_event(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    AppPath(id): AppPath<String>,
 ) -> AppResult<AppJson<Event>> {
     find(&state.db.pool, &id)
         .await?

@@ -202,7 +202,7 @@ async fn start(
     _form: CsrfForm,
 ) -> Result<Response, PageError> {
     let (_, AppJson(attempt)) =
-        attempts::start_attempt(State(state), member.caller(), Path(quiz_id))
+        attempts::start_attempt(State(state), member.caller(), crate::http::AppPath(quiz_id))
             .await
             .page(&member.visitor)?;
     Ok(redirect(&format!("/attempts/{}", attempt.id)))
@@ -309,7 +309,7 @@ async fn caller_attempt(
     let AppJson(view) = attempts::get_attempt(
         State(state.clone()),
         member.caller(),
-        Path(attempt_id.to_owned()),
+        crate::http::AppPath(attempt_id.to_owned()),
     )
     .await
     .page(&member.visitor)?;
@@ -424,7 +424,7 @@ async fn save_answer(
     match attempts::save_answer(
         State(state),
         member.caller(),
-        Path((attempt_id.clone(), question)),
+        crate::http::AppPath((attempt_id.clone(), question)),
         AppJson(SaveRequest { response }),
     )
     .await
@@ -483,7 +483,7 @@ async fn submit(
     match attempts::submit_attempt(
         State(state),
         member.caller(),
-        Path(attempt_id.clone()),
+        crate::http::AppPath(attempt_id.clone()),
         None,
     )
     .await
@@ -596,7 +596,7 @@ async fn ranks(
         let AppJson(standing) = my_standing(
             State(state.clone()),
             member.caller(),
-            Path(quiz_id.to_owned()),
+            crate::http::AppPath(quiz_id.to_owned()),
             AppQuery(BoardQuery {
                 scope: Some(scope.clone()),
                 offset: None,
@@ -629,7 +629,7 @@ async fn result(
     let (review, review_note) = match review::review_attempt(
         State(state.clone()),
         member.caller(),
-        Path(attempt_id.clone()),
+        crate::http::AppPath(attempt_id.clone()),
     )
     .await
     {

@@ -186,12 +186,19 @@ const QUIZ_COLUMNS: &str = "id, event_id, title, description, opens_at, closes_a
 #[serde(deny_unknown_fields)]
 pub struct QuizInput {
     pub event_id: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
     pub opens_at: Option<Timestamp>,
+    /// After `opens_at`.
     pub closes_at: Option<Timestamp>,
+    /// 10 seconds to 24 hours.
+    #[schema(minimum = 10, maximum = 86400)]
     pub time_limit_s: Option<i64>,
+    #[schema(minimum = 1, maximum = 100)]
     pub max_attempts: Option<i64>,
+    #[schema(min_items = 1, max_items = 50)]
     pub rules: Option<Vec<Rule>>,
     pub shuffle_questions: Option<bool>,
     pub shuffle_options: Option<bool>,
@@ -199,6 +206,24 @@ pub struct QuizInput {
     pub audience_org_unit_id: Option<String>,
     pub ranking: Option<Ranking>,
 }
+
+/// The body of `POST /quizzes`: `QuizInput` with the fields a new quiz needs.
+pub struct NewQuiz;
+
+impl NewQuiz {
+    pub const REQUIRED: &[&str] = &["title", "opens_at", "closes_at", "time_limit_s", "rules"];
+}
+
+impl utoipa::PartialSchema for NewQuiz {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::http::openapi::requiring(
+            <QuizInput as utoipa::PartialSchema>::schema(),
+            Self::REQUIRED,
+        )
+    }
+}
+
+impl utoipa::ToSchema for NewQuiz {}
 
 impl QuizInput {
     /// The fields present besides those a published quiz may still change.
@@ -225,20 +250,17 @@ impl QuizInput {
     /// A new quiz from this input, or every problem with it.
     pub fn into_new(self, id: String) -> AppResult<Quiz> {
         let mut errors = FieldErrors::new();
-        if self.title.is_none() {
-            errors.add("title", "is required");
-        }
-        if self.opens_at.is_none() {
-            errors.add("opens_at", "is required");
-        }
-        if self.closes_at.is_none() {
-            errors.add("closes_at", "is required");
-        }
-        if self.time_limit_s.is_none() {
-            errors.add("time_limit_s", "is required");
-        }
-        if self.rules.is_none() {
-            errors.add("rules", "is required");
+        for (present, field) in [
+            (self.title.is_some(), "title"),
+            (self.opens_at.is_some(), "opens_at"),
+            (self.closes_at.is_some(), "closes_at"),
+            (self.time_limit_s.is_some(), "time_limit_s"),
+            (self.rules.is_some(), "rules"),
+        ] {
+            debug_assert!(NewQuiz::REQUIRED.contains(&field));
+            if !present {
+                errors.add(field, "is required");
+            }
         }
         errors.into_result()?;
         let base = Quiz {

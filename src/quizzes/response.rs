@@ -9,6 +9,42 @@ use crate::banks::{Kind, Question};
 
 pub const SHORT_TEXT_MAX_CHARS: usize = 500;
 
+/// An answer as the API carries it, for the OpenAPI document: an option id (`"a"`), option ids
+/// (`["a", "c"]`, in order for `ordering`), `true`/`false`, or a short text (`"VNeID"`; a key
+/// lists the accepted texts).
+pub struct Answer;
+
+impl utoipa::PartialSchema for Answer {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .description(Some(
+                "an option id or a text; option ids (or accepted texts); or true/false",
+            ))
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String)))
+            .item(ObjectBuilder::new().schema_type(Type::Boolean))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Answer {}
+
+/// An answer to save, or `null` to clear it.
+pub struct AnswerOrClear;
+
+impl utoipa::PartialSchema for AnswerOrClear {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(Answer::schema())
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for AnswerOrClear {}
+
 /// The response to store (`None` clears the answer), or why it does not fit the question.
 pub fn check(question: &Question, response: &Value) -> Result<Option<Value>, String> {
     if response.is_null() {

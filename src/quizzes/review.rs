@@ -4,7 +4,8 @@
 //! has closed). Before that, no route reveals a key or a
 //! per-question outcome.
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -27,12 +28,11 @@ pub struct ReviewedQuestion {
     #[serde(flatten)]
     pub question: QuestionView,
     /// What the participant saved (null when left blank).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<crate::quizzes::response::Answer>)]
     pub response: Value,
     /// The key, in the response's shape (only when the policy shows keys).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<crate::quizzes::response::Answer>)]
     pub correct_answer: Option<Value>,
-    #[schema(value_type = Option<Object>)]
     pub explanation: Option<Text>,
     pub points_awarded: Option<f64>,
     pub correct: Option<bool>,
@@ -57,7 +57,7 @@ fn unavailable(message: &str, details: Value) -> AppError {
 pub async fn review_attempt(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(attempt_id): Path<String>,
+    AppPath(attempt_id): AppPath<String>,
 ) -> AppResult<AppJson<AttemptReview>> {
     let attempt = store::find(&state.db.pool, &attempt_id)
         .await?

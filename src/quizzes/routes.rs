@@ -1,7 +1,8 @@
 //! Quiz definitions over HTTP: organizers create, edit and publish; everyone lists what they
 //! may take, with its state by the server clock and their attempts left.
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -22,9 +23,7 @@ pub struct QuizView {
     pub event_id: Option<String>,
     pub title: String,
     pub description: String,
-    #[schema(value_type = String)]
     pub opens_at: Timestamp,
-    #[schema(value_type = String)]
     pub closes_at: Timestamp,
     pub time_limit_s: i64,
     pub max_attempts: i64,
@@ -36,7 +35,6 @@ pub struct QuizView {
     pub audience_org_unit_id: Option<String>,
     pub ranking: Ranking,
     pub status: QuizStatus,
-    #[schema(value_type = Option<String>)]
     pub published_at: Option<Timestamp>,
     pub state: QuizState,
     /// The caller's attempts left.
@@ -73,7 +71,7 @@ pub async fn caller_view(state: &AppState, caller: &AuthUser, quiz: Quiz) -> App
 }
 
 /// Creates a draft quiz.
-#[utoipa::path(post, path = "/quizzes", tag = "quizzes", security(("bearer" = [])), request_body = QuizInput,
+#[utoipa::path(post, path = "/quizzes", tag = "quizzes", security(("bearer" = [])), request_body = crate::quizzes::quiz::NewQuiz,
     responses((status = 201, body = QuizView), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn create_quiz(
     State(state): State<AppState>,
@@ -96,7 +94,7 @@ pub async fn create_quiz(
 pub async fn edit_quiz(
     State(state): State<AppState>,
     Organizer(caller): Organizer,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
     AppJson(body): AppJson<QuizInput>,
 ) -> AppResult<AppJson<QuizView>> {
     let current = quiz::find(&state.db.pool, &quiz_id)
@@ -133,7 +131,7 @@ pub async fn edit_quiz(
 pub async fn publish_quiz(
     State(state): State<AppState>,
     Organizer(caller): Organizer,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
 ) -> AppResult<AppJson<QuizView>> {
     let current = quiz::find(&state.db.pool, &quiz_id)
         .await?
@@ -211,7 +209,7 @@ pub async fn visible_quizzes(
 pub async fn get_quiz(
     State(state): State<AppState>,
     caller: AuthUser,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
 ) -> AppResult<AppJson<QuizView>> {
     let quiz = access::visible_quiz(&state, &caller, &quiz_id).await?;
     Ok(AppJson(caller_view(&state, &caller, quiz).await?))

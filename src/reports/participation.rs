@@ -20,7 +20,8 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -296,6 +297,7 @@ pub async fn participation(state: &AppState, event: &Event, org_kind: OrgKind) -
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ParticipationQuery {
     /// The unit level: `ward`, `school` or `class` (any kind of the org tree).
     pub group_by: Option<String>,
@@ -318,7 +320,7 @@ pub async fn organizer_event(state: &AppState, event_id: &str) -> AppResult<Even
 pub async fn event_participation(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path(event_id): Path<String>,
+    AppPath(event_id): AppPath<String>,
     AppQuery(query): AppQuery<ParticipationQuery>,
 ) -> AppResult<Response> {
     let format = FormatQuery {

@@ -6,7 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -80,7 +81,7 @@ type ResultRow = (
 pub async fn quiz_results(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
     AppQuery(query): AppQuery<FormatQuery>,
 ) -> AppResult<Response> {
     let format = query.format()?;
@@ -168,7 +169,7 @@ type QuestionRow = (String, String, String, i64, i64, i64, i64, i64, i64);
 pub async fn question_analysis(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
     AppQuery(query): AppQuery<FormatQuery>,
 ) -> AppResult<Response> {
     let format = query.format()?;
@@ -274,6 +275,7 @@ pub fn round4(value: f64) -> f64 {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CompetenceQuery {
     /// `json` (default) or `csv`.
     pub format: Option<String>,
@@ -289,7 +291,7 @@ pub struct CompetenceQuery {
 pub async fn competence_profile(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path(quiz_id): Path<String>,
+    AppPath(quiz_id): AppPath<String>,
     AppQuery(query): AppQuery<CompetenceQuery>,
 ) -> AppResult<Response> {
     let format = FormatQuery {

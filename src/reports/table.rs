@@ -20,6 +20,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// `json` (default) or `csv`.
     pub format: Option<String>,

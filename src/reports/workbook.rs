@@ -4,7 +4,8 @@
 //! filter picks a quiz. Built with rust_xlsxwriter; text is written as text cells, so a name
 //! that looks like a formula stays a name.
 
-use axum::extract::{Path, State};
+use crate::http::AppPath;
+use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use futures::future::try_join_all;
@@ -171,7 +172,7 @@ fn build(sheets: Vec<(String, Option<Table>)>) -> Result<Vec<u8>, XlsxError> {
 pub async fn event_workbook(
     State(state): State<AppState>,
     Organizer(_caller): Organizer,
-    Path(event_id): Path<String>,
+    AppPath(event_id): AppPath<String>,
 ) -> AppResult<Response> {
     let started = std::time::Instant::now();
     let sheets = views(&state, &event_id).await?;

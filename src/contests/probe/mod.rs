@@ -120,10 +120,7 @@ pub fn sniff(head: &[u8]) -> Option<Container> {
 }
 
 /// Opens a file on disk at its start, with its container decided by its first bytes.
-fn open_sniffed(
-    path: &Path,
-    budget: &Budget,
-) -> Result<(Source, Container), ProbeError> {
+fn open_sniffed(path: &Path, budget: &Budget) -> Result<(Source, Container), ProbeError> {
     let mut source = Source::new(File::open(path)?, budget)?;
     let mut head = [0u8; HEAD_LEN];
     let head_len = source.read_some(&mut head)?;

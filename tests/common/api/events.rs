@@ -13,6 +13,12 @@ impl TestApp {
         self.get(&path::events(), who.token()).await
     }
 
+    /// A page of events; `query` is `?limit=..&offset=..`.
+    pub async fn events_page(&self, who: impl Caller, query: &str) -> Response {
+        self.get(&format!("{}{query}", path::events()), who.token())
+            .await
+    }
+
     pub async fn event(&self, who: impl Caller, event: &str) -> Response {
         self.get(&path::event(event), who.token()).await
     }

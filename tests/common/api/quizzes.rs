@@ -85,6 +85,12 @@ impl TestApp {
         self.submit_attempt_with(who, attempt, &json!({})).await
     }
 
+    /// Submits with no body at all: no `Content-Type`, no bytes.
+    pub async fn submit_attempt_bare(&self, who: impl Caller, attempt: &str) -> Response {
+        self.send(self.request(Method::POST, &path::attempt_submit(attempt), who.token()))
+            .await
+    }
+
     /// Submits with `body` (`{"answers": {...}}`: answers sent with the submission).
     pub async fn submit_attempt_with(
         &self,

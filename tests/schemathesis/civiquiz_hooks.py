@@ -1,0 +1,22 @@
+"""Serializers for the request bodies schemathesis has none for (run.sh loads this module)."""
+
+import schemathesis
+
+# The recordings an upload may carry (PUT /entries/{id}/media): raw bytes, as for
+# application/octet-stream.
+RECORDING_TYPES = [
+    "audio/mp4",
+    "audio/mpeg",
+    "audio/ogg",
+    "audio/wav",
+    "audio/webm",
+    "audio/x-matroska",
+    "video/mp4",
+    "video/ogg",
+    "video/quicktime",
+    "video/webm",
+    "video/x-matroska",
+]
+schemathesis.serializer.alias(RECORDING_TYPES, "application/octet-stream")
+# Bank files (POST /banks/import): text.
+schemathesis.serializer.alias("application/toml", "text/plain")
