@@ -20,8 +20,8 @@ fn retry_after_s(remaining_ms: i64) -> u64 {
 
 /// One hit counted against `limit`: in the shared store, or, while it is unreachable, in this
 /// process's own counters against half the limit. Sign-in keeps working without Redis (the
-/// sessions are in the database), and an attacker who spreads over several processes gets
-/// no more guesses than the shared count would give her.
+/// sessions are in the database); halving keeps a pair of processes behind one balancer
+/// within the shared limit (more processes allow proportionally more while Redis is down).
 async fn count(state: &AppState, key: &str, window_ms: i64, limit: u32) -> Counted {
     let now = state.clock.now_ms();
     match state.kv.count_hit(key, window_ms, now).await {
