@@ -920,6 +920,19 @@ async fn a_time_allowance_moves_one_participants_deadline() {
     let late = s.app.start_attempt(&dung, &quiz).await;
     assert_eq!(late.status, 409, "{}", late.text);
     assert_eq!(late.code(), "quiz_not_open");
+    // Her view of the quiz says it is open for her, and why; a classmate's says closed.
+    let hers = s.app.quiz(&cu, &quiz).await;
+    assert_eq!(hers.body["state"], "open", "{}", hers.text);
+    assert_eq!(
+        hers.body["allowance"]["extra_close_s"], 1800,
+        "{}",
+        hers.text
+    );
+    let theirs = s.app.quiz(&dung, &quiz).await;
+    assert_eq!(theirs.body["state"], "closed", "{}", theirs.text);
+    assert!(theirs.body.get("allowance").is_none(), "{}", theirs.text);
+    let listed = s.app.quizzes(&cu).await;
+    assert_eq!(listed.body["items"][0]["state"], "open", "{}", listed.text);
     let allowed = s.app.start_attempt(&cu, &quiz).await;
     assert_eq!(allowed.status, 201, "{}", allowed.text);
     assert_eq!(

@@ -4,6 +4,8 @@
 //! deadline, so the sweeper, grading and reports honour an allowance by reading it; granting,
 //! changing or removing one re-computes the deadline of her attempt in progress.
 
+use std::collections::HashMap;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -84,6 +86,26 @@ pub async fn of(pool: &Pool, quiz_id: &str, user_id: &str) -> AppResult<Allowanc
             }
         }),
     )
+}
+
+/// The allowances granted to one participant, by quiz (for her own quiz views).
+pub async fn granted(pool: &Pool, user_id: &str) -> AppResult<HashMap<String, Allowance>> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT quiz_id, extra_time_s, extra_close_s FROM quiz_allowances WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(quiz_id, extra_time_s, extra_close_s)| {
+            let allowance = Allowance {
+                extra_time_s,
+                extra_close_s,
+            };
+            (quiz_id, allowance)
+        })
+        .collect())
 }
 
 /// When the quiz has closed for everyone: keys and explanations wait for it, so nobody still

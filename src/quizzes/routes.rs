@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::allowances::{self, Allowance};
 use super::attempt_store;
 use super::quiz::{self, Quiz, QuizInput, QuizState, QuizStatus, Ranking, Review, Rule};
 use super::{access, draw};
@@ -36,14 +37,30 @@ pub struct QuizView {
     pub ranking: Ranking,
     pub status: QuizStatus,
     pub published_at: Option<Timestamp>,
+    /// The quiz's state for the caller: her allowance's later close keeps it open for her.
     pub state: QuizState,
     /// The caller's attempts left.
     pub attempts_left: i64,
+    /// The caller's time allowance on this quiz, when an organizer granted one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowance: Option<Allowance>,
 }
 
-fn quiz_view(quiz: Quiz, now_ms: i64, attempts_made: i64) -> QuizView {
+fn quiz_view(
+    quiz: Quiz,
+    now_ms: i64,
+    attempts_made: i64,
+    allowance: Option<Allowance>,
+) -> QuizView {
+    let state = match quiz.state(now_ms) {
+        QuizState::Closed if allowance.is_some_and(|a| a.open_for(&quiz, now_ms)) => {
+            QuizState::Open
+        }
+        state => state,
+    };
     QuizView {
-        state: quiz.state(now_ms),
+        state,
+        allowance,
         question_count: quiz.question_count(),
         attempts_left: (quiz.max_attempts - attempts_made).max(0),
         id: quiz.id,
@@ -67,7 +84,10 @@ fn quiz_view(quiz: Quiz, now_ms: i64, attempts_made: i64) -> QuizView {
 
 pub async fn caller_view(state: &AppState, caller: &AuthUser, quiz: Quiz) -> AppResult<QuizView> {
     let made = attempt_store::count_for(&state.db.pool, &quiz.id, caller.id()).await?;
-    Ok(quiz_view(quiz, state.clock.now_ms(), made))
+    let allowance = allowances::granted(&state.db.pool, caller.id())
+        .await?
+        .remove(&quiz.id);
+    Ok(quiz_view(quiz, state.clock.now_ms(), made, allowance))
 }
 
 /// Creates a draft quiz.
@@ -192,12 +212,14 @@ pub async fn visible_quizzes(
     )
     .await?;
     let made = attempt_store::counts_by_quiz(&state.db.pool, caller.id()).await?;
+    let mut granted = allowances::granted(&state.db.pool, caller.id()).await?;
     let now = state.clock.now_ms();
     let items = quizzes
         .into_iter()
         .map(|quiz| {
             let attempts = made.get(&quiz.id).copied().unwrap_or(0);
-            quiz_view(quiz, now, attempts)
+            let allowance = granted.remove(&quiz.id);
+            quiz_view(quiz, now, attempts, allowance)
         })
         .collect();
     Ok(QuizList { items, total })
