@@ -264,6 +264,23 @@ where
         .await?)
 }
 
+/// The name the public sees for `user`: hers if she chose it, else the pseudonym of a roster
+/// name (her given name's initial and her unit).
+pub async fn public_name_of(pool: &Pool, user: &UserRow) -> AppResult<String> {
+    if user.display_name_chosen {
+        return Ok(user.display_name.clone());
+    }
+    let unit = match &user.org_unit_id {
+        Some(id) => crate::orgs::store::find(pool, id).await?,
+        None => None,
+    };
+    Ok(super::credentials::public_name(
+        &user.display_name,
+        false,
+        unit.as_ref().map(|u| u.name.as_str()),
+    ))
+}
+
 /// The caller's own display name: chosen by her from now on.
 pub async fn set_own_display_name(
     pool: &Pool,

@@ -327,15 +327,9 @@ impl PasswordPage {
         let pseudonym = if user.display_name_chosen {
             None
         } else {
-            let unit = match &user.org_unit_id {
-                Some(id) => orgs::find(&state.db.pool, id).await.ok().flatten(),
-                None => None,
-            };
-            Some(super::credentials::public_name(
-                &user.display_name,
-                false,
-                unit.as_ref().map(|u| u.name.as_str()),
-            ))
+            super::accounts::public_name_of(&state.db.pool, user)
+                .await
+                .ok()
         };
         PasswordPage {
             forced: user.must_change_password,

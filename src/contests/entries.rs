@@ -138,18 +138,10 @@ pub async fn entry_view(
     let private = viewer.sees_private();
     let author = match accounts::find_by_id(&state.db.pool, &entry.user_id).await? {
         Some(user) if viewer.sees_author(&contest) => {
-            let display_name = if private || user.display_name_chosen {
+            let display_name = if private {
                 user.display_name
             } else {
-                let unit = match &user.org_unit_id {
-                    Some(id) => crate::orgs::store::find(&state.db.pool, id).await?,
-                    None => None,
-                };
-                public_name(
-                    &user.display_name,
-                    false,
-                    unit.as_ref().map(|u| u.name.as_str()),
-                )
+                accounts::public_name_of(&state.db.pool, &user).await?
             };
             Some(Author {
                 user_id: entry.user_id.clone(),
