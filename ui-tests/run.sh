@@ -40,45 +40,11 @@ if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@axe-core/playwr
 fi
 
 # The tests run on the embedded defaults, whatever the caller's shell has.
-unset DATABASE_URL REDIS_URL REDIS_PREFIX JWT_SECRET PRODUCTION STORAGE_URL S3_ENDPOINT
-
-data_dir="$(mktemp -d -t civiquiz-ui.XXXXXX)"
-server_pid=""
-cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2> /dev/null; then
-        kill "$server_pid" 2> /dev/null || true
-        wait "$server_pid" 2> /dev/null || true
-    fi
-    rm -rf "$data_dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
+source "$repo/ci/throwaway-server.sh"
 export ADMIN_USERNAME="${ADMIN_USERNAME:-admin}"
 export ADMIN_PASSWORD="${ADMIN_PASSWORD:-a long admin passphrase}"
-printf '%s' "$ADMIN_PASSWORD" \
-    | DATA_DIR="$data_dir" "$bin" admin create --username "$ADMIN_USERNAME" > "$data_dir/admin.log" 2>&1 \
-    || { cat "$data_dir/admin.log" >&2; exit 2; }
-
-port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
-export BASE_URL="http://127.0.0.1:$port"
-
-BIND="127.0.0.1:$port" DATA_DIR="$data_dir" BANKS_DIR="$repo/question-banks" LOG_FORMAT=text \
-    RUST_LOG="${RUST_LOG:-info,sqlx=warn}" "$bin" serve > "$data_dir/server.log" 2>&1 &
-server_pid=$!
-
-for _ in $(seq 1 600); do
-    if curl -fsS -o /dev/null "$BASE_URL/api/v1/healthz" 2> /dev/null; then
-        break
-    fi
-    if ! kill -0 "$server_pid" 2> /dev/null; then
-        echo "ui-tests: the server exited before answering:" >&2
-        cat "$data_dir/server.log" >&2
-        exit 2
-    fi
-    sleep 0.1
-done
-curl -fsS -o /dev/null "$BASE_URL/api/v1/healthz" || { echo "ui-tests: no health answer" >&2; exit 2; }
+serve_throwaway ui-tests "$bin" "$ADMIN_USERNAME" "$ADMIN_PASSWORD" RUST_LOG="${RUST_LOG:-info,sqlx=warn}"
+export BASE_URL="$base"
 
 export REPO_ROOT="$repo"
 status=0

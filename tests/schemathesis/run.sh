@@ -46,41 +46,12 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
         -r "$requirements"
 fi
 
-unset DATABASE_URL REDIS_URL REDIS_PREFIX JWT_SECRET PRODUCTION STORAGE_URL S3_ENDPOINT
-data_dir="$(mktemp -d -t civiquiz-fuzz.XXXXXX)"
-server_pid=""
-cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2> /dev/null; then
-        kill "$server_pid" 2> /dev/null || true
-        wait "$server_pid" 2> /dev/null || true
-    fi
-    rm -rf "$data_dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
+source "$repo/ci/throwaway-server.sh"
 admin_password="a long admin passphrase"
-printf '%s' "$admin_password" \
-    | DATA_DIR="$data_dir" "$bin" admin create --username admin > "$data_dir/admin.log" 2>&1 \
-    || { cat "$data_dir/admin.log" >&2; exit 2; }
-
-port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-base="http://127.0.0.1:$port"
 # Every case comes from one address: the per-address limits on sign-ins and new accounts are
 # raised so that fuzzing register and login does not turn the rest of the run into 429s.
-BIND="127.0.0.1:$port" DATA_DIR="$data_dir" BANKS_DIR="$repo/question-banks" REGISTRATION=open \
-    AUTH_IP_LIMIT_PER_MIN=1000000 ACCOUNTS_PER_ADDRESS_PER_HOUR=1000000 LOG_FORMAT=text \
-    RUST_LOG="${RUST_LOG:-warn}" "$bin" serve > "$data_dir/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 600); do
-    curl -fsS -o /dev/null "$base/api/v1/healthz" 2> /dev/null && break
-    if ! kill -0 "$server_pid" 2> /dev/null; then
-        echo "schemathesis: the server exited before answering:" >&2
-        cat "$data_dir/server.log" >&2
-        exit 2
-    fi
-    sleep 0.1
-done
+serve_throwaway schemathesis "$bin" admin "$admin_password" REGISTRATION=open \
+    AUTH_IP_LIMIT_PER_MIN=1000000 ACCOUNTS_PER_ADDRESS_PER_HOUR=1000000 RUST_LOG="${RUST_LOG:-warn}"
 
 token() { # path, JSON body → the access token
     curl -fsS -H 'content-type: application/json' -d "$2" "$base/api/v1/$1" \
