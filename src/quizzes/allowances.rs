@@ -69,8 +69,8 @@ impl Allowance {
     }
 }
 
-/// The participant's allowance on the quiz (zeros when none was granted).
-pub async fn of(pool: &Pool, quiz_id: &str, user_id: &str) -> AppResult<Allowance> {
+/// The participant's allowance on the quiz, if one was granted.
+pub async fn of(pool: &Pool, quiz_id: &str, user_id: &str) -> AppResult<Option<Allowance>> {
     let row: Option<(i64, i64)> = sqlx::query_as(
         "SELECT extra_time_s, extra_close_s FROM quiz_allowances WHERE quiz_id = $1 AND user_id = $2",
     )
@@ -78,14 +78,10 @@ pub async fn of(pool: &Pool, quiz_id: &str, user_id: &str) -> AppResult<Allowanc
     .bind(user_id)
     .fetch_optional(pool)
     .await?;
-    Ok(
-        row.map_or_else(Allowance::default, |(extra_time_s, extra_close_s)| {
-            Allowance {
-                extra_time_s,
-                extra_close_s,
-            }
-        }),
-    )
+    Ok(row.map(|(extra_time_s, extra_close_s)| Allowance {
+        extra_time_s,
+        extra_close_s,
+    }))
 }
 
 /// The allowances granted to one participant, by quiz (for her own quiz views).

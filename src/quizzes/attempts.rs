@@ -245,7 +245,9 @@ pub async fn start_attempt(
             }
         }
         let now = state.clock.now_ms();
-        let allowance = allowances::of(&state.db.pool, &quiz.id, caller.id()).await?;
+        let allowance = allowances::of(&state.db.pool, &quiz.id, caller.id())
+            .await?
+            .unwrap_or_default();
         if !allowance.open_for(&quiz, now) {
             return Err(AppError::conflict(
                 ErrorCode::QuizNotOpen,

@@ -84,9 +84,7 @@ fn quiz_view(
 
 pub async fn caller_view(state: &AppState, caller: &AuthUser, quiz: Quiz) -> AppResult<QuizView> {
     let made = attempt_store::count_for(&state.db.pool, &quiz.id, caller.id()).await?;
-    let allowance = allowances::granted(&state.db.pool, caller.id())
-        .await?
-        .remove(&quiz.id);
+    let allowance = allowances::of(&state.db.pool, &quiz.id, caller.id()).await?;
     Ok(quiz_view(quiz, state.clock.now_ms(), made, allowance))
 }
 
