@@ -367,24 +367,17 @@ pub async fn remove_judge(
     AppPath((contest_id, user_id)): AppPath<(String, String)>,
 ) -> AppResult<AppJson<JudgeList>> {
     let contest = contest::require(&state.db.pool, &contest_id).await?;
-    let mut tx = state.db.pool.begin().await?;
     let removed = sqlx::query("DELETE FROM contest_judges WHERE contest_id = $1 AND user_id = $2")
         .bind(&contest.id)
         .bind(&user_id)
-        .execute(&mut *tx)
+        .execute(&state.db.pool)
         .await?
         .rows_affected();
     if removed == 0 {
         return Err(AppError::not_found());
     }
-    sqlx::query(
-        "DELETE FROM entry_judges WHERE contest_id = $1 AND judge_id = $2 AND scored_at IS NULL",
-    )
-    .bind(&contest.id)
-    .bind(&user_id)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    // The assignment pass gives her unscored work back to the pool and to the other judges;
+    // meanwhile `is_assigned` already refuses her.
     assign(&state, &contest).await?;
     let items = judge_views(&state.db.pool, &contest.id).await?;
     let total = items.len() as i64;
