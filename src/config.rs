@@ -184,6 +184,10 @@ pub struct ServeArgs {
     /// Seconds an upload's body may take in all.
     #[arg(long, env = "UPLOAD_DEADLINE_S", default_value_t = 30 * 60)]
     pub upload_deadline_s: u64,
+    /// Seconds a resumable upload may wait for its next part before it expires and the
+    /// janitor removes what it received.
+    #[arg(long, env = "RESUMABLE_UPLOAD_EXPIRY_S", default_value_t = 24 * 3600)]
+    pub resumable_upload_expiry_s: u64,
     /// Folder where uploads are staged while they are checked; default DATA_DIR/tmp/uploads.
     #[arg(long, env = "STAGING_DIR")]
     pub staging_dir: Option<PathBuf>,
@@ -239,6 +243,8 @@ pub struct MediaConfig {
     pub upload_min_rate: Option<MinRate>,
     /// The longest an upload's body may take.
     pub upload_deadline: Duration,
+    /// How long a resumable upload waits for its next part.
+    pub resumable_expiry: Duration,
     /// `None`: DATA_DIR/tmp/uploads.
     pub staging_dir: Option<PathBuf>,
     /// Bytes kept free on the staging filesystem beyond an upload's size.
@@ -265,6 +271,7 @@ impl Default for MediaConfig {
                 window: Duration::from_secs(30),
             }),
             upload_deadline: Duration::from_secs(30 * 60),
+            resumable_expiry: Duration::from_secs(24 * 3600),
             staging_dir: None,
             staging_reserve_bytes: 1 << 30,
         }
@@ -431,6 +438,9 @@ impl ServeArgs {
         if self.upload_orphan_age_s < 60 {
             problems.push("UPLOAD_ORPHAN_AGE_S: must be at least 60".into());
         }
+        if !(60..=30 * 24 * 3600).contains(&self.resumable_upload_expiry_s) {
+            problems.push("RESUMABLE_UPLOAD_EXPIRY_S: must be 60 to 2592000".into());
+        }
         if !(5..=3600).contains(&self.upload_idle_timeout_s) {
             problems.push("UPLOAD_IDLE_TIMEOUT_S: must be between 5 and 3600".into());
         }
@@ -506,6 +516,7 @@ impl ServeArgs {
                         window: Duration::from_secs(self.upload_rate_window_s),
                     }),
                     upload_deadline: Duration::from_secs(self.upload_deadline_s),
+                    resumable_expiry: Duration::from_secs(self.resumable_upload_expiry_s),
                     staging_dir: self.staging_dir,
                     staging_reserve_bytes: self.staging_reserve_mb.saturating_mul(1 << 20),
                 },

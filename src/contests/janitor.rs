@@ -1,7 +1,7 @@
 //! Removes what crashed or abandoned uploads leave behind: objects recorded in
 //! `media_uploads` that never became a recording (or old recordings whose deletion failed),
-//! staging files (`*.part` in STAGING_DIR), and the local backend's half-written multipart
-//! files. Runs at start and then periodically; anything younger than `UPLOAD_ORPHAN_AGE_S` is
+//! resumable uploads past their expiry (with their parts), staging files in STAGING_DIR, and
+//! the local backend's half-written multipart files. Runs at start and then periodically; anything younger than `UPLOAD_ORPHAN_AGE_S` is
 //! left alone.
 //! An upload in progress, on any process, refreshes its staging file and its `media_uploads`
 //! row several times within that age (see `upload::Heartbeat`), so however long it streams
@@ -17,6 +17,8 @@ use crate::error::AppResult;
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Swept {
     pub objects: usize,
+    /// Resumable uploads past their expiry, removed with what they had received.
+    pub expired_uploads: usize,
     pub staging_files: usize,
 }
 
@@ -26,6 +28,11 @@ pub async fn sweep_once(state: &AppState) -> AppResult<Swept> {
     let age_ms = i64::try_from(orphan_age.as_millis()).unwrap_or(i64::MAX);
     let before = state.clock.now_ms().saturating_sub(age_ms);
     let mut swept = Swept::default();
+    let now = state.clock.now_ms();
+    for upload in super::resumable::store::expired(&state.db.pool, now).await? {
+        super::resumable::discard(state, &upload).await?;
+        swept.expired_uploads += 1;
+    }
     for key in store::stale_uploads(&state.db.pool, before).await? {
         match state.recordings.store.delete(&key).await {
             Ok(()) => {

@@ -16,6 +16,7 @@ pub mod playback;
 pub mod probe;
 pub mod results;
 pub mod results_stream;
+pub mod resumable;
 pub mod routes;
 pub mod standings;
 pub mod storage;
@@ -109,7 +110,25 @@ impl Recordings {
 /// Routes whose request body is a long upload: routed outside the response-head timeout
 /// (the handler bounds the wait for each chunk instead).
 pub fn streamed_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(upload::upload_media))
+    OpenApiRouter::new()
+        .routes(routes!(upload::upload_media))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(resumable::routes::append))
+                .route_layer(axum::middleware::map_response(
+                    resumable::routes::tus_headers,
+                )),
+        )
+}
+
+/// The tus routes but the PATCH (which is streamed).
+fn resumable_router() -> OpenApiRouter<AppState> {
+    use resumable::routes as tus;
+    OpenApiRouter::new()
+        .routes(routes!(tus::discover))
+        .routes(routes!(tus::create_upload))
+        .routes(routes!(tus::upload_offset, tus::get_upload, tus::terminate))
+        .route_layer(axum::middleware::map_response(tus::tus_headers))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -131,4 +150,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(results_stream::results_stream))
         .routes(routes!(results::published_results))
         .routes(routes!(results::change_results_state))
+        .merge(resumable_router())
 }

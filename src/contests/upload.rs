@@ -40,11 +40,11 @@ use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::http::{AppJson, AppQuery};
 
 /// Bytes of the head handed to the sniffer before the rest of the body is accepted.
-const SNIFF_LEN: usize = 4096;
+pub(super) const SNIFF_LEN: usize = 4096;
 /// Staging writes are batched into this much memory per upload.
 const STAGING_BUFFER: usize = 256 * 1024;
 /// Part size of the multipart copy (S3's minimum is 5 MiB).
-const PART_LEN: usize = 5 * 1024 * 1024;
+pub(super) const PART_LEN: usize = 5 * 1024 * 1024;
 const READ_CHUNK: usize = 1024 * 1024;
 /// How staging files end, so the janitor touches nothing else in a shared STAGING_DIR.
 pub const STAGING_SUFFIX: &str = ".civiquiz-upload";
@@ -94,7 +94,22 @@ pub async fn upload_media(
     let _slot = state.recordings.upload_slot(caller.id())?;
     require_room(&state, declared.unwrap_or(limit))?;
     let staged = stage(&state, body, limit).await?;
-    let info = probe_staged(&state, &staged.file.path).await?;
+    let view = store_staged(&state, &entry, &contest, &staged, query.filename.as_deref()).await?;
+    Ok((StatusCode::CREATED, AppJson(view)))
+}
+
+/// What both upload paths do once every byte is in a staging file: decide the type and
+/// duration from the bytes, hold them to the contest's rules, blank the location and author
+/// tags, copy the file to the object store and attach it to the draft entry (replacing its
+/// recording, if it had one). Any refusal leaves no object and no row.
+pub(super) async fn store_staged(
+    state: &AppState,
+    entry: &store::EntryRow,
+    contest: &contest::Contest,
+    staged: &Staged,
+    original_name: Option<&str>,
+) -> AppResult<MediaView> {
+    let info = probe_staged(state, &staged.file.path).await?;
     let kind = MediaKind::from(info.kind);
     if !contest.accepts(kind) {
         return Err(AppError::unsupported_media_type(format!(
@@ -126,14 +141,14 @@ pub async fn upload_media(
         })));
     }
 
-    scrub_staged(&state, &staged.file.path).await?;
+    scrub_staged(state, &staged.file.path).await?;
 
     let media_id = db::new_id();
     let key = object_key(&contest.id, &entry.id, &media_id);
     let now = state.clock.now_ms();
     store::begin_upload(&state.db.pool, &key, &entry.id, now).await?;
-    let pending = PendingObject::new(&state, &key);
-    let pushed = push(&state, &staged.file.path, &key).await?;
+    let pending = PendingObject::new(state, &key);
+    let pushed = push(state, &staged.file.path, &key).await?;
     if pushed.bytes != staged.bytes {
         return Err(AppError::Internal(anyhow::anyhow!(
             "staged {} bytes but stored {}",
@@ -152,7 +167,7 @@ pub async fn upload_media(
         bytes: i64::try_from(pushed.bytes).unwrap_or(i64::MAX),
         sha256: pushed.sha256,
         duration_ms: i64::try_from(info.duration_ms).unwrap_or(i64::MAX),
-        display_name: display_name(query.filename.as_deref(), info.container),
+        display_name: display_name(original_name, info.container),
         created_at: now,
     };
     match store::attach_media(&state.db.pool, &row, now).await? {
@@ -165,16 +180,13 @@ pub async fn upload_media(
                     store::end_upload(&state.db.pool, &old.object_key).await?;
                 }
             }
-            Ok((
-                StatusCode::CREATED,
-                AppJson(media_view(&row, Viewer::Owner)),
-            ))
+            Ok(media_view(&row, Viewer::Owner))
         }
         Attached::NotDraft => Err(already_submitted()),
     }
 }
 
-fn already_submitted() -> AppError {
+pub(super) fn already_submitted() -> AppError {
     AppError::conflict(
         ErrorCode::AlreadySubmitted,
         "the entry is submitted: its recording can no longer change",
@@ -196,7 +208,7 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
 
 /// 507 unless the staging filesystem (and the local backend's, which gets a copy) can take
 /// `bytes` and still keep the reserve free.
-fn require_room(state: &AppState, bytes: u64) -> AppResult<()> {
+pub(super) fn require_room(state: &AppState, bytes: u64) -> AppResult<()> {
     let recordings = &state.recordings;
     let mut folders = vec![recordings.staging_dir.as_path()];
     folders.extend(recordings.store.local_root.as_deref());
@@ -207,7 +219,7 @@ fn require_room(state: &AppState, bytes: u64) -> AppResult<()> {
 /// slow phone can stream for longer than `UPLOAD_ORPHAN_AGE_S`): the janitor removes only
 /// traces older than that age, so it never takes a live upload for an orphan, while a crashed
 /// one stops beating and ages out. Stops when dropped.
-struct Heartbeat(tokio::task::JoinHandle<()>);
+pub(super) struct Heartbeat(tokio::task::JoinHandle<()>);
 
 impl Heartbeat {
     fn start<F, Fut>(state: &AppState, beat: F) -> Self
@@ -215,7 +227,16 @@ impl Heartbeat {
         F: Fn() -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        let every = (state.config.media.orphan_age / 4).max(Duration::from_millis(100));
+        Self::every(orphan_beat(state), beat)
+    }
+
+    /// Calls `beat` every `period` (not at once) until dropped.
+    pub(super) fn every<F, Fut>(period: Duration, beat: F) -> Self
+    where
+        F: Fn() -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let every = period.max(Duration::from_millis(100));
         Self(tokio::spawn(async move {
             let mut ticks = tokio::time::interval(every);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -235,6 +256,11 @@ impl Drop for Heartbeat {
     }
 }
 
+/// How often an upload's traces are refreshed: several times within the orphan age.
+pub(super) fn orphan_beat(state: &AppState) -> Duration {
+    state.config.media.orphan_age / 4
+}
+
 /// A file in the staging folder, removed when dropped unless kept; its modification time is
 /// refreshed while it exists.
 pub struct StagingFile {
@@ -243,7 +269,7 @@ pub struct StagingFile {
 }
 
 impl StagingFile {
-    fn create_in(state: &AppState) -> Self {
+    pub(super) fn create_in(state: &AppState) -> Self {
         let path = state
             .recordings
             .staging_dir
@@ -329,7 +355,7 @@ async fn stage(state: &AppState, body: Body, limit: u64) -> AppResult<Staged> {
 }
 
 /// A full disk is the server's condition, not a fault: 507 like the check before accepting.
-fn staging_error(error: std::io::Error, doing: &'static str) -> AppError {
+pub(super) fn staging_error(error: std::io::Error, doing: &'static str) -> AppError {
     if error.kind() == std::io::ErrorKind::StorageFull {
         tracing::warn!(%error, "upload refused: the staging disk filled up");
         return free_space::insufficient_storage();
@@ -337,7 +363,7 @@ fn staging_error(error: std::io::Error, doing: &'static str) -> AppError {
     AppError::Internal(anyhow::Error::from(error).context(doing))
 }
 
-fn stalled(state: &AppState, breach: Breach) -> AppError {
+pub(super) fn stalled(state: &AppState, breach: Breach) -> AppError {
     let media = &state.config.media;
     let message = match (breach, media.upload_min_rate) {
         (Breach::TooSlow, Some(floor)) => format!(
@@ -361,7 +387,7 @@ fn unsupported() -> AppError {
     )
 }
 
-fn refuse_unless_media(head: &[u8]) -> AppResult<()> {
+pub(super) fn refuse_unless_media(head: &[u8]) -> AppResult<()> {
     probe::sniff(head).map(|_| ()).ok_or_else(unsupported)
 }
 
@@ -495,13 +521,13 @@ async fn push(state: &AppState, path: &FsPath, key: &str) -> AppResult<Pushed> {
 /// An object (maybe half-written) whose upload has not committed: deleted with its
 /// `media_uploads` row if the request ends any other way, even by being dropped. The row is
 /// kept alive while the object is being written.
-struct PendingObject {
+pub(super) struct PendingObject {
     cleanup: Option<(AppState, String)>,
     _alive: Heartbeat,
 }
 
 impl PendingObject {
-    fn new(state: &AppState, key: &str) -> Self {
+    pub(super) fn new(state: &AppState, key: &str) -> Self {
         let (beat_state, beat_key) = (state.clone(), key.to_owned());
         let alive = Heartbeat::start(state, move || {
             let (state, key) = (beat_state.clone(), beat_key.clone());
@@ -517,7 +543,7 @@ impl PendingObject {
             _alive: alive,
         }
     }
-    fn disarm(mut self) {
+    pub(super) fn disarm(mut self) {
         self.cleanup = None;
     }
 }
