@@ -9,16 +9,18 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::protocol::{self, CIVIQUIZ_MEDIA, UPLOAD_EXPIRES, UPLOAD_LENGTH, UPLOAD_OFFSET};
+use super::protocol::{
+    self, CIVIQUIZ_MEDIA, Checksum, UPLOAD_EXPIRES, UPLOAD_LENGTH, UPLOAD_OFFSET,
+};
 use super::store::{self, UploadRow};
 use super::transfer::{self, Appended, Lease, offset_mismatch};
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::clock::Timestamp;
 use crate::contests::access::{self, Viewer};
-use crate::contests::contest::{self, MAX_BYTES_CAP};
+use crate::contests::contest::{self, Contest, MAX_BYTES_CAP};
 use crate::contests::entries::{MediaView, media_view};
-use crate::contests::entry_store::{self, EntryStatus};
+use crate::contests::entry_store::{self, EntryRow, EntryStatus};
 use crate::contests::upload;
 use crate::db;
 use crate::error::{AppError, AppResult, ErrorBody};
@@ -288,11 +290,38 @@ pub async fn append(
     }
     let contest = contest::require(&state.db.pool, &entry.contest_id).await?;
     contest.require_open(state.clock.now_ms())?;
-    let _slot = state.recordings.upload_slot(caller.id())?;
+    let slot = state.recordings.upload_slot(caller.id())?;
     let lease = Lease::claim(&state, &upload, offset).await?;
+    // The rest runs on its own task: a phone whose connection drops makes the server drop
+    // this request, and what it had sent must still be recorded (and a refusal cleaned up).
+    let work = tokio::spawn(async move {
+        let _slot = slot;
+        write_and_complete(
+            &state, lease, upload, &entry, &contest, offset, checksum, body,
+        )
+        .await
+    });
+    work.await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("an upload's task stopped: {e}")))?
+}
+
+/// Appends the body under `lease`; once every byte is in, makes the recording.
+#[allow(clippy::too_many_arguments)]
+async fn write_and_complete(
+    state: &AppState,
+    lease: Lease,
+    upload: UploadRow,
+    entry: &EntryRow,
+    contest: &Contest,
+    offset: u64,
+    checksum: Option<Checksum>,
+    body: Body,
+) -> AppResult<Response> {
+    let mut lease = Some(lease);
     if !upload.complete() {
-        upload::require_room(&state, upload.total().saturating_sub(offset))?;
-        match transfer::append(&state, &lease, &upload, offset, checksum, body).await {
+        let writing = lease.as_ref().ok_or_else(AppError::not_found)?;
+        upload::require_room(state, upload.total().saturating_sub(offset))?;
+        match transfer::append(state, writing, &upload, offset, checksum, body).await {
             Ok(Appended::Recorded { offset }) if offset < upload.total() => {
                 drop(lease);
                 let fresh = store::find(&state.db.pool, &upload.id)
@@ -304,19 +333,22 @@ pub async fn append(
             Ok(Appended::Interrupted { error, .. }) => return Err(error),
             Err(refusal) if refused_for_good(&refusal) => {
                 drop(lease);
-                transfer::discard(&state, &upload).await?;
+                transfer::discard(state, &upload).await?;
                 return Err(refusal);
             }
             Err(error) => return Err(error),
         }
+        // The part's record gave the lease back: take it again to check the whole.
+        lease = None;
     }
-    // Every byte is in: the lease is ours again only if nobody took it meanwhile.
     let upload = store::find(&state.db.pool, &upload.id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    drop(lease);
-    let lease = Lease::claim(&state, &upload, upload.total()).await?;
-    let view = transfer::complete(&state, lease, &upload, &entry, &contest).await?;
+    let lease = match lease {
+        Some(lease) => lease,
+        None => Lease::claim(state, &upload, upload.total()).await?,
+    };
+    let view = transfer::complete(state, lease, &upload, entry, contest).await?;
     Ok(completed(&upload, &view))
 }
 

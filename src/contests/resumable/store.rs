@@ -217,29 +217,27 @@ pub async fn remove(pool: &Pool, upload: &UploadRow) -> AppResult<Option<Vec<Str
     Ok(Some(keys))
 }
 
+/// Moves the upload's parts to the pending deletes. Writes first, so that on SQLite the
+/// transaction holds the write lock from its first statement instead of failing to upgrade
+/// a read snapshot another writer has moved past.
 async fn drop_parts(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     upload: &UploadRow,
 ) -> AppResult<Vec<String>> {
-    let keys: Vec<String> =
-        sqlx::query_scalar("SELECT object_key FROM resumable_parts WHERE upload_id = $1")
+    sqlx::query(
+        "INSERT INTO media_uploads (object_key, entry_id, started_at) \
+         SELECT object_key, $1, 0 FROM resumable_parts WHERE upload_id = $2",
+    )
+    .bind(&upload.entry_id)
+    .bind(&upload.id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(
+        sqlx::query_scalar("DELETE FROM resumable_parts WHERE upload_id = $1 RETURNING object_key")
             .bind(&upload.id)
             .fetch_all(&mut **tx)
-            .await?;
-    for key in &keys {
-        sqlx::query(
-            "INSERT INTO media_uploads (object_key, entry_id, started_at) VALUES ($1, $2, 0)",
-        )
-        .bind(key)
-        .bind(&upload.entry_id)
-        .execute(&mut **tx)
-        .await?;
-    }
-    sqlx::query("DELETE FROM resumable_parts WHERE upload_id = $1")
-        .bind(&upload.id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(keys)
+            .await?,
+    )
 }
 
 /// Uploads past their expiry that nobody is writing (unfinished ones lose their parts,
