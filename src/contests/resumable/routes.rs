@@ -186,8 +186,8 @@ fn offset_headers(upload: &UploadRow, offset: u64) -> HeaderMap {
     params(("upload_id" = String, Path), ("Tus-Resumable" = String, Header, description = "1.0.0")),
     responses((status = 200, description = "`Upload-Offset`, `Upload-Length`, `Upload-Expires`",
                 headers(("Upload-Offset" = u64), ("Upload-Length" = u64), ("Upload-Expires" = String))),
-              (status = 404, description = "no such upload of the caller's, or it expired"),
-              (status = 412, description = "tus_version_unsupported")))]
+              (status = 404, body = ErrorBody, description = "no such upload of the caller's, or it expired (a HEAD response has no body)"),
+              (status = 412, body = ErrorBody, description = "tus_version_unsupported")))]
 pub async fn upload_offset(
     State(state): State<AppState>,
     caller: AuthUser,
