@@ -12,6 +12,8 @@
 mod pages;
 #[path = "load/reports.rs"]
 mod reports;
+#[path = "load/resumable.rs"]
+mod resumable;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,6 +31,9 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Scenario {
+    /// Resumable (tus) uploads: one large in fixed PATCHes against the one-shot PUT, many at
+    /// once, and the time to resume after a dropped connection.
+    Resumable(resumable::ResumableArgs),
     /// The attempt page reloaded by N signed-in students at once (server time, bytes).
     Pages {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
@@ -1170,6 +1175,9 @@ fn main() {
         .build()
         .expect("runtime");
     match args.scenario {
+        Scenario::Resumable(resumable_args) => {
+            runtime.block_on(resumable::resumable(resumable_args))
+        }
         Scenario::Pages {
             url,
             students,

@@ -2,6 +2,10 @@
 
 app-name = civiquiz
 skip-to-content = Skip to the main content
+nav-main = Main
+nav-contests = Contests
+nav-my-entries = My entries
+nav-judging = Judging
 nav-account = Account
 nav-login = Sign in
 nav-register = Register

@@ -2,6 +2,10 @@
 
 app-name = civiquiz
 skip-to-content = Bỏ qua, tới nội dung chính
+nav-main = Chính
+nav-contests = Cuộc thi
+nav-my-entries = Bài dự thi của tôi
+nav-judging = Chấm bài
 nav-account = Tài khoản
 nav-login = Đăng nhập
 nav-register = Đăng ký

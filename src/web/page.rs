@@ -80,6 +80,11 @@ impl Chrome {
             .unwrap_or_default()
     }
 
+    /// Whether the layout links the judging queue: judges, and organizers who judge too.
+    pub fn may_judge(&self) -> bool {
+        matches!(self.role, Some(Role::Judge | Role::Organizer | Role::Admin))
+    }
+
     /// This page in the other language.
     pub fn switch_href(&self, code: &str) -> String {
         let (path, query) = self.here.split_once('?').unwrap_or((&self.here, ""));

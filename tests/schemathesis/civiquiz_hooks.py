@@ -17,6 +17,9 @@ RECORDING_TYPES = [
     "video/webm",
     "video/x-matroska",
 ]
-schemathesis.serializer.alias(RECORDING_TYPES, "application/octet-stream")
+# A part of a resumable upload (PATCH /uploads/{upload_id}, tus 1.0): raw bytes too.
+schemathesis.serializer.alias(
+    RECORDING_TYPES + ["application/offset+octet-stream"], "application/octet-stream"
+)
 # Bank files (POST /banks/import): text.
 schemathesis.serializer.alias("application/toml", "text/plain")

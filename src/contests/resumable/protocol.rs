@@ -281,14 +281,16 @@ mod tests {
         assert!(checksum(&headers(&[("upload-checksum", "md5 AAAA")])).is_err());
         let mut hasher = PartHasher::new(Algorithm::Sha1);
         hasher.update(b"abc");
-        assert!(hasher.matches(&hex::decode("a9993e364706816aba3e25717850c26c9cd0d89d").unwrap()));
+        assert!(
+            hasher.matches(&hex::decode("a9993e364706816aba3e25717850c26c9cd0d89d").expect("hex"))
+        );
     }
 
     #[test]
     fn header_json_is_ascii() {
         let value = ascii_json(&serde_json::json!({"name": "Việt 🎤"}));
         assert_eq!(
-            value.to_str().unwrap(),
+            value.to_str().expect("ascii"),
             r#"{"name":"Vi\u1ec7t \ud83c\udfa4"}"#
         );
     }
@@ -296,7 +298,8 @@ mod tests {
     #[test]
     fn versions_other_than_ours_are_refused() {
         assert!(require_version(&headers(&[("tus-resumable", "1.0.0")])).is_ok());
-        let err = require_version(&headers(&[("tus-resumable", "0.2.2")])).unwrap_err();
+        let err = require_version(&headers(&[("tus-resumable", "0.2.2")]))
+            .expect_err("0.2.2 is not ours");
         assert!(matches!(
             err,
             AppError::Api {

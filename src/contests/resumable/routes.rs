@@ -186,6 +186,7 @@ fn offset_headers(upload: &UploadRow, offset: u64) -> HeaderMap {
     params(("upload_id" = String, Path), ("Tus-Resumable" = String, Header, description = "1.0.0")),
     responses((status = 200, description = "`Upload-Offset`, `Upload-Length`, `Upload-Expires`",
                 headers(("Upload-Offset" = u64), ("Upload-Length" = u64), ("Upload-Expires" = String))),
+              (status = 400, body = ErrorBody, description = "bad_request: no Tus-Resumable"),
               (status = 404, body = ErrorBody, description = "no such upload of the caller's, or it expired (a HEAD response has no body)"),
               (status = 412, body = ErrorBody, description = "tus_version_unsupported")))]
 pub async fn upload_offset(
@@ -362,7 +363,9 @@ fn refused_for_good(error: &AppError) -> bool {
 /// already became stays the entry's).
 #[utoipa::path(delete, path = "/uploads/{upload_id}", tag = "entries", security(("bearer" = []), ("session" = [])),
     params(("upload_id" = String, Path), ("Tus-Resumable" = String, Header, description = "1.0.0")),
-    responses((status = 204, description = "removed"), (status = 404, body = ErrorBody),
+    responses((status = 204, description = "removed"),
+              (status = 400, body = ErrorBody, description = "bad_request: no Tus-Resumable"),
+              (status = 404, body = ErrorBody),
               (status = 412, body = ErrorBody, description = "tus_version_unsupported")))]
 pub async fn terminate(
     State(state): State<AppState>,
