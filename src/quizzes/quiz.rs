@@ -340,7 +340,9 @@ impl QuizInput {
 /// Free text in NFC, trimmed, `min` to `max` characters, no control characters but line breaks
 /// and tabs.
 pub fn text_field(raw: &str, min: usize, max: usize) -> Result<String, String> {
-    let text = nfc(raw.trim());
+    // A browser's textarea sends its line breaks as CRLF (HTML's form encoding); they are
+    // kept as LF, the one line break stored.
+    let text = nfc(raw.trim().replace("\r\n", "\n").replace('\r', "\n").as_str());
     let length = text.chars().count();
     if length < min || length > max {
         return Err(format!("must be {min} to {max} characters"));
@@ -519,4 +521,18 @@ pub async fn list(
         .map(QuizRow::into_quiz)
         .collect::<AppResult<Vec<_>>>()?;
     Ok((quizzes, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_field;
+
+    #[test]
+    fn text_keeps_line_breaks_as_lf_and_refuses_other_controls() {
+        assert_eq!(
+            text_field("Dòng một\r\nDòng hai\rba", 0, 100).as_deref(),
+            Ok("Dòng một\nDòng hai\nba")
+        );
+        assert!(text_field("a\u{0007}b", 0, 100).is_err());
+    }
 }

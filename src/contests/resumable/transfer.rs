@@ -10,6 +10,7 @@
 //! own key. Any process can take the next PATCH: all it needs is in the database and the
 //! store.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -160,7 +161,12 @@ pub async fn append(
         .put_multipart(&ObjectPath::from(key.as_str()))
         .await
         .map_err(|e| storage_error(e, "starting a part"))?;
-    let mut writer = WriteMultipart::new_with_chunk_size(multipart, upload::PART_LEN);
+    // S3 takes parts of 5 MiB at least; a local file takes any, and smaller ones hold less.
+    let chunk = match state.recordings.store.local_root {
+        Some(_) => upload::READ_CHUNK,
+        None => upload::PART_LEN,
+    };
+    let mut writer = WriteMultipart::new_with_chunk_size(multipart, chunk);
     let mut hasher = checksum.as_ref().map(|c| PartHasher::new(c.algorithm));
     let mut head = (offset == 0).then(|| Vec::with_capacity(SNIFF_LEN));
     let mut body = PacedBody::new(body.into_data_stream(), &state.config.media);
@@ -285,13 +291,41 @@ async fn assemble(state: &AppState, upload: &UploadRow) -> AppResult<Staged> {
         )));
     }
     let file = StagingFile::create_in(state);
+    match state.recordings.store.local_root.as_deref() {
+        Some(root) => copy_local_parts(root, &parts, &file.path).await?,
+        None => copy_stored_parts(state, &parts, &file.path).await?,
+    }
+    Ok(Staged {
+        file,
+        bytes: upload.total(),
+    })
+}
+
+/// Parts on this disk are put together by the kernel (`copy_file_range`), not through us.
+async fn copy_local_parts(root: &Path, parts: &[PartRow], target: &Path) -> AppResult<()> {
+    let sources: Vec<PathBuf> = parts.iter().map(|p| root.join(&p.object_key)).collect();
+    let target = target.to_owned();
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        let mut out = std::fs::File::create(&target)?;
+        for source in sources {
+            std::io::copy(&mut std::fs::File::open(source)?, &mut out)?;
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?
+    .map_err(|e| upload::staging_error(e, "putting the parts together"))
+}
+
+/// Parts in an object store come back as streams.
+async fn copy_stored_parts(state: &AppState, parts: &[PartRow], target: &Path) -> AppResult<()> {
     let mut out = tokio::io::BufWriter::with_capacity(
         256 * 1024,
-        tokio::fs::File::create(&file.path)
+        tokio::fs::File::create(target)
             .await
             .map_err(|e| upload::staging_error(e, "creating a staging file"))?,
     );
-    for part in &parts {
+    for part in parts {
         let object = state
             .recordings
             .store
@@ -309,12 +343,7 @@ async fn assemble(state: &AppState, upload: &UploadRow) -> AppResult<Staged> {
     }
     out.flush()
         .await
-        .map_err(|e| upload::staging_error(e, "writing a staging file"))?;
-    drop(out);
-    Ok(Staged {
-        file,
-        bytes: upload.total(),
-    })
+        .map_err(|e| upload::staging_error(e, "writing a staging file"))
 }
 
 /// Turns a complete upload into the entry's recording with the one-shot upload's checks.
