@@ -53,6 +53,9 @@ if (form && output) {
   for (const field of fields) field.addEventListener("input", update);
   update();
 
+  // Back from a refusal: to the first field the server refused, whose message it describes.
+  form.querySelector("[aria-invalid=true]")?.focus();
+
   // A double press of a save button sends the form once.
   form.addEventListener("submit", (event) => {
     if (form.dataset.sent) { event.preventDefault(); return; }

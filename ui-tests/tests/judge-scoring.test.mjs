@@ -98,6 +98,7 @@ test('a judge scores with the keyboard alone and moves on to the next entry', { 
   await page.locator('#error-voice').waitFor();
   assert.equal(await page.locator('#error-voice').textContent(), 'Điểm phải từ 0 đến 5.');
   assert.equal(await page.locator('#score-voice').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'score-voice', 'focus is on the refused field');
   await assertAxeClean(page, 'the scoring page with a refusal');
   assert.equal(await scoresOf(judge, first.id), null, 'nothing was written');
 
