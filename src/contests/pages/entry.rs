@@ -17,6 +17,7 @@ use crate::contests::routes::{ContestView, contest_view};
 use crate::error::AppError;
 use crate::http::AppPath;
 use crate::web::page::{Chrome, OrPage, PageError, redirect, render, with_retry_after};
+use crate::web::locale::Arg;
 use crate::web::{CsrfForm, Member};
 
 /// What the upload module says, by name: the API's refusals by `code`, and its own states.
@@ -150,6 +151,15 @@ async fn entry_page(
                     "error-media_too_long" | "record-stopped-at-max" => {
                         c.t1(key, "length", duration_words(&c, contest.max_duration_s))
                     }
+                    // The module fills these in as the bytes go.
+                    "upload-progress" => c.locale.text_with(
+                        key,
+                        &[
+                            ("sent", "{sent}".to_arg()),
+                            ("total", "{total}".to_arg()),
+                            ("percent", "{percent}".to_arg()),
+                        ],
+                    ),
                     _ => c.t(key),
                 };
                 ((*key).to_owned(), text)
