@@ -113,11 +113,18 @@ async fn every_residents_page_renders_in_vietnamese_and_english() {
     }
     let rules = author.get(&format!("/contests/{contest}?lang=en")).await;
     assert!(rules.has("UTC+07:00"), "the window shows its zone");
-    assert!(rules.has("10 MB") && rules.has("1 minute"), "{}", rules.html);
+    assert!(
+        rules.has("10 MB") && rules.has("1 minute"),
+        "{}",
+        rules.html
+    );
     assert!(rules.has("Entries left for you: 1 of 2"), "{}", rules.html);
     let page = author.get(&format!("/entries/{entry}?lang=vi")).await;
     assert!(page.has("id=\"recording\"") && page.has("capture"));
-    assert!(page.has("entry.") && page.has(".js"), "the recording module");
+    assert!(
+        page.has("entry.") && page.has(".js"),
+        "the recording module"
+    );
     let mine = author.get("/me/entries?lang=en").await;
     assert!(mine.has("Mật khẩu mạnh") && mine.has("Draft made"));
 }
@@ -144,7 +151,12 @@ async fn the_entry_page_is_the_entrants_alone() {
         .get(&format!("/entries/{entry}"))
         .await;
     assert_eq!(signed_out.status, 303);
-    assert!(signed_out.location.expect("to sign in").starts_with("/login"));
+    assert!(
+        signed_out
+            .location
+            .expect("to sign in")
+            .starts_with("/login")
+    );
     // Submitting without a recording is refused on the page, in its language.
     let page = format!("/entries/{entry}");
     let early = author
@@ -159,8 +171,13 @@ async fn the_entry_form_refuses_a_minor_without_a_guardian_and_writes_nothing() 
     let setup = Setup::spawn().await;
     let contest = setup.contest().await;
     let minor = resident(&setup, "ts.minor", Some(this_year(&setup) - 12)).await;
-    let form = minor.get(&format!("/contests/{contest}/enter?lang=vi")).await;
-    assert!(form.has("id=\"guardian_name\""), "a minor is asked for her guardian");
+    let form = minor
+        .get(&format!("/contests/{contest}/enter?lang=vi"))
+        .await;
+    assert!(
+        form.has("id=\"guardian_name\""),
+        "a minor is asked for her guardian"
+    );
     assert!(!form.has("id=\"birth_year\""), "her birth year is known");
     let refused = enter(
         &minor,
@@ -169,9 +186,16 @@ async fn the_entry_form_refuses_a_minor_without_a_guardian_and_writes_nothing() 
     )
     .await;
     assert_eq!(refused.status, 422, "{}", refused.html);
-    assert!(refused.has("cha mẹ hoặc người giám hộ phải đánh dấu"), "{}", refused.html);
+    assert!(
+        refused.has("cha mẹ hoặc người giám hộ phải đánh dấu"),
+        "{}",
+        refused.html
+    );
     assert!(refused.has("id=\"guardian-name-error\""));
-    assert!(refused.has("value=\"Bài của em\""), "what was typed is kept");
+    assert!(
+        refused.has("value=\"Bài của em\""),
+        "what was typed is kept"
+    );
     assert_eq!(entry_count(&setup, &contest).await, 0);
     let accepted = enter(
         &minor,
@@ -206,7 +230,12 @@ async fn the_entry_form_asks_for_a_missing_birth_year() {
     assert_eq!(refused.status, 422, "{}", refused.html);
     assert!(refused.has("id=\"birth-year-error\""), "{}", refused.html);
     // Without consent, the entrant's box is marked too.
-    let no_consent = enter(&unknown, &contest, &[("title", "No year"), ("birth_year", "1990")]).await;
+    let no_consent = enter(
+        &unknown,
+        &contest,
+        &[("title", "No year"), ("birth_year", "1990")],
+    )
+    .await;
     assert_eq!(no_consent.status, 422);
     assert!(no_consent.has("id=\"consent-entrant-error\""));
     // A year that makes her a minor asks for the guardian's part, and still writes nothing.
@@ -214,7 +243,11 @@ async fn the_entry_form_asks_for_a_missing_birth_year() {
     let minor = enter(
         &unknown,
         &contest,
-        &[("title", "No year"), ("consent_entrant", "yes"), ("birth_year", &young)],
+        &[
+            ("title", "No year"),
+            ("consent_entrant", "yes"),
+            ("birth_year", &young),
+        ],
     )
     .await;
     assert_eq!(minor.status, 422);
@@ -223,14 +256,19 @@ async fn the_entry_form_asks_for_a_missing_birth_year() {
     let adult = enter(
         &unknown,
         &contest,
-        &[("title", "No year"), ("consent_entrant", "yes"), ("birth_year", "1990")],
+        &[
+            ("title", "No year"),
+            ("consent_entrant", "yes"),
+            ("birth_year", "1990"),
+        ],
     )
     .await;
     entry_of(&adult);
-    let again = unknown
-        .get(&format!("/contests/{contest}/enter"))
-        .await;
-    assert!(!again.has("id=\"birth_year\""), "asked once: the account keeps it");
+    let again = unknown.get(&format!("/contests/{contest}/enter")).await;
+    assert!(
+        !again.has("id=\"birth_year\""),
+        "asked once: the account keeps it"
+    );
 }
 
 #[tokio::test]
@@ -248,11 +286,18 @@ async fn votes_by_form_count_once_and_never_on_ones_own_entry() {
     let forged = author
         .submit(&gallery, &format!("/entries/{entry}/vote"), &[])
         .await;
-    assert_eq!(forged.status, 403, "the server refuses a vote on one's own entry");
+    assert_eq!(
+        forged.status, 403,
+        "the server refuses a vote on one's own entry"
+    );
 
     let voter = resident(&setup, "ts.voter", Some(1990)).await;
     let page = voter.get(&format!("{gallery}?lang=en")).await;
-    assert!(page.has(&format!("action=\"/entries/{entry}/vote\"")), "{}", page.html);
+    assert!(
+        page.has(&format!("action=\"/entries/{entry}/vote\"")),
+        "{}",
+        page.html
+    );
     for _ in 0..2 {
         let voted = voter
             .submit(&gallery, &format!("/entries/{entry}/vote"), &[])
@@ -295,7 +340,12 @@ async fn votes_by_form_count_once_and_never_on_ones_own_entry() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["voted"], true);
     let (status, _) = voter
-        .api(Method::POST, &format!("/api/v1/entries/{entry}/vote"), None, None)
+        .api(
+            Method::POST,
+            &format!("/api/v1/entries/{entry}/vote"),
+            None,
+            None,
+        )
         .await;
     assert_eq!(status, 403, "no CSRF token, no vote");
 }
@@ -327,8 +377,15 @@ async fn the_gallery_shows_approved_entries_only() {
     assert_page(&page, "en", "gallery");
     assert!(page.has(&format!("id=\"entry-{approved}\"")));
     assert!(!page.has(&format!("id=\"entry-{waiting}\"")) && !page.has("Chưa duyệt"));
-    assert!(page.has(&format!("/api/v1/entries/{approved}/media/")), "a player");
-    assert!(page.has("By Bạn first"), "the name the public may see: {}", page.html);
+    assert!(
+        page.has(&format!("/api/v1/entries/{approved}/media/")),
+        "a player"
+    );
+    assert!(
+        page.has("By Bạn first"),
+        "the name the public may see: {}",
+        page.html
+    );
     assert!(!page.has("ts.first"), "never the username");
     assert!(page.has("Sign in to vote"));
 }

@@ -35,11 +35,7 @@ struct EnterPage {
     guardian_consent: bool,
 }
 
-async fn page(
-    state: &AppState,
-    member: &Member,
-    contest_id: &str,
-) -> Result<EnterPage, PageError> {
+async fn page(state: &AppState, member: &Member, contest_id: &str) -> Result<EnterPage, PageError> {
     let visitor = &member.visitor;
     let found = contest::require(&state.db.pool, contest_id)
         .await

@@ -16,8 +16,8 @@ use crate::contests::entry_store::EntryStatus;
 use crate::contests::routes::{ContestView, contest_view};
 use crate::error::AppError;
 use crate::http::AppPath;
-use crate::web::page::{Chrome, OrPage, PageError, redirect, render, with_retry_after};
 use crate::web::locale::Arg;
+use crate::web::page::{Chrome, OrPage, PageError, redirect, render, with_retry_after};
 use crate::web::{CsrfForm, Member};
 
 /// What the upload module says, by name: the API's refusals by `code`, and its own states.
@@ -96,7 +96,10 @@ impl EntryPage {
         self.entry
             .media
             .as_ref()
-            .map(|media| self.c.t1("contest-megabytes", "count", megabytes(media.bytes)))
+            .map(|media| {
+                self.c
+                    .t1("contest-megabytes", "count", megabytes(media.bytes))
+            })
             .unwrap_or_default()
     }
     /// The recorder's MIME choice: video when the contest takes only video.
@@ -197,9 +200,7 @@ pub async fn submit(
     .await
     {
         Ok(_) => Ok(redirect(&format!("/me/entries#entry-{entry_id}"))),
-        Err(error) if error.status() == StatusCode::NOT_FOUND => {
-            Err(member.visitor.fail(error))
-        }
+        Err(error) if error.status() == StatusCode::NOT_FOUND => Err(member.visitor.fail(error)),
         Err(error) => {
             let message = crate::web::page::error_message(member.visitor.locale, &error);
             let page = entry_page(&state, &member, &entry_id, Some(message)).await?;

@@ -29,9 +29,7 @@ struct ListPage {
 pub async fn index(State(state): State<AppState>, visitor: Visitor) -> Result<Response, PageError> {
     let now = state.clock.now_ms();
     let c = Chrome::new(&visitor, "contests-title");
-    let (contests, _) = contest::list(&state.db.pool, 100, 0)
-        .await
-        .page(&visitor)?;
+    let (contests, _) = contest::list(&state.db.pool, 100, 0).await.page(&visitor)?;
     let (open, others) = contests
         .into_iter()
         .map(|contest| {

@@ -45,7 +45,13 @@ impl ContestFacts {
         let window = |opens: i64, closes: i64| {
             format!(
                 "{} ({})",
-                c.t2("quiz-window", "opens", c.when(opens), "closes", c.when(closes)),
+                c.t2(
+                    "quiz-window",
+                    "opens",
+                    c.when(opens),
+                    "closes",
+                    c.when(closes)
+                ),
                 c.zone()
             )
         };
@@ -61,9 +67,7 @@ impl ContestFacts {
             max_size: c.t1("contest-megabytes", "count", megabytes(contest.max_bytes)),
             max_duration: duration_words(c, contest.max_duration_s),
             voting: match (&contest.voting.opens_at, &contest.voting.closes_at) {
-                (Some(opens), Some(closes)) if contest.voting.enabled => {
-                    window(opens.0, closes.0)
-                }
+                (Some(opens), Some(closes)) if contest.voting.enabled => window(opens.0, closes.0),
                 _ => c.t("contest-no-voting"),
             },
             open: contest.state == ContestState::Open,
