@@ -39,3 +39,18 @@ for (const form of document.querySelectorAll("form.vote-form")) {
     }
   });
 }
+
+// Live counts: while the results are live, the contest's stream sends the standings (the top
+// entries) whenever a vote or a score changes them.
+if (list?.dataset.live === "true" && window.EventSource) {
+  const source = new EventSource(`/api/v1/contests/${encodeURIComponent(list.dataset.contest)}/leaderboard/stream`);
+  source.addEventListener("standings", (event) => {
+    let board;
+    try { board = JSON.parse(event.data); } catch { return; }
+    for (const item of board.items || []) {
+      const count = document.querySelector(`#entry-${CSS.escape(item.entry_id)} [data-count]`);
+      if (count && Number.isFinite(item.votes)) count.textContent = String(item.votes);
+    }
+  });
+  window.addEventListener("pagehide", () => source.close());
+}

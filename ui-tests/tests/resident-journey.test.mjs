@@ -56,7 +56,7 @@ async function noViolations(page, what) {
   assert.deepEqual(violations, [], `axe on ${what} (${page.url()}):\n${JSON.stringify(violations, null, 2)}`);
 }
 
-test('resident: a resident records 5 s in the page, uploads it, submits; it is approved, plays, seeks and gets one vote', { timeout: 240_000 }, async () => {
+test('resident: a resident records 5 s in the page, uploads it, submits; it is approved, plays, seeks and gets one vote, live on the author’s gallery', { timeout: 240_000 }, async () => {
   const contest = await createContest(org);
   const author = await resident();
   const { context, page } = await signedIn(author);
@@ -124,6 +124,9 @@ test('resident: a resident records 5 s in the page, uploads it, submits; it is a
 
   const count = card.locator('[data-count]');
   assert.equal(await textOf(count), '0');
+  // The author watches her gallery meanwhile: the count moves there without a reload.
+  await page.goto(`/contests/${contest.id}/gallery?lang=en`);
+  assert.equal(await textOf(page.locator(`#entry-${entryId} [data-count]`)), '0');
   const button = card.locator('form.vote-form button');
   await button.click();
   await until(other.page, (id) => document.querySelector(`#entry-${id} [data-count]`).textContent === '1', entryId);
@@ -134,8 +137,8 @@ test('resident: a resident records 5 s in the page, uploads it, submits; it is a
   assert.equal(await card.locator('form.vote-form').getAttribute('action'), `/entries/${entryId}/unvote`);
   const again = await api('POST', `/api/v1/entries/${entryId}/vote`, { token: voter.access, expect: 200 });
   assert.equal(again.body.votes, 1, 'a second vote counts nothing');
+  await until(page, (id) => document.querySelector(`#entry-${id} [data-count]`).textContent === '1', entryId);
   // The author has no vote button on her own entry.
-  await page.goto(`/contests/${contest.id}/gallery?lang=en`);
   assert.equal(await page.locator(`#entry-${entryId} form.vote-form`).count(), 0);
   assert.match(await textOf(page.locator(`#entry-${entryId}`)), /Your own entry/);
   await noViolations(page, 'the gallery (en, own entry)');

@@ -14,7 +14,6 @@ use crate::contests::contest;
 use crate::contests::entries::{self, EntryView};
 use crate::contests::entry_store::EntryStatus;
 use crate::contests::routes::{ContestView, contest_view};
-use crate::error::AppError;
 use crate::http::AppPath;
 use crate::web::locale::Arg;
 use crate::web::page::{Chrome, OrPage, PageError, redirect, render, with_retry_after};
@@ -204,11 +203,7 @@ pub async fn submit(
         Err(error) => {
             let message = crate::web::page::error_message(member.visitor.locale, &error);
             let page = entry_page(&state, &member, &entry_id, Some(message)).await?;
-            Ok(with_retry_after(render(status_of(&error), &page), &error))
+            Ok(with_retry_after(render(error.status(), &page), &error))
         }
     }
-}
-
-fn status_of(error: &AppError) -> StatusCode {
-    error.status()
 }

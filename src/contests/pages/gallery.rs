@@ -10,7 +10,7 @@ use super::{ContestFacts, duration_words};
 use crate::app::AppState;
 use crate::auth::ClientIp;
 use crate::contests::access::MaybeUser;
-use crate::contests::contest::{self, Voters};
+use crate::contests::contest::{self, ResultsState, Voters};
 use crate::contests::entries::{self, EntryFilter, GalleryItem};
 use crate::contests::entry_store as store;
 use crate::contests::routes::{ContestView, contest_view};
@@ -46,6 +46,11 @@ struct GalleryPage {
 impl GalleryPage {
     fn may_vote(&self) -> bool {
         self.signed_in && self.no_votes_reason.is_none()
+    }
+    /// Whether the counts move while the page is open (`gallery.js` follows the results'
+    /// stream then).
+    fn live(&self) -> bool {
+        self.counts_shown && self.contest.results_state == ResultsState::Live
     }
 }
 
