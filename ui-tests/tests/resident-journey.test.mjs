@@ -247,3 +247,34 @@ for (const lang of ['vi', 'en']) {
     await context.close();
   });
 }
+
+test('resident: entering, recording, uploading and submitting work with the keyboard alone', { timeout: 180_000 }, async () => {
+  const contest = await createContest(org);
+  const author = await resident();
+  const { context, page } = await signedIn(author, 'en');
+  await page.goto(`/contests/${contest.id}/enter?lang=en`);
+  await page.locator('#title').focus();
+  await page.keyboard.type('Bằng bàn phím');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'description');
+  await page.locator('#consent_entrant').focus();
+  await page.keyboard.press('Space');
+  assert.ok(await page.locator('#consent_entrant').isChecked());
+  await page.locator('#create-entry').focus();
+  await Promise.all([page.waitForURL(/\/entries\/[^/]+$/), page.keyboard.press('Enter')]);
+  const focused = () => page.evaluate(() => document.activeElement?.id);
+  await page.locator('#rec-start').focus();
+  await page.keyboard.press('Enter');
+  await until(page, () => document.activeElement?.id === 'rec-stop');
+  await until(page, () => document.getElementById('rec-elapsed').textContent === '0:02', null, 10_000);
+  await page.keyboard.press('Enter');
+  // Focus goes to the next thing to do: upload what was recorded.
+  await until(page, () => document.activeElement?.id === 'rec-use');
+  assert.equal(await focused(), 'rec-use');
+  await page.keyboard.press('Enter');
+  await uploaded(page);
+  await page.locator('#submit-entry').focus();
+  await Promise.all([page.waitForURL(/\/me\/entries/), page.keyboard.press('Enter')]);
+  assertNoPageErrors(assert, context);
+  await context.close();
+});
