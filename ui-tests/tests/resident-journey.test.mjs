@@ -78,6 +78,7 @@ test('resident: a resident records 5 s in the page, uploads it, submits; it is a
     setTimeout(() => resolve(null), 5000);
   }));
   assert.ok(recorded === null || recorded === Infinity || recorded > 3, `a preview of about 5 s: ${recorded}`);
+  assert.ok(!(await page.locator('#rec-start').isVisible()) && !(await page.locator('#rec-stop').isVisible()), 'only "record again" and "upload" are offered');
   await noViolations(page, 'the entry page with a recording to upload');
   await page.locator('#rec-use').click();
   await uploaded(page);
