@@ -279,3 +279,40 @@ test('resident: entering, recording, uploading and submitting work with the keyb
   assertNoPageErrors(assert, context);
   await context.close();
 });
+
+test('resident: an upload paused by the resident sends nothing until she resumes it', { timeout: 180_000 }, async () => {
+  const contest = await createContest(org);
+  const author = await resident();
+  const { context, page } = await signedIn(author, 'en');
+  await enterContest(page, contest, 'Paused upload');
+  const file = await toneWav(20, { stereo: true });
+  const patches = [];
+  let creations = 0;
+  // A slow link: each part takes a while, so there is time to pause.
+  await page.route('**/api/v1/uploads/**', async (route) => {
+    if (route.request().method() === 'PATCH') {
+      patches.push(Date.now());
+      await new Promise((resolve) => setTimeout(resolve, 700));
+    }
+    return route.continue().catch(() => {});
+  });
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && /\/uploads$/.test(request.url())) creations += 1;
+  });
+  await page.locator('#file-pick').setInputFiles(file.path);
+  await until(page, () => Number(document.getElementById('up-progress').value) > 0, null, 30_000);
+  await page.locator('#up-pause').click();
+  const paused = await textOf(page.locator('#up-status'));
+  assert.match(paused, /Paused/);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'up-resume', 'focus on the way back');
+  const before = patches.length;
+  await page.waitForTimeout(2500);
+  assert.equal(patches.length, before, 'nothing is sent while paused');
+  const progress = await page.locator('#up-progress').evaluate((bar) => bar.value);
+  assert.ok(progress > 0 && progress < 100, `part way: ${progress} %`);
+  await page.locator('#up-resume').click();
+  await uploaded(page);
+  assert.equal(creations, 1, 'the same upload went on');
+  assertNoPageErrors(assert, context);
+  await context.close();
+});
