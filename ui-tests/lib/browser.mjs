@@ -19,10 +19,22 @@ const ARGS = [
   '--disable-sync',
 ];
 
-export async function launch() {
+/**
+ * Chromium. With `fakeAudio` (a WAV file), the page gets a fake microphone playing that file
+ * and the permission prompt is answered yes, so MediaRecorder can be tested.
+ */
+export async function launch({ fakeAudio } = {}) {
+  const media = fakeAudio
+    ? [
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-audio-capture=${fakeAudio}`,
+        '--autoplay-policy=no-user-gesture-required',
+      ]
+    : [];
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ARGS,
+    args: [...ARGS, ...media],
     timeout: 60_000,
   });
 }

@@ -1,0 +1,209 @@
+//! `/entries/{id}`, the entrant's own entry: the recording step (recorded in the page, a file
+//! picked, or the phone's own recorder, sent with tus by `resumable.js`), then submission.
+//! Anyone but the entrant gets 404, as from the API.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::{ContestFacts, duration_words, megabytes, status_key};
+use crate::app::AppState;
+use crate::contests::access::{self, Viewer};
+use crate::contests::contest;
+use crate::contests::entries::{self, EntryView};
+use crate::contests::entry_store::EntryStatus;
+use crate::contests::routes::{ContestView, contest_view};
+use crate::http::AppPath;
+use crate::web::locale::Arg;
+use crate::web::page::{Chrome, OrPage, PageError, redirect, render, with_retry_after};
+use crate::web::{CsrfForm, Member};
+
+/// What the upload module says, by name: the API's refusals by `code`, and its own states.
+const SCRIPT_MESSAGES: &[&str] = &[
+    "error-payload_too_large",
+    "error-unsupported_media_type",
+    "error-media_too_long",
+    "error-media_malformed",
+    "error-contest_closed",
+    "error-contest_not_open",
+    "error-already_submitted",
+    "error-too_many_uploads",
+    "error-upload_stalled",
+    "error-insufficient_storage",
+    "error-overloaded",
+    "error-rate_limited",
+    "error-checksum_mismatch",
+    "error-not_found",
+    "error-csrf_failed",
+    "error-unauthenticated",
+    "error-internal",
+    "upload-starting",
+    "upload-progress",
+    "upload-paused",
+    "upload-offline",
+    "upload-retrying",
+    "upload-checking",
+    "upload-done",
+    "upload-failed",
+    "record-no-microphone",
+    "record-unsupported",
+    "record-recording",
+    "record-stopped-at-max",
+    "record-ready",
+    "pick-too-large",
+];
+
+#[derive(Template)]
+#[template(path = "contests/entry.html")]
+struct EntryPage {
+    c: Chrome,
+    entry: EntryView,
+    contest: ContestView,
+    facts: ContestFacts,
+    /// A draft of an open contest takes a (new) recording.
+    may_record: bool,
+    may_submit: bool,
+    error: Option<String>,
+    messages: Vec<(String, String)>,
+}
+
+impl EntryPage {
+    fn status_label(&self) -> String {
+        self.c.t(&status_key(self.entry.status))
+    }
+    fn media_url(&self) -> Option<String> {
+        self.entry
+            .media
+            .as_ref()
+            .map(|media| format!("/api/v1/entries/{}/media/{}", self.entry.id, media.media_id))
+    }
+    fn video(&self) -> bool {
+        self.entry
+            .media
+            .as_ref()
+            .is_some_and(|media| media.kind == "video")
+    }
+    fn media_length(&self) -> String {
+        self.entry
+            .media
+            .as_ref()
+            .map(|media| duration_words(&self.c, (media.duration_ms + 500) / 1000))
+            .unwrap_or_default()
+    }
+    fn media_size(&self) -> String {
+        self.entry
+            .media
+            .as_ref()
+            .map(|media| {
+                self.c
+                    .t1("contest-megabytes", "count", megabytes(media.bytes))
+            })
+            .unwrap_or_default()
+    }
+    /// The recorder's MIME choice: video when the contest takes only video.
+    fn records_video(&self) -> bool {
+        !self.contest.media.contains(&contest::MediaKind::Audio)
+    }
+    fn accept(&self) -> &'static str {
+        match (
+            self.contest.media.contains(&contest::MediaKind::Audio),
+            self.contest.media.contains(&contest::MediaKind::Video),
+        ) {
+            (true, false) => "audio/*",
+            (false, true) => "video/*",
+            _ => "audio/*,video/*",
+        }
+    }
+}
+
+async fn entry_page(
+    state: &AppState,
+    member: &Member,
+    entry_id: &str,
+    error: Option<String>,
+) -> Result<EntryPage, PageError> {
+    let visitor = &member.visitor;
+    let caller = member.caller();
+    let row = access::owned_entry(state, &caller, entry_id)
+        .await
+        .page(visitor)?;
+    let entry = entries::entry_view(state, &row, Viewer::Owner)
+        .await
+        .page(visitor)?;
+    let found = contest::require(&state.db.pool, &row.contest_id)
+        .await
+        .page(visitor)?;
+    let contest = contest_view(found, state.clock.now_ms());
+    let c = Chrome::titled(visitor, entry.title.clone());
+    let facts = ContestFacts::of(&c, &contest);
+    let draft = entry.status == EntryStatus::Draft;
+    Ok(EntryPage {
+        may_record: draft && facts.open,
+        may_submit: draft && facts.open && entry.media.is_some(),
+        messages: SCRIPT_MESSAGES
+            .iter()
+            .map(|key| {
+                let text = match *key {
+                    "error-payload_too_large" | "pick-too-large" => c.t1(
+                        key,
+                        "size",
+                        c.t1("contest-megabytes", "count", megabytes(contest.max_bytes)),
+                    ),
+                    "error-media_too_long" | "record-stopped-at-max" => {
+                        c.t1(key, "length", duration_words(&c, contest.max_duration_s))
+                    }
+                    // The module fills these in as the bytes go.
+                    "upload-progress" => c.locale.text_with(
+                        key,
+                        &[
+                            ("sent", "{sent}".to_arg()),
+                            ("total", "{total}".to_arg()),
+                            ("percent", "{percent}".to_arg()),
+                        ],
+                    ),
+                    _ => c.t(key),
+                };
+                ((*key).to_owned(), text)
+            })
+            .collect(),
+        c,
+        facts,
+        entry,
+        contest,
+        error,
+    })
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    member: Member,
+    Path(entry_id): Path<String>,
+) -> Result<Response, PageError> {
+    let page = entry_page(&state, &member, &entry_id, None).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Submits the entry; a refusal (no recording yet, the contest closed) is shown on its page.
+pub async fn submit(
+    State(state): State<AppState>,
+    member: Member,
+    Path(entry_id): Path<String>,
+    _form: CsrfForm,
+) -> Result<Response, PageError> {
+    match entries::submit_entry(
+        State(state.clone()),
+        member.caller(),
+        AppPath(entry_id.clone()),
+    )
+    .await
+    {
+        Ok(_) => Ok(redirect(&format!("/me/entries#entry-{entry_id}"))),
+        Err(error) if error.status() == StatusCode::NOT_FOUND => Err(member.visitor.fail(error)),
+        Err(error) => {
+            let message = crate::web::page::error_message(member.visitor.locale, &error);
+            let page = entry_page(&state, &member, &entry_id, Some(message)).await?;
+            Ok(with_retry_after(render(error.status(), &page), &error))
+        }
+    }
+}
