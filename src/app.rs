@@ -229,6 +229,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(health::root_router().route_layer(axum::middleware::from_fn(http::request_timeout)))
         .merge(crate::web::router(&state).route_layer(axum::middleware::from_fn(http::request_timeout)))
+        .merge(crate::web::streamed_router(&state))
         .fallback(http::fallback)
         .method_not_allowed_fallback(http::method_not_allowed)
         .layer(DefaultBodyLimit::max(http::JSON_BODY_LIMIT))

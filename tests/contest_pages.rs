@@ -1,6 +1,7 @@
 //! The residents' contest pages over real HTTP, as a browser without JavaScript uses them:
 //! every page in both languages, the entrant-only entry page, the entry form's refusals (which
-//! write nothing), the vote forms and the gallery of approved entries only.
+//! write nothing), the recording sent by a plain file form, the vote forms and the gallery of
+//! approved entries only.
 
 mod common;
 
@@ -388,4 +389,62 @@ async fn the_gallery_shows_approved_entries_only() {
     );
     assert!(!page.has("ts.first"), "never the username");
     assert!(page.has("Sign in to vote"));
+}
+
+#[tokio::test]
+async fn a_recording_sent_by_a_plain_form_is_stored_or_refused_on_the_page() {
+    let setup = Setup::spawn().await;
+    let contest = setup.contest().await;
+    let author = resident(&setup, "ts.plain", Some(1990)).await;
+    let entry = entry_of(
+        &enter(
+            &author,
+            &contest,
+            &[
+                ("title", "Không cần JavaScript"),
+                ("consent_entrant", "yes"),
+            ],
+        )
+        .await,
+    );
+    let page = format!("/entries/{entry}");
+    let shown = author.get(&page).await;
+    assert!(
+        shown.has("enctype=\"multipart/form-data\""),
+        "the form is offered"
+    );
+    let csrf = shown.csrf();
+    let action = format!("/entries/{entry}/recording?lang=en");
+    let wav = std::fs::read("tests/fixtures/media/wav_pcm16.wav").expect("fixture");
+    let has_media = || async { author.get(&page).await.has("id=\"current-media\"") };
+
+    let forged = author
+        .post_file(&action, "not-the-token", "recording", "a.wav", &wav)
+        .await;
+    assert_eq!(forged.status, 403, "{}", forged.html);
+    let empty = author.post_file(&action, &csrf, "recording", "", b"").await;
+    assert_eq!(empty.status, 422, "{}", empty.html);
+    assert!(empty.has("Choose a recording before sending."));
+    let words = "chỉ là chữ, không phải ghi âm".repeat(400);
+    let text = author
+        .post_file(&action, &csrf, "recording", "notes.txt", words.as_bytes())
+        .await;
+    assert_eq!(text.status, 415, "{}", text.html);
+    assert!(text.has("role=\"alert\""), "the refusal is on the page");
+    assert!(!has_media().await, "nothing was stored by a refused form");
+
+    let stored = author
+        .post_file(&action, &csrf, "recording", "giọng đọc.wav", &wav)
+        .await;
+    assert_eq!(stored.status, 303, "{}", stored.html);
+    assert_eq!(
+        stored.location.as_deref(),
+        Some(format!("/entries/{entry}#current-heading").as_str())
+    );
+    let after = author.get(&page).await;
+    assert!(
+        after.has("id=\"current-media\""),
+        "the page plays the recording"
+    );
+    assert!(after.has("id=\"submit-entry\""), "and it can be submitted");
 }

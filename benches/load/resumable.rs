@@ -222,7 +222,11 @@ pub async fn resumable(args: ResumableArgs) {
         let rss_before = proc_status_kib(pid, "VmRSS:");
         let started = Instant::now();
         let result = match way {
-            "tus" => clients[0].timed_upload(&entry, big, step, &mut patches).await,
+            "tus" => {
+                clients[0]
+                    .timed_upload(&entry, big, step, &mut patches)
+                    .await
+            }
             _ => {
                 let response = http
                     .put(format!("{url}/api/v1/entries/{entry}/media"))

@@ -342,7 +342,11 @@ impl QuizInput {
 pub fn text_field(raw: &str, min: usize, max: usize) -> Result<String, String> {
     // A browser's textarea sends its line breaks as CRLF (HTML's form encoding); they are
     // kept as LF, the one line break stored.
-    let text = nfc(raw.trim().replace("\r\n", "\n").replace('\r', "\n").as_str());
+    let text = nfc(raw
+        .trim()
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .as_str());
     let length = text.chars().count();
     if length < min || length > max {
         return Err(format!("must be {min} to {max} characters"));

@@ -38,3 +38,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .layer(tower_http::compression::CompressionLayer::new())
         .route("/assets/{file}", get(assets::serve))
 }
+
+/// Pages whose request body is a recording (a plain form's file): the same page context,
+/// without the time limit on the whole request, which `app::router` puts on `router` alone.
+pub fn streamed_router(state: &AppState) -> Router<AppState> {
+    crate::contests::pages::streamed_router().layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        context::page_context,
+    ))
+}

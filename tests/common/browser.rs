@@ -136,6 +136,38 @@ impl Browser {
         Self::read(request.send().await.expect("POST")).await
     }
 
+    /// Posts a `multipart/form-data` form as a browser without scripts sends a file input:
+    /// the `csrf` field, then the file (`file_name` empty for an input left empty).
+    pub async fn post_file(
+        &self,
+        path: &str,
+        csrf: &str,
+        field: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Page {
+        let boundary = "----civiquizFormBoundary7MA4YWxkTrZu0gW";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .body(body);
+        Self::read(request.send().await.expect("POST")).await
+    }
+
     /// Posts the form on `page_path` with its own CSRF token plus `fields`.
     pub async fn submit(&self, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
         let page = self.get(page_path).await;

@@ -1,10 +1,12 @@
 //! `/entries/{id}`, the entrant's own entry: the recording step (recorded in the page, a file
 //! picked, or the phone's own recorder, sent with tus by `resumable.js`), then submission.
-//! Anyone but the entrant gets 404, as from the API.
+//! Without scripts the page offers a plain file form (`upload`), streamed into the one-shot
+//! upload. Anyone but the entrant gets 404, as from the API.
 
 use askama::Template;
+use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
 use super::{ContestFacts, duration_words, megabytes, status_key};
@@ -14,7 +16,9 @@ use crate::contests::contest;
 use crate::contests::entries::{self, EntryView};
 use crate::contests::entry_store::EntryStatus;
 use crate::contests::routes::{ContestView, contest_view};
-use crate::http::AppPath;
+use crate::contests::upload::{self, UploadQuery};
+use crate::error::{AppError, ErrorCode};
+use crate::http::{AppPath, AppQuery};
 use crate::web::locale::Arg;
 use crate::web::page::{Chrome, OrPage, PageError, redirect, render, with_retry_after};
 use crate::web::{CsrfForm, Member};
@@ -202,6 +206,76 @@ pub async fn submit(
         Err(error) if error.status() == StatusCode::NOT_FOUND => Err(member.visitor.fail(error)),
         Err(error) => {
             let message = crate::web::page::error_message(member.visitor.locale, &error);
+            let page = entry_page(&state, &member, &entry_id, Some(message)).await?;
+            Ok(with_retry_after(render(error.status(), &page), &error))
+        }
+    }
+}
+
+/// The recording step without scripts: a `multipart/form-data` form whose `csrf` field comes
+/// before its `recording` file, so a forged request is refused before a byte of the file is
+/// read. The file streams into the one-shot upload with its checks (no resuming: that needs
+/// the script); a refusal shows on the entry page.
+pub async fn upload(
+    State(state): State<AppState>,
+    member: Member,
+    Path(entry_id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, PageError> {
+    let visitor = &member.visitor;
+    let unreadable = || visitor.fail(AppError::bad_request("the form could not be read"));
+    let boundary = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| multer::parse_boundary(value).ok())
+        .ok_or_else(unreadable)?;
+    let limits = multer::Constraints::new()
+        .allowed_fields(vec!["csrf", "recording"])
+        .size_limit(multer::SizeLimit::new().for_field("csrf", 1024));
+    let mut form = multer::Multipart::with_constraints(body.into_data_stream(), boundary, limits);
+    let token = match form.next_field().await {
+        Ok(Some(field)) if field.name() == Some("csrf") => field.text().await.unwrap_or_default(),
+        _ => String::new(),
+    };
+    if !crate::web::csrf::tokens_match(&token, &visitor.csrf) {
+        return Err(visitor.fail(AppError::api(
+            ErrorCode::CsrfFailed,
+            "the form is out of date; reload the page and try again",
+        )));
+    }
+    let file = match form.next_field().await {
+        // An empty file input still sends its part, with no name and no bytes.
+        Ok(Some(field))
+            if field.name() == Some("recording")
+                && field.file_name().is_some_and(|name| !name.is_empty()) =>
+        {
+            field
+        }
+        Ok(_) => {
+            let message = visitor.locale.text("entry-choose-file");
+            let page = entry_page(&state, &member, &entry_id, Some(message)).await?;
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+        Err(_) => return Err(unreadable()),
+    };
+    let filename = file.file_name().map(str::to_owned);
+    let stored = upload::upload_media(
+        State(state.clone()),
+        member.caller(),
+        AppPath(entry_id.clone()),
+        AppQuery(UploadQuery { filename }),
+        // The request's length is the form's, not the file's: the upload counts the bytes.
+        HeaderMap::new(),
+        Body::from_stream(file),
+    )
+    .await;
+    drop(form);
+    match stored {
+        Ok(_) => Ok(redirect(&format!("/entries/{entry_id}#current-heading"))),
+        Err(error) if error.status() == StatusCode::NOT_FOUND => Err(visitor.fail(error)),
+        Err(error) => {
+            let message = crate::web::page::error_message(visitor.locale, &error);
             let page = entry_page(&state, &member, &entry_id, Some(message)).await?;
             Ok(with_retry_after(render(error.status(), &page), &error))
         }

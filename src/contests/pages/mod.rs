@@ -29,6 +29,12 @@ pub fn router() -> Router<AppState> {
         .route("/me/entries", get(mine::page))
 }
 
+/// Routes whose request body is a recording: served without the pages' time limit (the
+/// upload bounds the wait for each chunk itself).
+pub fn streamed_router() -> Router<AppState> {
+    Router::new().route("/entries/{id}/recording", post(entry::upload))
+}
+
 /// The facts of a contest as every residents' page words them.
 pub struct ContestFacts {
     pub state: String,
