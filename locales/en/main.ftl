@@ -6,6 +6,7 @@ nav-main = Main
 nav-contests = Contests
 nav-my-entries = My entries
 nav-judging = Judging
+nav-organize = Organize
 nav-account = Account
 nav-login = Sign in
 nav-register = Register

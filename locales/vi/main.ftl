@@ -6,6 +6,7 @@ nav-main = Chính
 nav-contests = Cuộc thi
 nav-my-entries = Bài dự thi của tôi
 nav-judging = Chấm bài
+nav-organize = Tổ chức
 nav-account = Tài khoản
 nav-login = Đăng nhập
 nav-register = Đăng ký

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod entry;
 pub mod page_cache;
 pub mod pages;
+pub mod projector;
 pub mod publication;
 pub mod quiz_board;
 pub mod rebuild;

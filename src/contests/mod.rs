@@ -12,6 +12,7 @@ pub mod janitor;
 pub mod judge_pages;
 pub mod judging;
 pub mod moderation;
+pub mod organizer_pages;
 pub mod pace;
 pub mod pages;
 pub mod playback;

@@ -1,8 +1,8 @@
 //! What every page shares: the page context (language, HTTPS), browser sessions, CSRF and
 //! same-origin checks, the message catalogue, embedded assets, the layout and error page.
 //! Each slice serves its own pages (`auth/pages.rs`, `quizzes/pages.rs`, `boards/pages.rs`,
-//! `contests/pages/`, `contests/judge_pages.rs`) from `templates/`, calling the same functions
-//! as its `/api/v1` routes.
+//! `contests/pages/`, `contests/judge_pages/`, `contests/organizer_pages/`,
+//! `boards/projector/`) from `templates/`, calling the same functions as its `/api/v1` routes.
 
 pub mod assets;
 pub mod context;
@@ -29,6 +29,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(crate::boards::pages::router())
         .merge(crate::contests::pages::router())
         .merge(crate::contests::judge_pages::router())
+        .merge(crate::contests::organizer_pages::router())
+        .merge(crate::boards::projector::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             context::page_context,

@@ -85,6 +85,11 @@ impl Chrome {
         matches!(self.role, Some(Role::Judge | Role::Organizer | Role::Admin))
     }
 
+    /// Whether the layout links the organizers' pages.
+    pub fn may_organize(&self) -> bool {
+        self.role.is_some_and(Role::organizes)
+    }
+
     /// This page in the other language.
     pub fn switch_href(&self, code: &str) -> String {
         let (path, query) = self.here.split_once('?').unwrap_or((&self.here, ""));
