@@ -447,4 +447,23 @@ async fn a_recording_sent_by_a_plain_form_is_stored_or_refused_on_the_page() {
         "the page plays the recording"
     );
     assert!(after.has("id=\"submit-entry\""), "and it can be submitted");
+    // Her player plays the draft, ranges included; nobody else's browser does.
+    let src = format!(
+        "/entries/{entry}/recording/{}",
+        common::browser::attribute_after(
+            &after.html,
+            &format!("src=\"/entries/{entry}/recording/")
+        )
+    );
+    let played = author
+        .client
+        .get(format!("{}{src}", setup.app.base))
+        .header("range", "bytes=0-99")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(played.status().as_u16(), 206, "{src}");
+    assert_eq!(played.bytes().await.expect("body").len(), 100);
+    let stranger = resident(&setup, "ts.plain.stranger", Some(1990)).await;
+    assert_eq!(stranger.get(&src).await.status, 404);
 }

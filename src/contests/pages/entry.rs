@@ -11,17 +11,17 @@ use axum::response::Response;
 
 use super::{ContestFacts, duration_words, megabytes, status_key};
 use crate::app::AppState;
-use crate::contests::access::{self, Viewer};
-use crate::contests::contest;
+use crate::contests::access::{self, MaybeUser, Viewer};
 use crate::contests::entries::{self, EntryView};
 use crate::contests::entry_store::EntryStatus;
 use crate::contests::routes::{ContestView, contest_view};
 use crate::contests::upload::{self, UploadQuery};
+use crate::contests::{contest, playback};
 use crate::error::{AppError, ErrorCode};
 use crate::http::{AppPath, AppQuery};
 use crate::web::locale::Arg;
 use crate::web::page::{Chrome, OrPage, PageError, redirect, render, with_retry_after};
-use crate::web::{CsrfForm, Member};
+use crate::web::{CsrfForm, Member, Visitor};
 
 /// What the upload module says, by name: the API's refusals by `code`, and its own states.
 const SCRIPT_MESSAGES: &[&str] = &[
@@ -80,7 +80,7 @@ impl EntryPage {
         self.entry
             .media
             .as_ref()
-            .map(|media| format!("/api/v1/entries/{}/media/{}", self.entry.id, media.media_id))
+            .map(|media| super::own_recording_url(&self.entry.id, &media.media_id))
     }
     fn video(&self) -> bool {
         self.entry
@@ -280,4 +280,23 @@ pub async fn upload(
             Ok(with_retry_after(render(error.status(), &page), &error))
         }
     }
+}
+
+/// The recording for the entrant's own player: the API's playback (ranges, ETag) with her
+/// browser session as the caller, which the API's public routes do not read, so a draft
+/// plays to her before anyone approves it. Anyone else is served as the API serves them.
+pub async fn recording(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((entry_id, media_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    playback::play_media(
+        State(state),
+        MaybeUser(visitor.caller()),
+        AppPath((entry_id, media_id)),
+        headers,
+    )
+    .await
+    .page(&visitor)
 }

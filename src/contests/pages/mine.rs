@@ -169,7 +169,7 @@ pub async fn page(State(state): State<AppState>, member: Member) -> Result<Respo
             media_url: entry
                 .media
                 .as_ref()
-                .map(|media| format!("/api/v1/entries/{}/media/{}", entry.id, media.media_id)),
+                .map(|media| super::own_recording_url(&entry.id, &media.media_id)),
             video: entry.media.as_ref().is_some_and(|m| m.kind == "video"),
             results_published: found.results_state == ResultsState::Published,
             contest_id: found.id,

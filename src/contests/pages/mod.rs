@@ -29,10 +29,18 @@ pub fn router() -> Router<AppState> {
         .route("/me/entries", get(mine::page))
 }
 
-/// Routes whose request body is a recording: served without the pages' time limit (the
-/// upload bounds the wait for each chunk itself).
+/// Routes whose request or response body is a recording: served without the pages' time
+/// limit (the upload bounds the wait for each chunk itself) and without their compression
+/// (ranges of a recording are sent as they are stored).
 pub fn streamed_router() -> Router<AppState> {
-    Router::new().route("/entries/{id}/recording", post(entry::upload))
+    Router::new()
+        .route("/entries/{id}/recording", post(entry::upload))
+        .route("/entries/{id}/recording/{media_id}", get(entry::recording))
+}
+
+/// Where the entrant's own player plays her recording (`entry::recording`).
+pub fn own_recording_url(entry_id: &str, media_id: &str) -> String {
+    format!("/entries/{entry_id}/recording/{media_id}")
 }
 
 /// The facts of a contest as every residents' page words them.
