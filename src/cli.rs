@@ -1,4 +1,5 @@
-//! The commands of the binary: serve (the default) and account administration.
+//! The commands of the binary: serve (the default), account administration, the banks'
+//! tools, backup and restore.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -9,7 +10,7 @@ use tracing_subscriber::EnvFilter;
 use crate::app::{self, AppState};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{AdminCommand, BanksCommand, Cli, Command, LogFormat, ServeArgs};
-use crate::{auth, banks, db};
+use crate::{auth, backup, banks, db};
 
 pub fn run(cli: Cli) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -49,6 +50,34 @@ pub fn run(cli: Cli) -> ExitCode {
             })
         }
         Some(Command::Banks(command)) => return run_banks(command),
+        Some(Command::Backup {
+            to,
+            store,
+            storage_url,
+        }) => runtime.block_on(async {
+            let place = backup::Place::new(
+                &store.data_dir,
+                store.database_url(),
+                storage_url.as_deref(),
+            )?;
+            let done = backup::back_up(&place, &to).await?;
+            report("backed up", &done, &to);
+            Ok(())
+        }),
+        Some(Command::Restore {
+            from,
+            store,
+            storage_url,
+        }) => runtime.block_on(async {
+            let place = backup::Place::new(
+                &store.data_dir,
+                store.database_url(),
+                storage_url.as_deref(),
+            )?;
+            let done = backup::restore(&place, &from).await?;
+            report("restored", &done, &from);
+            Ok(())
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -56,6 +85,22 @@ pub fn run(cli: Cli) -> ExitCode {
             eprintln!("civiquiz: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn report(what: &str, done: &backup::Summary, folder: &std::path::Path) {
+    println!(
+        "{what} {}: the database ({} bytes) and {} recordings ({} bytes)",
+        folder.display(),
+        done.database_bytes,
+        done.recordings,
+        done.recording_bytes
+    );
+    if done.media_location == backup::MediaLocation::S3 {
+        println!(
+            "the recordings are in the S3 bucket and were not copied: keep the bucket versioned \
+             (see the README's \"Backups\" section)"
+        );
     }
 }
 

@@ -34,6 +34,28 @@ pub enum Command {
     /// Question-bank tools.
     #[command(subcommand)]
     Banks(BanksCommand),
+    /// Copy the embedded database (consistently, while the server serves) and the recordings
+    /// into an empty folder, with a manifest of sizes and SHA-256s.
+    Backup {
+        /// The folder to write; it must be missing or empty.
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long, env = "STORAGE_URL")]
+        storage_url: Option<String>,
+    },
+    /// Restore a backup into an empty data folder, after checking every file against its
+    /// manifest.
+    Restore {
+        /// The backup folder (as written by `civiquiz backup`).
+        #[arg(long)]
+        from: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long, env = "STORAGE_URL")]
+        storage_url: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod banks;
 pub mod boards;
 pub mod bus;

@@ -67,6 +67,17 @@ pub async fn setup() -> Setup {
     Setup::spawn().await.with_bank().await
 }
 
+/// `setup` on a SQLite file in the server's data folder whatever `TEST_DATABASE_URL` says
+/// (for what only the embedded database does, such as `civiquiz backup`).
+pub async fn setup_on_sqlite() -> Setup {
+    Setup::spawn_with(|config| {
+        config.database_url = format!("sqlite://{}", config.data_dir.join("civiquiz.db").display());
+    })
+    .await
+    .with_bank()
+    .await
+}
+
 impl Setup {
     /// A server on local storage with an admin and an organizer; no bank.
     pub async fn spawn() -> Self {
