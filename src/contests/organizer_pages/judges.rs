@@ -5,9 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use super::organizer_of;
 use super::overview::overview_of;
 use crate::app::AppState;
-use crate::auth::Organizer;
 use crate::auth::accounts;
 use crate::auth::credentials::Username;
 use crate::contests::judging::{self, AddJudge};
@@ -22,6 +22,7 @@ pub async fn add(
     form: CsrfForm,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
+    let organizer = organizer_of(&member)?;
     let locale = visitor.locale;
     let typed = form.text("username").trim().to_owned();
     let found = accounts::find_by_username_key(&state.db.pool, &Username::key_of(&typed))
@@ -31,7 +32,7 @@ pub async fn add(
     let outcome = match found {
         Some(user) => judging::add_judge(
             State(state.clone()),
-            Organizer(member.caller()),
+            organizer,
             AppPath(contest_id.clone()),
             AppJson(AddJudge { user_id: user.id }),
         )
@@ -81,9 +82,10 @@ pub async fn remove(
     _form: CsrfForm,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
+    let organizer = organizer_of(&member)?;
     judging::remove_judge(
         State(state.clone()),
-        Organizer(member.caller()),
+        organizer,
         AppPath((contest_id.clone(), user_id)),
     )
     .await

@@ -8,6 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use super::organizer_of;
 use crate::app::AppState;
 use crate::auth::Organizer;
 use crate::contests::access::MaybeUser;
@@ -161,6 +162,7 @@ pub async fn decide(
     form: CsrfForm,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
+    let organizer = organizer_of(&member)?;
     let entry_id = form.text("entry");
     let Some(decision) = decision_of(form.get("decision").unwrap_or("")) else {
         return Err(visitor.fail(AppError::bad_request(
@@ -171,7 +173,7 @@ pub async fn decide(
     let reason = form.text("reason").replace("\r\n", "\n");
     let outcome = moderation::moderate_entry(
         State(state.clone()),
-        Organizer(member.caller()),
+        organizer,
         AppPath(entry_id.clone()),
         AppJson(ModerationRequest {
             decision,

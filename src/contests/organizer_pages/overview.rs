@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::organizer_of;
 use super::{Counts, counts, state_key};
 use crate::app::AppState;
 use crate::auth::Organizer;
@@ -203,6 +204,7 @@ pub async fn change_state(
     form: CsrfForm,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
+    let organizer = organizer_of(&member)?;
     let Some(to) = parse_state(form.get("state").unwrap_or("")) else {
         return Err(visitor.fail(AppError::bad_request("choose a results state")));
     };
@@ -214,7 +216,7 @@ pub async fn change_state(
     }
     let outcome = results::change_results_state(
         State(state.clone()),
-        Organizer(member.caller()),
+        organizer,
         AppPath(contest_id.clone()),
         AppJson(StateRequest { state: to }),
     )
