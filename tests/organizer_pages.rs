@@ -112,7 +112,9 @@ async fn results_state(setup: &Setup, contest: &str) -> String {
 
 #[tokio::test]
 async fn every_page_renders_in_both_languages_for_an_organizer() {
+    // The server lives as long as its `Setup`.
     let Moderated {
+        setup: _setup,
         contest,
         organizer,
         adult_entry,
