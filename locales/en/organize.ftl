@@ -1,0 +1,83 @@
+# The organizers' contest pages (src/contests/organizer_pages/).
+organize-contests-title = Organize contests
+organize-contests-intro = Every contest, whatever its state: review entries, run the results and assign judges.
+organize-no-contests = No contest has been created yet.
+organize-results = Results
+organize-counts = Entries
+organize-count-awaiting = { $count } awaiting review
+organize-count-approved = { $count } approved
+organize-count-judged = { $count } fully judged
+organize-moderate-link = Review entries
+organize-results-link = Results state
+organize-judges-link = Judges
+organize-back = Back to the contests
+organize-public-page = The contest's public page
+organize-moderation-title = Review entries: { $title }
+organize-moderation-heading = Entries awaiting review
+organize-moderation-intro = Listen to or watch each entry, then approve it, or reject or disqualify it with a reason. The reason is shown to the entrant.
+organize-awaiting = { $count ->
+    [one] 1 entry awaiting a decision
+   *[other] { $count } entries awaiting a decision
+}
+organize-queue-empty = No entry is waiting for review.
+organize-decided-approve = Entry approved: it is now in the gallery and the judges' queues.
+organize-decided-reject = Entry rejected; the entrant sees your reason.
+organize-decided-disqualify = Entry disqualified; the entrant sees your reason.
+organize-no-media = This entry has no recording.
+organize-entrant = Entrant
+organize-submitted-at = Submitted
+organize-consent = Entrant's consent
+organize-consent-entrant = Given at { $time }
+organize-guardian = Guardian's consent
+organize-guardian-given = Given by { $name } (the entrant is under 16)
+organize-guardian-none = Not needed (the entrant is 16 or older)
+organize-reason = Reason (required to reject or disqualify)
+organize-reason-hint = Shown to the entrant. Up to 2,000 characters.
+organize-approve = Approve
+organize-reject = Reject
+organize-disqualify = Disqualify
+organize-reason-required = Write the reason: it is required to reject or disqualify an entry.
+organize-reason-invalid = A reason has at most 2,000 characters and no control characters.
+organize-not-decided = Nothing was decided: correct the field marked below.
+organize-state-now = The results are now:
+organize-state-hidden = Hidden
+organize-state-live = Live
+organize-state-frozen = Frozen
+organize-state-published = Published
+organize-state-changed-at = Last changed at { $time }
+organize-state-never-changed = Not changed since the contest was created.
+organize-state-hint = Each change asks for confirmation first.
+organize-state-changed = The results state was changed.
+organize-to-hidden = Hide the results
+organize-to-live = Show the live results
+organize-to-frozen = Freeze the results
+organize-to-published = Publish the final results
+organize-explain-hidden = The public sees no standings until you show them again.
+organize-explain-live = The public sees the standings as judges score and residents vote.
+organize-explain-frozen = The public keeps seeing the standings of this moment; judges can no longer change their scores.
+organize-explain-published = The final results are stored with their SHA-256 and can never change again. This cannot be undone.
+organize-confirm-title = Change the results state
+organize-confirm-from-to = From “{ $from }” to: { $to }
+organize-cancel = Cancel
+organize-published-at = Published at
+organize-sha256 = SHA-256 of the results
+organize-published-link = The published results (JSON)
+organize-published-final = The published results are final.
+organize-judges = Judges
+organize-judges-per-entry = Each entry is scored by { $count ->
+    [one] 1 judge
+   *[other] { $count } judges
+}.
+organize-no-judges = No judge has been added yet.
+organize-judge-progress = { $scored } of { $assigned } scored
+organize-judge-remove = Remove
+organize-judge-remove-named = Remove { $name }
+organize-judge-username = Add a judge by username
+organize-judge-hint = An account with the judge or organizer role.
+organize-judge-add = Add judge
+organize-judge-added = Judge added; entries were assigned again.
+organize-judge-removed = Judge removed; her unscored entries go to the other judges.
+organize-judge-required = Enter the judge's username.
+organize-judge-unknown = No account has this username.
+organize-judge-not-judge = This account is not an active judge or organizer.
+organize-judge-not-added = The judge was not added: correct the field marked below.
