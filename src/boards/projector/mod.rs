@@ -73,7 +73,7 @@ pub(crate) fn join_url(visitor: &Visitor, headers: &HeaderMap, path: &str) -> St
 }
 
 /// `url` as a QR code, an inline SVG (dark modules on white, a quiet zone around them).
-pub(crate) fn qr_svg(url: &str) -> String {
+pub fn qr_svg(url: &str) -> String {
     match QrCode::new(url.as_bytes()) {
         Ok(code) => code
             .render::<svg::Color<'_>>()
@@ -90,7 +90,7 @@ pub(crate) fn qr_svg(url: &str) -> String {
 }
 
 /// An inline SVG as the page embeds it: without the XML prolog (not allowed inside HTML).
-pub(crate) fn inline_svg(svg: &str) -> String {
+pub fn inline_svg(svg: &str) -> String {
     match svg.find("<svg") {
         Some(at) => svg[at..].to_owned(),
         None => String::new(),
