@@ -100,6 +100,11 @@ function open() {
   retry = null;
   source?.close();
   source = new EventSource(root.dataset.stream);
+  // Counted for whoever watches the wall (and the browser tests): each time it got through.
+  source.addEventListener("open", () => {
+    root.dataset.connections = String(Number(root.dataset.connections ?? 0) + 1);
+    connection.textContent = "";
+  });
   source.addEventListener("standings", (event) => {
     let board;
     try { board = JSON.parse(event.data); } catch { return; /* a malformed event changes nothing */ }
