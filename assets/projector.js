@@ -91,8 +91,14 @@ async function standings(board) {
   // The stream carries the top ten; a longer board is read from the page it came from.
   const items = top > STREAM_TOP ? (await fetchJson(root.dataset.page)).items : board.items;
   draw(items);
-  if (root.dataset.wards) drawWards(await fetchJson(root.dataset.wards));
   stamp();
+  await refreshWards();
+}
+
+// The ward standings are not on the stream: read again after each change and every few
+// seconds (the server keeps them for a moment, so the read after a change may be the last one).
+async function refreshWards() {
+  if (root.dataset.wards) drawWards(await fetchJson(root.dataset.wards));
 }
 
 function open() {
@@ -128,7 +134,15 @@ async function poll() {
 
 if (root.dataset.stream) {
   open();
-  // Back online: a fresh stream at once rather than at the browser's next retry.
+  if (root.dataset.wards) setInterval(() => refreshWards().catch(lost), POLL_MS);
+  // Offline, a stream may hang on without a byte for minutes: drop it and say so; back
+  // online, a fresh one at once (its first event is the board now) rather than at the
+  // browser's next retry.
+  window.addEventListener("offline", () => {
+    source?.close();
+    source = null;
+    lost();
+  });
   window.addEventListener("online", open);
 } else {
   stamp();

@@ -49,8 +49,9 @@ test('the quiz projector shows three students in order live, and catches up afte
   assert.match(await page.locator('#pj-updated').textContent(), /\d\d:\d\d:\d\d/, 'the last update time');
   // The ward standings beside the board follow too.
   await page.waitForFunction(
-    (ward) => [...document.querySelectorAll('table#pj-wards tbody tr')].some((r) => r.textContent.includes(ward) && /\b3\b/.test(r.textContent)),
+    (ward) => [...document.querySelectorAll('table#pj-wards tbody tr')].some((r) => r.cells[1].textContent === ward && r.cells[2].textContent === '3'),
     units.ward.name,
+    { timeout: 20_000, polling: 200 },
   );
   // The QR code is an inline SVG next to the join link as text.
   assert.equal(await page.locator('.pj-qr svg').count(), 1);
@@ -62,6 +63,8 @@ test('the quiz projector shows three students in order live, and catches up afte
   await page.locator('#pj-connection:not(:empty)').waitFor({ timeout: 20_000 });
   const late = await registerUser({ displayName: `Phạm Hai ${unique()}`, orgUnitId: units.class.id });
   await takeQuiz(late, quiz.id, ['as-002', 'as-004', 'as-001']); // 6 points
+  await page.waitForTimeout(1500);
+  assert.ok(!(await boardRows(page)).some((r) => r.includes(late.displayName)), 'nothing reaches the wall while offline');
   await context.setOffline(false);
   await waitForOrder(page, [eight, late.displayName, four, one], 30_000);
   assert.ok((await connections(page)) > before, 'a new stream was opened');
