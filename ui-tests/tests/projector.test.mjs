@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 
 import { launch, assertNoPageErrors, axeViolations, htmlLang } from '../lib/browser.mjs';
 import { boardRows, connections, hallContext, waitForOrder } from '../lib/projector.mjs';
-import { KINDS, registerUser, scenario, setBoardState, takeQuiz, unique } from '../lib/seed.mjs';
+import { KINDS, api, registerUser, scenario, setBoardState, takeQuiz, unique } from '../lib/seed.mjs';
+import { createContest } from '../lib/contests.mjs';
 
 let browser;
 before(async () => {
@@ -128,3 +129,29 @@ for (const lang of ['vi', 'en']) {
     await context.close();
   });
 }
+
+test('the contest and event projectors pass axe-core and fit the screen', { timeout: 120_000 }, async () => {
+  const { organizer, quiz } = await scenario();
+  const contest = await createContest(organizer);
+  const event = await api('POST', '/api/v1/events', {
+    token: organizer.access,
+    body: { title: `Tuần lễ học tập suốt đời ${unique()}`, description: '', starts_at: '2022-10-01T00:00:00Z', ends_at: '2030-10-07T00:00:00Z' },
+    expect: 201,
+  });
+  const student = await registerUser({ displayName: `Vũ Năm ${unique()}` });
+  await takeQuiz(student, quiz.id, ['as-001']);
+  const context = await hallContext(browser);
+  const page = await context.newPage();
+  for (const lang of ['vi', 'en']) {
+    for (const path of [`/projector/contests/${contest.id}`, `/projector/events/${event.body.id}`, `/projector/quizzes/${quiz.id}?top=20`]) {
+      await page.goto(`${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+      assert.equal(await htmlLang(page), lang);
+      const violations = await axeViolations(page);
+      assert.deepEqual(violations, [], `axe on ${path} (${lang}):\n${JSON.stringify(violations, null, 2)}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      assert.equal(overflow, false, `${path} fits the width of the screen`);
+    }
+  }
+  assertNoPageErrors(assert, context);
+  await context.close();
+});
