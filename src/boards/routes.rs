@@ -346,6 +346,16 @@ pub async fn org_unit_board(
         Some(text) => crate::orgs::OrgKind::parse(text)
             .map_err(|reason| FieldErrors::single("kind", reason))?,
     };
+    Ok(AppJson(unit_board(&state, &quiz, kind).await?))
+}
+
+/// Org units of `kind` ranked as the board's state lets the public see them (none while
+/// hidden, at the freeze while frozen), kept a moment per cut-off.
+pub async fn unit_board(
+    state: &AppState,
+    quiz: &Quiz,
+    kind: crate::orgs::OrgKind,
+) -> AppResult<UnitBoard> {
     let board_state = state.board_states.get(&state.db.pool, &quiz.id).await?;
     let items = if board_state.visibility == Visibility::Hidden {
         Vec::new()
@@ -355,17 +365,17 @@ pub async fn org_unit_board(
             Some(kept) => kept,
             None => {
                 let computed =
-                    Arc::new(aggregates::unit_standings(&state, &quiz, key.2, kind).await?);
+                    Arc::new(aggregates::unit_standings(state, quiz, key.2, kind).await?);
                 state.board_states.unit_boards.put(key, computed.clone());
                 computed
             }
         };
         standings.as_ref().clone()
     };
-    Ok(AppJson(UnitBoard {
+    Ok(UnitBoard {
         state: board_state.visibility,
         items,
-    }))
+    })
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -582,41 +592,7 @@ pub async fn event_board(
     AppQuery(paging): AppQuery<crate::http::Paging>,
 ) -> AppResult<AppJson<EventBoard>> {
     let (limit, offset) = paging.bounds()?;
-    if !crate::http::plausible_id(&event_id) {
-        return Err(AppError::not_found());
-    }
-    // What anonymous readers see is the same for all of them: computed once a second.
-    let kept = match &caller {
-        None => state.board_states.event_boards.get(&event_id),
-        Some(_) => None,
-    };
-    let standings = match kept {
-        Some(standings) => standings,
-        None => {
-            crate::quizzes::events::find(&state.db.pool, &event_id)
-                .await?
-                .ok_or_else(AppError::not_found)?;
-            let quiz_ids: Vec<String> =
-                sqlx::query_scalar("SELECT id FROM quizzes WHERE event_id = $1")
-                    .bind(&event_id)
-                    .fetch_all(&state.db.pool)
-                    .await?;
-            let mut quizzes = Vec::new();
-            for id in quiz_ids {
-                if let Ok(quiz) = board_quiz(&state, caller.as_ref(), &id).await {
-                    quizzes.push(quiz);
-                }
-            }
-            let standings = Arc::new(aggregates::event_standings(&state, &quizzes).await?);
-            if caller.is_none() {
-                state
-                    .board_states
-                    .event_boards
-                    .put(event_id.clone(), standings.clone());
-            }
-            standings
-        }
-    };
+    let standings = event_standings(&state, caller.as_ref(), &event_id).await?;
     let total = standings.len() as u64;
     let items = standings
         .iter()
@@ -629,4 +605,49 @@ pub async fn event_board(
         total,
         items,
     }))
+}
+
+/// The event's standings as `caller` (or the public) may see them: each participant's counted
+/// scores summed over the event's quizzes the caller may see; what anonymous readers see is
+/// computed once a second for all of them.
+pub async fn event_standings(
+    state: &AppState,
+    caller: Option<&AuthUser>,
+    event_id: &str,
+) -> AppResult<Arc<Vec<EventStanding>>> {
+    if !crate::http::plausible_id(event_id) {
+        return Err(AppError::not_found());
+    }
+    let kept = match caller {
+        None => state.board_states.event_boards.get(&event_id.to_owned()),
+        Some(_) => None,
+    };
+    let standings = match kept {
+        Some(standings) => standings,
+        None => {
+            crate::quizzes::events::find(&state.db.pool, event_id)
+                .await?
+                .ok_or_else(AppError::not_found)?;
+            let quiz_ids: Vec<String> =
+                sqlx::query_scalar("SELECT id FROM quizzes WHERE event_id = $1")
+                    .bind(event_id)
+                    .fetch_all(&state.db.pool)
+                    .await?;
+            let mut quizzes = Vec::new();
+            for id in quiz_ids {
+                if let Ok(quiz) = board_quiz(state, caller, &id).await {
+                    quizzes.push(quiz);
+                }
+            }
+            let standings = Arc::new(aggregates::event_standings(state, &quizzes).await?);
+            if caller.is_none() {
+                state
+                    .board_states
+                    .event_boards
+                    .put(event_id.to_owned(), standings.clone());
+            }
+            standings
+        }
+    };
+    Ok(standings)
 }

@@ -34,6 +34,13 @@ pub fn clock_time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// `10:55` in Vietnam's time.
+pub fn hour_minute(ms: i64) -> String {
+    local(ms)
+        .and_then(|t| t.format(format_description!("[hour]:[minute]")).ok())
+        .unwrap_or_default()
+}
+
 /// A duration as `12:05` (minutes:seconds) or `1:02:05`.
 pub fn duration(ms: i64) -> String {
     let total = ms.max(0) / 1000;
@@ -52,6 +59,7 @@ mod tests {
         // 2022-10-01T01:00:00Z is 08:00 in Hanoi.
         assert_eq!(super::date_time(1_664_586_000_000), "01/10/2022 08:00");
         assert_eq!(super::clock_time(1_664_586_007_000), "08:00:07");
+        assert_eq!(super::hour_minute(1_664_586_007_000), "08:00");
         assert_eq!(super::duration(725_000), "12:05");
         assert_eq!(super::duration(3_725_000), "1:02:05");
     }

@@ -1,0 +1,22 @@
+# The projector: display-only boards for a hall's big screen.
+projector-title = Projector
+projector-top = Top { $count }
+projector-hidden = The board is not shown yet.
+projector-frozen-at = Frozen at { $time }: these are the standings at that moment.
+projector-podium = Podium
+projector-join = Join from your phone
+projector-qr-label = QR code for { $url }
+projector-wards = Wards
+projector-col-ward = Ward
+projector-col-participants = Participants
+projector-col-mean = Mean score
+projector-col-entry = Entry
+projector-col-author = Author
+projector-col-votes = Votes
+projector-col-quizzes = Quizzes
+projector-contest-rule = Entries are ranked by their judges' weighted score (0–100), highest first.
+projector-contest-empty = No entry has been ranked yet.
+projector-event-rule = Ranked by the sum of each person's counted scores over the event's quizzes, highest first; on equal sums the shorter total time ranks higher.
+projector-loaded = Loaded.
+projector-updated = Last update { $time }
+projector-reconnecting = Reconnecting…

@@ -1,0 +1,22 @@
+# Màn chiếu: bảng xếp hạng chỉ để trình chiếu trên màn hình lớn của hội trường.
+projector-title = Màn chiếu
+projector-top = Top { $count }
+projector-hidden = Bảng xếp hạng chưa được hiển thị.
+projector-frozen-at = Đã đóng băng lúc { $time }: đây là thứ hạng tại thời điểm đó.
+projector-podium = Bục vinh danh
+projector-join = Tham gia bằng điện thoại
+projector-qr-label = Mã QR dẫn tới { $url }
+projector-wards = Các phường
+projector-col-ward = Phường
+projector-col-participants = Người tham gia
+projector-col-mean = Điểm trung bình
+projector-col-entry = Bài dự thi
+projector-col-author = Tác giả
+projector-col-votes = Lượt bình chọn
+projector-col-quizzes = Số bài thi
+projector-contest-rule = Bài dự thi xếp theo điểm có trọng số của giám khảo (0–100), từ cao xuống thấp.
+projector-contest-empty = Chưa có bài dự thi nào được xếp hạng.
+projector-event-rule = Xếp theo tổng điểm được tính của mỗi người qua các bài thi của sự kiện, từ cao xuống thấp; bằng tổng điểm thì ai có tổng thời gian ngắn hơn xếp trên.
+projector-loaded = Đã tải.
+projector-updated = Cập nhật lần cuối { $time }
+projector-reconnecting = Đang kết nối lại…
