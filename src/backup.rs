@@ -457,7 +457,7 @@ mod tests {
         let place = Place::new(
             Path::new("/d"),
             "sqlite:///d/civiquiz.db".into(),
-            Some("s3://b/p"),
+            Some("s3://civiquiz-media/p"),
         )
         .expect("place");
         assert!(place.media_root.is_none());
