@@ -62,14 +62,11 @@ impl Place {
 
     /// The embedded database's file, or why this command cannot do the job.
     fn database_file(&self) -> anyhow::Result<PathBuf> {
-        let url = self.database_url.as_str();
-        let path = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .map(|rest| rest.split('?').next().unwrap_or(rest));
-        match path {
-            Some(path) if !path.is_empty() && path != ":memory:" => Ok(PathBuf::from(path)),
-            Some(_) => bail!("an in-memory database cannot be backed up or restored"),
+        match crate::db::sqlite_path(&self.database_url) {
+            Some(path) => Ok(PathBuf::from(path)),
+            None if self.database_url.starts_with("sqlite:") => {
+                bail!("an in-memory database cannot be backed up or restored")
+            }
             None => bail!(
                 "the database is PostgreSQL: back it up with pg_dump (or point-in-time recovery) \
                  and restore it with pg_restore; see the README's \"Backups\" section"
@@ -321,9 +318,9 @@ fn copy_recordings(
                 return Err(error).with_context(|| format!("reading {}", source.display()));
             }
         };
-        let output = std::fs::File::create(&target)
+        let mut output = std::fs::File::create(&target)
             .with_context(|| format!("writing {}", target.display()))?;
-        let (bytes, sha256) = copy_hashing(input, output)?;
+        let (bytes, sha256) = digest(input, Some(&mut output))?;
         files.push(FileEntry {
             path: relative,
             bytes,
@@ -333,7 +330,12 @@ fn copy_recordings(
     Ok(Some(files))
 }
 
-fn copy_hashing(mut input: impl Read, mut output: std::fs::File) -> anyhow::Result<(u64, String)> {
+/// Reads `input` to its end, hashing it and writing it to `copy` when there is one: its
+/// size and SHA-256.
+fn digest(
+    mut input: impl Read,
+    mut copy: Option<&mut std::fs::File>,
+) -> anyhow::Result<(u64, String)> {
     let mut buffer = vec![0u8; 1 << 20];
     let mut hasher = Sha256::new();
     let mut bytes = 0u64;
@@ -343,31 +345,24 @@ fn copy_hashing(mut input: impl Read, mut output: std::fs::File) -> anyhow::Resu
             break;
         }
         hasher.update(&buffer[..read]);
-        output.write_all(&buffer[..read])?;
+        if let Some(copy) = copy.as_mut() {
+            copy.write_all(&buffer[..read])?;
+        }
         bytes += read as u64;
     }
-    output.sync_all()?;
+    if let Some(copy) = copy {
+        copy.sync_all()?;
+    }
     Ok((bytes, hex::encode(hasher.finalize())))
 }
 
 fn hash_file(path: &Path, relative: &str) -> anyhow::Result<FileEntry> {
-    let mut input =
-        std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut buffer = vec![0u8; 1 << 20];
-    let mut hasher = Sha256::new();
-    let mut bytes = 0u64;
-    loop {
-        let read = input.read(&mut buffer)?;
-        if read == 0 {
-            break;
-        }
-        hasher.update(&buffer[..read]);
-        bytes += read as u64;
-    }
+    let input = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let (bytes, sha256) = digest(input, None)?;
     Ok(FileEntry {
         path: relative.to_owned(),
         bytes,
-        sha256: hex::encode(hasher.finalize()),
+        sha256,
     })
 }
 

@@ -77,7 +77,8 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
     Ok(Db { pool, engine })
 }
 
-fn sqlite_path(url: &str) -> Option<&str> {
+/// The file of a `sqlite:` URL (none for PostgreSQL or an in-memory database).
+pub fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
