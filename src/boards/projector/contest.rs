@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::{TopQuery, inline_svg, join_url, qr_svg};
+use super::{Headline, TopQuery, inline_svg, join_url, qr_svg};
 use crate::app::AppState;
 use crate::boards::state::Visibility;
 use crate::contests::contest;
@@ -20,33 +20,13 @@ struct ContestProjector {
     contest_id: String,
     contest_title: String,
     board: Leaderboard,
+    headline: Headline,
     top: u64,
     join_url: String,
     qr: String,
 }
 
 impl ContestProjector {
-    fn state(&self) -> &'static str {
-        self.board.state.as_str()
-    }
-    fn state_label(&self) -> String {
-        self.c.t(&format!("board-state-{}", self.state()))
-    }
-    fn hidden(&self) -> bool {
-        self.board.state == Visibility::Hidden
-    }
-    fn frozen_banner(&self) -> Option<String> {
-        (self.board.state == Visibility::Frozen)
-            .then_some(self.board.frozen_at)
-            .flatten()
-            .map(|at| {
-                self.c.t1(
-                    "projector-frozen-at",
-                    "time",
-                    crate::web::time::hour_minute(at.0),
-                )
-            })
-    }
     fn podium(&self) -> Vec<&Standing> {
         if self.board.state == Visibility::Published {
             self.board
@@ -92,8 +72,10 @@ pub(super) async fn page(
         .await
         .page(&visitor)?;
     let join = join_url(&visitor, &headers, &format!("/contests/{}", contest.id));
+    let c = Chrome::titled(&visitor, contest.title.clone());
     Ok(ok(&ContestProjector {
-        c: Chrome::titled(&visitor, contest.title.clone()),
+        headline: Headline::of(&c, board.state, board.frozen_at),
+        c,
         contest_id: contest.id.clone(),
         contest_title: contest.title.clone(),
         board,

@@ -15,7 +15,35 @@ use qrcode::render::svg;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::boards::state::Visibility;
+use crate::clock::Timestamp;
 use crate::web::Visitor;
+use crate::web::page::Chrome;
+
+/// What every projector shows of its board's state: the badge and, while frozen, the banner.
+pub(super) struct Headline {
+    pub state: &'static str,
+    pub label: String,
+    pub hidden: bool,
+    pub frozen_banner: Option<String>,
+}
+
+impl Headline {
+    pub fn of(c: &Chrome, state: Visibility, frozen_at: Option<Timestamp>) -> Self {
+        Headline {
+            state: state.as_str(),
+            label: c.t(&format!("board-state-{}", state.as_str())),
+            hidden: state == Visibility::Hidden,
+            frozen_banner: frozen_at.filter(|_| state == Visibility::Frozen).map(|at| {
+                c.t1(
+                    "projector-frozen-at",
+                    "time",
+                    crate::web::time::hour_minute(at.0),
+                )
+            }),
+        }
+    }
+}
 
 /// Lines shown unless `?top=` asks for another number.
 pub const DEFAULT_TOP: u64 = 10;

@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::{TopQuery, inline_svg, join_url, qr_svg};
+use super::{Headline, TopQuery, inline_svg, join_url, qr_svg};
 use crate::app::AppState;
 use crate::boards::aggregates::UnitStanding;
 use crate::boards::rebuild::SCOPE_ALL;
@@ -23,6 +23,7 @@ struct QuizProjector {
     quiz_id: String,
     quiz_title: String,
     board: Board,
+    headline: Headline,
     ranking: Ranking,
     wards: Vec<UnitStanding>,
     top: u64,
@@ -31,32 +32,11 @@ struct QuizProjector {
 }
 
 impl QuizProjector {
-    fn state(&self) -> &'static str {
-        self.board.state.as_str()
-    }
-    fn state_label(&self) -> String {
-        self.c.t(&format!("board-state-{}", self.state()))
-    }
-    fn hidden(&self) -> bool {
-        self.board.state == Visibility::Hidden
-    }
     fn ranking_label(&self) -> String {
         self.c.t(match self.ranking {
             Ranking::Best => "ranking-best",
             Ranking::First => "ranking-first",
         })
-    }
-    fn frozen_banner(&self) -> Option<String> {
-        (self.board.state == Visibility::Frozen)
-            .then_some(self.board.frozen_at)
-            .flatten()
-            .map(|at| {
-                self.c.t1(
-                    "projector-frozen-at",
-                    "time",
-                    crate::web::time::hour_minute(at.0),
-                )
-            })
     }
     fn podium(&self) -> Vec<&RankedEntry> {
         if self.board.state == Visibility::Published {
@@ -103,8 +83,10 @@ pub(super) async fn page(
         .await
         .page(&visitor)?;
     let join = join_url(&visitor, &headers, &format!("/quizzes/{}", quiz.id));
+    let c = Chrome::titled(&visitor, quiz.title.clone());
     Ok(ok(&QuizProjector {
-        c: Chrome::titled(&visitor, quiz.title.clone()),
+        headline: Headline::of(&c, board.board.state, board.board.frozen_at),
+        c,
         quiz_id: quiz.id.clone(),
         quiz_title: quiz.title.clone(),
         ranking: quiz.ranking,
