@@ -151,11 +151,32 @@ enum Scenario {
     },
 }
 
+/// How many uploads failed, with the first few failures.
+fn print_upload_errors(errors: &[impl std::fmt::Display]) {
+    println!("upload errors: {}", errors.len());
+    for error in errors.iter().take(3) {
+        println!("  {error}");
+    }
+}
+
 /// Latencies of one operation, reported as count, rate and percentiles.
 #[derive(Default)]
 struct Latencies(Vec<Duration>);
 
 impl Latencies {
+    /// The times of the uploads that succeeded, and the failures of the others.
+    fn of_uploads<T, E>(results: Vec<(Duration, Result<T, E>)>) -> (Self, Vec<E>) {
+        let mut latencies = Latencies::default();
+        let mut errors = Vec::new();
+        for (latency, result) in results {
+            match result {
+                Ok(_) => latencies.0.push(latency),
+                Err(error) => errors.push(error),
+            }
+        }
+        (latencies, errors)
+    }
+
     fn report(&mut self, name: &str, elapsed: Duration) {
         self.0.sort();
         let pick = |q: f64| {
@@ -1068,14 +1089,7 @@ async fn media(args: MediaArgs) {
         }))
         .await;
     let elapsed = started.elapsed();
-    let mut latencies = Latencies::default();
-    let mut errors = Vec::new();
-    for (latency, result) in results {
-        match result {
-            Ok(_) => latencies.0.push(latency),
-            Err(error) => errors.push(error),
-        }
-    }
+    let (mut latencies, errors) = Latencies::of_uploads(results);
     println!(
         "{} concurrent uploads of {} MB: {:.1} MB/s overall",
         args.uploads,
@@ -1083,10 +1097,7 @@ async fn media(args: MediaArgs) {
         (latencies.0.len() as u64 * args.upload_mb) as f64 / elapsed.as_secs_f64()
     );
     latencies.report("upload", elapsed);
-    println!("upload errors: {}", errors.len());
-    for error in errors.iter().take(3) {
-        println!("  {error}");
-    }
+    print_upload_errors(&errors);
 
     // 3. Range reads of a video, as players seeking through it.
     let video = synthetic_webm(args.video_mb * 1_000_000);

@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 use futures::SinkExt;
 use serde_json::json;
 
-use super::{Latencies, generated_body, login_token, proc_status_kib, uuid_like, wav_header};
+use super::{
+    Latencies, generated_body, login_token, print_upload_errors, proc_status_kib, uuid_like,
+    wav_header,
+};
 
 #[derive(clap::Args)]
 pub struct ResumableArgs {
@@ -282,14 +285,7 @@ pub async fn resumable(args: ResumableArgs) {
     }))
     .await;
     let elapsed = started.elapsed();
-    let mut latencies = Latencies::default();
-    let mut errors = Vec::new();
-    for (latency, result) in results {
-        match result {
-            Ok(_) => latencies.0.push(latency),
-            Err(error) => errors.push(error),
-        }
-    }
+    let (mut latencies, errors) = Latencies::of_uploads(results);
     println!(
         "{} concurrent resumable uploads of {} MiB (4 MiB PATCHes): {:.1} MiB/s overall",
         args.uploads,
@@ -297,10 +293,7 @@ pub async fn resumable(args: ResumableArgs) {
         (latencies.0.len() as u64 * args.upload_mib) as f64 / elapsed.as_secs_f64()
     );
     latencies.report("upload", elapsed);
-    println!("upload errors: {}", errors.len());
-    for error in errors.iter().take(3) {
-        println!("  {error}");
-    }
+    print_upload_errors(&errors);
 
     // 3. Resuming after a drop: a PATCH of 8 MiB is cut after 4 MiB (the client closes its
     // connection); timed from the cut until the server's HEAD shows what it kept and a PATCH
