@@ -179,6 +179,22 @@ async fn entry_page(
     })
 }
 
+/// A refused form on the entry page: its page again with the message in its language (an
+/// entry she may not see is "not found", as from the API).
+async fn refused(
+    state: &AppState,
+    member: &Member,
+    entry_id: &str,
+    error: AppError,
+) -> Result<Response, PageError> {
+    if error.status() == StatusCode::NOT_FOUND {
+        return Err(member.visitor.fail(error));
+    }
+    let message = crate::web::page::error_message(member.visitor.locale, &error);
+    let page = entry_page(state, member, entry_id, Some(message)).await?;
+    Ok(with_retry_after(render(error.status(), &page), &error))
+}
+
 pub async fn page(
     State(state): State<AppState>,
     member: Member,
@@ -203,12 +219,7 @@ pub async fn submit(
     .await
     {
         Ok(_) => Ok(redirect(&format!("/me/entries#entry-{entry_id}"))),
-        Err(error) if error.status() == StatusCode::NOT_FOUND => Err(member.visitor.fail(error)),
-        Err(error) => {
-            let message = crate::web::page::error_message(member.visitor.locale, &error);
-            let page = entry_page(&state, &member, &entry_id, Some(message)).await?;
-            Ok(with_retry_after(render(error.status(), &page), &error))
-        }
+        Err(error) => refused(&state, &member, &entry_id, error).await,
     }
 }
 
@@ -273,12 +284,7 @@ pub async fn upload(
     drop(form);
     match stored {
         Ok(_) => Ok(redirect(&format!("/entries/{entry_id}#current-heading"))),
-        Err(error) if error.status() == StatusCode::NOT_FOUND => Err(visitor.fail(error)),
-        Err(error) => {
-            let message = crate::web::page::error_message(visitor.locale, &error);
-            let page = entry_page(&state, &member, &entry_id, Some(message)).await?;
-            Ok(with_retry_after(render(error.status(), &page), &error))
-        }
+        Err(error) => refused(&state, &member, &entry_id, error).await,
     }
 }
 
