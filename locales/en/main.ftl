@@ -7,6 +7,7 @@ nav-contests = Contests
 nav-my-entries = My entries
 nav-judging = Judging
 nav-organize = Organize
+nav-admin = Admin
 nav-account = Account
 nav-login = Sign in
 nav-register = Register

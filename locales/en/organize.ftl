@@ -81,3 +81,12 @@ organize-judge-required = Enter the judge's username.
 organize-judge-unknown = No account has this username.
 organize-judge-not-judge = This account is not an active judge or organizer.
 organize-judge-not-added = The judge was not added: correct the field marked below.
+
+organize-nav = Organizer pages
+organize-nav-events = Events
+organize-nav-quizzes = Quizzes
+organize-nav-banks = Question banks
+organize-nav-contests = Contests
+organize-nav-reports = Reports
+organize-nav-users = Accounts
+organize-nav-units = Org units

@@ -7,6 +7,7 @@ nav-contests = Cuộc thi
 nav-my-entries = Bài dự thi của tôi
 nav-judging = Chấm bài
 nav-organize = Tổ chức
+nav-admin = Quản trị
 nav-account = Tài khoản
 nav-login = Đăng nhập
 nav-register = Đăng ký

@@ -75,3 +75,12 @@ organize-judge-required = Hãy nhập tên đăng nhập của giám khảo.
 organize-judge-unknown = Không có tài khoản nào có tên đăng nhập này.
 organize-judge-not-judge = Tài khoản này không phải giám khảo hoặc ban tổ chức đang hoạt động.
 organize-judge-not-added = Chưa thêm giám khảo: hãy sửa ô được đánh dấu bên dưới.
+
+organize-nav = Các trang tổ chức
+organize-nav-events = Sự kiện
+organize-nav-quizzes = Bài thi trắc nghiệm
+organize-nav-banks = Ngân hàng câu hỏi
+organize-nav-contests = Cuộc thi
+organize-nav-reports = Báo cáo
+organize-nav-users = Tài khoản
+organize-nav-units = Đơn vị

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod admin_pages;
 pub mod credentials;
 pub mod devices;
 pub mod extract;

@@ -6,6 +6,7 @@ pub mod check;
 pub mod format;
 pub mod gift;
 pub mod loader;
+pub mod pages;
 pub mod routes;
 pub mod stats;
 pub mod store;

@@ -1,6 +1,7 @@
 //! The organisation tree (district → ward → school → class), loaded from data.
 
 pub mod join_codes;
+pub mod pages;
 pub mod routes;
 pub mod store;
 pub mod units;

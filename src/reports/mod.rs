@@ -1,6 +1,7 @@
 //! Organizer reports: JSON for programs, CSV that opens in Excel. Organizers only; a report
 //! never carries password hashes, tokens or birth years.
 
+pub mod pages;
 pub mod participation;
 pub mod quiz_reports;
 pub mod table;

@@ -2,7 +2,9 @@
 //! same-origin checks, the message catalogue, embedded assets, the layout and error page.
 //! Each slice serves its own pages (`auth/pages.rs`, `quizzes/pages.rs`, `boards/pages.rs`,
 //! `contests/pages/`, `contests/judge_pages/`, `contests/organizer_pages/`,
-//! `boards/projector/`) from `templates/`, calling the same functions as its `/api/v1` routes.
+//! `boards/projector/`, `quizzes/event_pages.rs`, `quizzes/organizer_pages/`, `banks/pages.rs`,
+//! `reports/pages.rs`, `auth/admin_pages/`, `orgs/pages.rs`) from `templates/`, calling the
+//! same functions as its `/api/v1` routes.
 
 pub mod assets;
 pub mod context;
@@ -30,6 +32,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(crate::contests::pages::router())
         .merge(crate::contests::judge_pages::router())
         .merge(crate::contests::organizer_pages::router())
+        .merge(crate::quizzes::event_pages::router())
+        .merge(crate::quizzes::organizer_pages::router())
+        .merge(crate::banks::pages::router())
+        .merge(crate::reports::pages::router())
+        .merge(crate::auth::admin_pages::router())
+        .merge(crate::orgs::pages::router())
         .merge(crate::boards::projector::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -90,6 +90,17 @@ impl Chrome {
         self.role.is_some_and(Role::organizes)
     }
 
+    /// Whether the layout links the admins' pages (accounts, the org tree).
+    pub fn may_administer(&self) -> bool {
+        self.role == Some(Role::Admin)
+    }
+
+    /// Whether this page lies under `prefix`: the sub-navigation marks its section.
+    pub fn is_under(&self, prefix: &str) -> bool {
+        let path = self.here.split_once('?').map_or(self.here.as_str(), |(path, _)| path);
+        path == prefix || path.starts_with(&format!("{prefix}/"))
+    }
+
     /// This page in the other language.
     pub fn switch_href(&self, code: &str) -> String {
         let (path, query) = self.here.split_once('?').unwrap_or((&self.here, ""));
