@@ -605,6 +605,19 @@ pub async fn find(pool: &Pool, id: &str) -> AppResult<Option<Contest>> {
         .transpose()
 }
 
+/// An event's contests, in the order of their windows.
+pub async fn of_event(pool: &Pool, event_id: &str) -> AppResult<Vec<Contest>> {
+    let sql =
+        format!("SELECT {CONTEST_COLUMNS} FROM contests WHERE event_id = $1 ORDER BY opens_at, id");
+    sqlx::query_as::<_, ContestRow>(sqlx::AssertSqlSafe(sql))
+        .bind(event_id)
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(ContestRow::into_contest)
+        .collect()
+}
+
 pub async fn require(pool: &Pool, id: &str) -> AppResult<Contest> {
     find(pool, id).await?.ok_or_else(AppError::not_found)
 }

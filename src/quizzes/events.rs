@@ -74,27 +74,14 @@ pub async fn create_event(
     Organizer(caller): Organizer,
     AppJson(body): AppJson<NewEvent>,
 ) -> AppResult<(StatusCode, AppJson<Event>)> {
-    let mut errors = FieldErrors::new();
-    let title = errors.take("title", validate_title(&body.title));
-    let description = errors.take(
-        "description",
-        validate_description(body.description.as_deref().unwrap_or("")),
-    );
-    if body.ends_at <= body.starts_at {
-        errors.add("ends_at", "must be after starts_at");
-    }
-    let (Some(title), Some(description)) = (title, description) else {
-        return Err(errors.into());
-    };
-    errors.into_result()?;
+    let event = checked(
+        new_id(),
+        &body.title,
+        body.description.as_deref().unwrap_or(""),
+        body.starts_at,
+        body.ends_at,
+    )?;
     let now = state.clock.now_ms();
-    let event = Event {
-        id: new_id(),
-        title,
-        description,
-        starts_at: body.starts_at,
-        ends_at: body.ends_at,
-    };
     sqlx::query(
         "INSERT INTO events (id, title, description, starts_at, ends_at, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
@@ -108,6 +95,81 @@ pub async fn create_event(
     .execute(&state.db.pool)
     .await?;
     Ok((StatusCode::CREATED, AppJson(event)))
+}
+
+/// An event from its fields, each checked as creation and editing check them.
+fn checked(
+    id: String,
+    title: &str,
+    description: &str,
+    starts_at: Timestamp,
+    ends_at: Timestamp,
+) -> AppResult<Event> {
+    let mut errors = FieldErrors::new();
+    let title = errors.take("title", validate_title(title));
+    let description = errors.take("description", validate_description(description));
+    if ends_at <= starts_at {
+        errors.add("ends_at", "must be after starts_at");
+    }
+    let (Some(title), Some(description)) = (title, description) else {
+        return Err(errors.into());
+    };
+    errors.into_result()?;
+    Ok(Event {
+        id,
+        title,
+        description,
+        starts_at,
+        ends_at,
+    })
+}
+
+/// A change to an event: the fields given replace the event's own.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventChange {
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: Option<String>,
+    #[schema(max_length = 5000)]
+    pub description: Option<String>,
+    pub starts_at: Option<Timestamp>,
+    pub ends_at: Option<Timestamp>,
+}
+
+/// Edits an event. Its dates frame the week for people; the quizzes and contests keep their
+/// own windows, so moving the event moves none of them.
+#[utoipa::path(patch, path = "/events/{id}", tag = "events", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = EventChange,
+    responses((status = 200, body = Event), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn edit_event(
+    State(state): State<AppState>,
+    Organizer(_caller): Organizer,
+    AppPath(id): AppPath<String>,
+    AppJson(change): AppJson<EventChange>,
+) -> AppResult<AppJson<Event>> {
+    let event = find(&state.db.pool, &id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let event = checked(
+        event.id,
+        change.title.as_deref().unwrap_or(&event.title),
+        change.description.as_deref().unwrap_or(&event.description),
+        change.starts_at.unwrap_or(event.starts_at),
+        change.ends_at.unwrap_or(event.ends_at),
+    )?;
+    sqlx::query(
+        "UPDATE events SET title = $1, description = $2, starts_at = $3, ends_at = $4, updated_at = $5 WHERE id = $6",
+    )
+    .bind(&event.title)
+    .bind(&event.description)
+    .bind(event.starts_at.0)
+    .bind(event.ends_at.0)
+    .bind(state.clock.now_ms())
+    .bind(&event.id)
+    .execute(&state.db.pool)
+    .await?;
+    Ok(AppJson(event))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -25,7 +25,7 @@ use crate::app::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(events::create_event, events::list_events))
-        .routes(routes!(events::get_event))
+        .routes(routes!(events::get_event, events::edit_event))
         .routes(routes!(routes::create_quiz, routes::list_quizzes))
         .routes(routes!(routes::edit_quiz, routes::get_quiz))
         .routes(routes!(routes::publish_quiz))

@@ -485,6 +485,19 @@ pub async fn find(pool: &Pool, id: &str) -> AppResult<Option<Quiz>> {
         .transpose()
 }
 
+/// An event's quizzes, in the order of their windows.
+pub async fn of_event(pool: &Pool, event_id: &str) -> AppResult<Vec<Quiz>> {
+    let sql =
+        format!("SELECT {QUIZ_COLUMNS} FROM quizzes WHERE event_id = $1 ORDER BY opens_at, id");
+    sqlx::query_as::<_, QuizRow>(sqlx::AssertSqlSafe(sql))
+        .bind(event_id)
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(QuizRow::into_quiz)
+        .collect()
+}
+
 /// Quizzes in listing order (newest window first): all of them for organizers, else the
 /// published ones whose audience is everyone or one of `units` (the caller's unit and those
 /// above it).

@@ -77,6 +77,17 @@ impl Locale {
         self.lookup(key, None)
     }
 
+    /// Whether this language's catalogue holds `key` (a form's own wording of a field error).
+    pub fn has(self, key: &str) -> bool {
+        CATALOGUE
+            .lookup_no_default_fallback(
+                &self.langid(),
+                key,
+                None::<&HashMap<Cow<'static, str>, FluentValue>>,
+            )
+            .is_some()
+    }
+
     /// The message `key` with named arguments.
     pub fn text_with(self, key: &str, args: &[(&'static str, FluentArg)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args

@@ -97,7 +97,10 @@ impl Chrome {
 
     /// Whether this page lies under `prefix`: the sub-navigation marks its section.
     pub fn is_under(&self, prefix: &str) -> bool {
-        let path = self.here.split_once('?').map_or(self.here.as_str(), |(path, _)| path);
+        let path = self
+            .here
+            .split_once('?')
+            .map_or(self.here.as_str(), |(path, _)| path);
         path == prefix || path.starts_with(&format!("{prefix}/"))
     }
 

@@ -105,6 +105,18 @@ impl Member {
     pub fn caller(&self) -> AuthUser {
         self.session.as_auth_user()
     }
+
+    /// The organizer behind a form: the role check of the API's `Organizer` extractor, made
+    /// on the page's session. (The extractor wants a cookie caller's CSRF token in a header,
+    /// which a plain form cannot send; `CsrfForm` has checked the form's own.)
+    pub fn organizer(&self) -> Result<crate::auth::Organizer, PageError> {
+        let caller = self.caller();
+        if caller.role().organizes() {
+            Ok(crate::auth::Organizer(caller))
+        } else {
+            Err(self.visitor.fail(AppError::forbidden()))
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for Member {

@@ -5,7 +5,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::organizer_of;
 use super::overview::overview_of;
 use crate::app::AppState;
 use crate::auth::accounts;
@@ -22,7 +21,7 @@ pub async fn add(
     form: CsrfForm,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
-    let organizer = organizer_of(&member)?;
+    let organizer = member.organizer()?;
     let locale = visitor.locale;
     let typed = form.text("username").trim().to_owned();
     let found = accounts::find_by_username_key(&state.db.pool, &Username::key_of(&typed))
@@ -82,7 +81,7 @@ pub async fn remove(
     _form: CsrfForm,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
-    let organizer = organizer_of(&member)?;
+    let organizer = member.organizer()?;
     judging::remove_judge(
         State(state.clone()),
         organizer,

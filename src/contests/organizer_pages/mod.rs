@@ -17,12 +17,10 @@ use super::entries::{self, EntryFilter};
 use super::entry_store::EntryStatus;
 use super::{results, standings};
 use crate::app::AppState;
-use crate::auth::Organizer;
 use crate::contests::access::MaybeUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::http::{AppJson, AppPath, AppQuery};
 use crate::web::Member;
-use crate::web::page::PageError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -84,16 +82,4 @@ pub async fn counts(state: &AppState, member: &Member, contest: &Contest) -> App
 /// The label key of a results state (`organize-state-live`).
 pub fn state_key(state: super::contest::ResultsState) -> String {
     format!("organize-state-{}", state.as_str())
-}
-
-/// The organizer behind a form: the role check of the API's `Organizer` extractor, made on
-/// the page's session. (The extractor wants a cookie caller's CSRF token in a header, which a
-/// plain form cannot send; `CsrfForm` has checked the form's own.)
-fn organizer_of(member: &Member) -> Result<Organizer, PageError> {
-    let caller = member.caller();
-    if caller.role().organizes() {
-        Ok(Organizer(caller))
-    } else {
-        Err(member.visitor.fail(AppError::forbidden()))
-    }
 }

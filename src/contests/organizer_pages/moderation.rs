@@ -8,7 +8,6 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::organizer_of;
 use crate::app::AppState;
 use crate::auth::Organizer;
 use crate::contests::access::MaybeUser;
@@ -162,7 +161,7 @@ pub async fn decide(
     form: CsrfForm,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
-    let organizer = organizer_of(&member)?;
+    let organizer = member.organizer()?;
     let entry_id = form.text("entry");
     let Some(decision) = decision_of(form.get("decision").unwrap_or("")) else {
         return Err(visitor.fail(AppError::bad_request(

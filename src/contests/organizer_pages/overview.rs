@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::organizer_of;
 use super::{Counts, counts, state_key};
 use crate::app::AppState;
 use crate::auth::Organizer;
@@ -204,7 +203,7 @@ pub async fn change_state(
     form: CsrfForm,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
-    let organizer = organizer_of(&member)?;
+    let organizer = member.organizer()?;
     let Some(to) = parse_state(form.get("state").unwrap_or("")) else {
         return Err(visitor.fail(AppError::bad_request("choose a results state")));
     };

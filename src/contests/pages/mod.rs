@@ -137,11 +137,28 @@ pub struct Refusal {
 
 impl Refusal {
     pub fn of(locale: crate::web::locale::Locale, error: &crate::error::AppError) -> Self {
+        Self::in_form(locale, error, "")
+    }
+
+    /// A refusal worded for one form: `{form}-field-{name}` where the form has its own words
+    /// for a field (an event's title is not an entry's), else the shared `field-{name}`.
+    pub fn in_form(
+        locale: crate::web::locale::Locale,
+        error: &crate::error::AppError,
+        form: &str,
+    ) -> Self {
         let fields: Vec<(String, String)> = error
             .fields()
             .into_iter()
             .map(|field| {
-                let text = locale.text(&format!("field-{}", field.replace('.', "-")));
+                let shared = format!("field-{}", field.replace('.', "-"));
+                let own = format!("{form}-{shared}");
+                let key = if !form.is_empty() && locale.has(&own) {
+                    own
+                } else {
+                    shared
+                };
+                let text = locale.text(&key);
                 (field, text)
             })
             .collect();
