@@ -7,6 +7,7 @@ mod judges;
 mod list;
 mod moderation;
 mod overview;
+mod settings;
 
 use axum::Router;
 use axum::extract::State;
@@ -25,7 +26,15 @@ use crate::web::Member;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/organize/contests", get(list::page))
+        .route(
+            "/organize/contests/new",
+            get(settings::new_form).post(settings::create),
+        )
         .route("/organize/contests/{id}", get(overview::page))
+        .route(
+            "/organize/contests/{id}/edit",
+            get(settings::edit_form).post(settings::save),
+        )
         .route(
             "/organize/contests/{id}/results",
             get(overview::confirm_page).post(overview::change_state),

@@ -122,6 +122,7 @@ fn notice_of(query: Option<&str>) -> Option<&'static str> {
     let query = query?;
     query.split('&').find_map(|pair| match pair {
         "changed=1" => Some("organize-state-changed"),
+        "saved=1" => Some("organize-contest-saved"),
         "judge=added" => Some("organize-judge-added"),
         "judge=removed" => Some("organize-judge-removed"),
         _ => None,

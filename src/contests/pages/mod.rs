@@ -127,6 +127,23 @@ pub fn status_key(status: EntryStatus) -> String {
     format!("entry-status-{}", status.as_str())
 }
 
+/// A field's name in a message key: `criteria[2].title` is worded as `criteria-title`, the
+/// same for every row.
+fn message_name(field: &str) -> String {
+    let mut name = String::with_capacity(field.len());
+    let mut in_index = false;
+    for c in field.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            '.' if !in_index => name.push('-'),
+            _ if !in_index => name.push(c),
+            _ => {}
+        }
+    }
+    name
+}
+
 /// A form's refusal: one message for the alert at the top, and each invalid field's own
 /// message, shown next to it, in the page's language.
 #[derive(Default)]
@@ -151,7 +168,7 @@ impl Refusal {
             .fields()
             .into_iter()
             .map(|field| {
-                let shared = format!("field-{}", field.replace('.', "-"));
+                let shared = format!("field-{}", message_name(&field));
                 let own = format!("{form}-{shared}");
                 let key = if !form.is_empty() && locale.has(&own) {
                     own
