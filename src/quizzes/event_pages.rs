@@ -16,7 +16,7 @@ use crate::clock::Timestamp;
 use crate::contests::contest::{self, ContestState};
 use crate::contests::pages::Refusal;
 use crate::error::{AppError, FieldErrors};
-use crate::http::{AppJson, AppPath, AppQuery, Paging};
+use crate::http::{AppJson, AppPath};
 use crate::web::page::{Chrome, OrPage, PageError, ok, redirect, render};
 use crate::web::time;
 use crate::web::{CsrfForm, Member};
@@ -44,7 +44,7 @@ struct ListPage {
 }
 
 /// The most events one page lists: a district runs a few a year.
-const MOST: i128 = 200;
+const MOST: i64 = 200;
 
 async fn list(
     State(state): State<AppState>,
@@ -53,17 +53,9 @@ async fn list(
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
     organizer.page(visitor)?;
-    let AppJson(listed) = events::list_events(
-        State(state.clone()),
-        AppQuery(Paging {
-            limit: Some(MOST),
-            offset: Some(0),
-        }),
-    )
-    .await
-    .page(visitor)?;
-    let mut lines = Vec::with_capacity(listed.items.len());
-    for event in listed.items {
+    let (listed, _) = events::page(&state.db.pool, MOST, 0).await.page(visitor)?;
+    let mut lines = Vec::with_capacity(listed.len());
+    for event in listed {
         let pool = &state.db.pool;
         let quizzes = quiz::of_event(pool, &event.id).await.page(visitor)?.len();
         let contests = contest::of_event(pool, &event.id)

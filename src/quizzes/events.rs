@@ -185,19 +185,22 @@ pub async fn list_events(
     AppQuery(paging): AppQuery<Paging>,
 ) -> AppResult<AppJson<EventList>> {
     let (limit, offset) = paging.bounds()?;
+    let (items, total) = page(&state.db.pool, limit, offset).await?;
+    Ok(AppJson(EventList { items, total }))
+}
+
+/// A page of events, newest first, and how many there are.
+pub async fn page(pool: &Pool, limit: i64, offset: i64) -> AppResult<(Vec<Event>, i64)> {
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
-        .fetch_one(&state.db.pool)
+        .fetch_one(pool)
         .await?;
     let rows: Vec<EventRow> =
         sqlx::query_as("SELECT id, title, description, starts_at, ends_at FROM events ORDER BY starts_at DESC, id LIMIT $1 OFFSET $2")
             .bind(limit)
             .bind(offset)
-            .fetch_all(&state.db.pool)
+            .fetch_all(pool)
             .await?;
-    Ok(AppJson(EventList {
-        items: rows.into_iter().map(Event::from).collect(),
-        total,
-    }))
+    Ok((rows.into_iter().map(Event::from).collect(), total))
 }
 
 /// One event.

@@ -50,7 +50,7 @@ pub fn counted_ctes(scope: Counted, param: &str) -> String {
     )
 }
 
-async fn organizer_quiz(state: &AppState, quiz_id: &str) -> AppResult<Quiz> {
+pub async fn organizer_quiz(state: &AppState, quiz_id: &str) -> AppResult<Quiz> {
     quiz::find(&state.db.pool, quiz_id)
         .await?
         .ok_or_else(AppError::not_found)
@@ -159,6 +159,10 @@ pub async fn results(state: &AppState, quiz: &Quiz) -> AppResult<Table> {
     Ok(table)
 }
 
+/// Below this index a question barely tells the strong from the weak (Ebel's rule of thumb:
+/// under 0.2 is poor; a negative index means the weak do better than the strong).
+pub const POOR_DISCRIMINATION: f64 = 0.2;
+
 type QuestionRow = (String, String, String, i64, i64, i64, i64, i64, i64);
 
 /// Per question: share correct among counted attempts that drew it, and the discrimination
@@ -251,6 +255,11 @@ pub async fn questions(state: &AppState, quiz: &Quiz) -> AppResult<(Table, i64, 
             "nobody_correct"
         } else if correct == answered {
             "everybody_correct"
+        } else if discrimination
+            .as_f64()
+            .is_some_and(|d| d < POOR_DISCRIMINATION)
+        {
+            "poor_discrimination"
         } else {
             ""
         };

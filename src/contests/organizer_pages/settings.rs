@@ -20,7 +20,7 @@ use crate::contests::judging;
 use crate::contests::pages::Refusal;
 use crate::contests::routes::{create_contest, edit_contest};
 use crate::error::{AppError, FieldErrors};
-use crate::http::{AppJson, AppPath, AppQuery, Paging};
+use crate::http::{AppJson, AppPath};
 use crate::quizzes::events::{self, Event};
 use crate::web::page::{Chrome, OrPage, PageError, ok, redirect, render};
 use crate::web::time;
@@ -308,15 +308,7 @@ async fn page(
     fields: Fields,
 ) -> Result<SettingsPage, PageError> {
     let visitor = &member.visitor;
-    let AppJson(events) = events::list_events(
-        State(state.clone()),
-        AppQuery(Paging {
-            limit: Some(200),
-            offset: Some(0),
-        }),
-    )
-    .await
-    .page(visitor)?;
+    let (events, _) = events::page(&state.db.pool, 200, 0).await.page(visitor)?;
     let rubric_locked = match contest {
         Some(contest) => judging::any_scores(&state.db.pool, &contest.id)
             .await
@@ -331,7 +323,7 @@ async fn page(
         c,
         contest_id: contest.map(|c| c.id.clone()),
         fields,
-        events: events.items,
+        events,
         rubric_locked,
         errors: Refusal::default(),
     })
