@@ -169,6 +169,11 @@ pub struct ServeArgs {
     /// Older switch: trust a proxy on this machine (loopback) when TRUSTED_PROXIES is empty.
     #[arg(long, env = "TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// The address people reach this server at (`https://thi.langha.edu.vn`,
+    /// `http://192.168.1.10:8080`), for the links and QR codes shown on the projector. Unset:
+    /// the address the request came to, which is wrong when the hall's computer uses localhost.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Folder of question-bank files loaded (upserted) at start.
     #[arg(long, env = "BANKS_DIR", default_value = "question-banks")]
     pub banks_dir: PathBuf,
@@ -219,6 +224,25 @@ pub struct ServeArgs {
     pub staging_reserve_mb: u64,
 }
 
+/// `text` as an origin for links: `http` or `https`, a host (and port), nothing after but an
+/// optional `/`.
+pub fn public_origin(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or("must start with https:// or http://")?;
+    let host = rest.strip_suffix('/').unwrap_or(rest);
+    let plausible = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+    if !plausible {
+        return Err("must be an origin such as https://thi.example.vn (no path)".into());
+    }
+    Ok(text[..text.len() - rest.len() + host.len()].to_owned())
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub bind: SocketAddr,
@@ -246,6 +270,9 @@ pub struct Config {
     pub sweep_interval: Duration,
     /// Bank files loaded at start; `None` loads none.
     pub banks_dir: Option<PathBuf>,
+    /// The origin of links shown for people to follow (`https://host[:port]`, no trailing
+    /// slash); `None`: the request's own.
+    pub public_url: Option<String>,
     /// Tuning knobs tests lower to exercise limits quickly.
     pub limits: Limits,
     /// Recording storage and upload handling.
@@ -438,6 +465,12 @@ impl ServeArgs {
                     Default::default()
                 }
             };
+        let public_url = match self.public_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => public_origin(text)
+                .map_err(|problem| problems.push(format!("PUBLIC_URL: {problem}")))
+                .ok(),
+        };
         let metrics_allow = crate::http::client::Networks::parse(&self.metrics_allow)
             .unwrap_or_else(|problem| {
                 problems.push(format!("METRICS_ALLOW: {problem}"));
@@ -519,6 +552,7 @@ impl ServeArgs {
                 attempt_grace: Duration::from_secs(self.attempt_grace_s),
                 sweep_interval: Duration::from_millis(self.sweep_interval_ms),
                 banks_dir: Some(self.banks_dir),
+                public_url,
                 limits: Limits {
                     accounts_per_address_per_hour: self.accounts_per_address_per_hour,
                     unknown_device_delay: Duration::from_secs(self.unknown_device_delay_s),
@@ -575,6 +609,22 @@ fn load_or_create_secret(data_dir: &Path) -> Result<Vec<u8>, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_public_url_is_an_origin() {
+        use super::public_origin;
+        assert_eq!(
+            public_origin("https://thi.langha.edu.vn/").as_deref(),
+            Ok("https://thi.langha.edu.vn")
+        );
+        assert_eq!(
+            public_origin("http://192.168.1.10:8080").as_deref(),
+            Ok("http://192.168.1.10:8080")
+        );
+        assert!(public_origin("thi.langha.edu.vn").is_err());
+        assert!(public_origin("https://thi.langha.edu.vn/quizzes").is_err());
+        assert!(public_origin("https://").is_err());
+    }
+
     use super::*;
 
     fn args(extra: &[&str]) -> ServeArgs {

@@ -114,6 +114,7 @@ pub fn test_config(data_dir: &std::path::Path, database_url: String) -> Config {
         attempt_grace: Duration::from_secs(5),
         sweep_interval: Duration::from_millis(200),
         banks_dir: None,
+        public_url: None,
         limits: Limits::default(),
         media: MediaConfig::default(),
     }

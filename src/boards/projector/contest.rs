@@ -71,7 +71,12 @@ pub(super) async fn page(
     let board = board_for(&state, &contest, false, top)
         .await
         .page(&visitor)?;
-    let join = join_url(&visitor, &headers, &format!("/contests/{}", contest.id));
+    let join = join_url(
+        state.config.public_url.as_deref(),
+        &visitor,
+        &headers,
+        &format!("/contests/{}", contest.id),
+    );
     let c = Chrome::titled(&visitor, contest.title.clone());
     Ok(ok(&ContestProjector {
         headline: Headline::of(&c, board.state, board.frozen_at),

@@ -59,7 +59,7 @@ pub(super) async fn page(
         .take(usize::try_from(top).unwrap_or(usize::MAX))
         .cloned()
         .collect();
-    let join = join_url(&visitor, &headers, "/");
+    let join = join_url(state.config.public_url.as_deref(), &visitor, &headers, "/");
     Ok(ok(&EventProjector {
         c: Chrome::titled(&visitor, event.title.clone()),
         event_id: event.id.clone(),

@@ -84,9 +84,18 @@ fn plausible_host(host: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
 }
 
-/// The absolute URL of `path` on the origin this request reached (there is no configured
-/// public URL: the `Host` the hall's computer used is the one phones in the hall can reach).
-pub(crate) fn join_url(visitor: &Visitor, headers: &HeaderMap, path: &str) -> String {
+/// The absolute URL of `path` for phones in the hall: on `PUBLIC_URL` when it is set, else on
+/// the origin this request reached (the `Host` the hall's computer used, which phones on the
+/// same network can reach unless it is localhost).
+pub(crate) fn join_url(
+    public_url: Option<&str>,
+    visitor: &Visitor,
+    headers: &HeaderMap,
+    path: &str,
+) -> String {
+    if let Some(origin) = public_url {
+        return format!("{origin}{path}");
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|value| value.to_str().ok())

@@ -82,7 +82,12 @@ pub(super) async fn page(
     let wards = unit_board(&state, &quiz, OrgKind::Ward)
         .await
         .page(&visitor)?;
-    let join = join_url(&visitor, &headers, &format!("/quizzes/{}", quiz.id));
+    let join = join_url(
+        state.config.public_url.as_deref(),
+        &visitor,
+        &headers,
+        &format!("/quizzes/{}", quiz.id),
+    );
     let c = Chrome::titled(&visitor, quiz.title.clone());
     Ok(ok(&QuizProjector {
         headline: Headline::of(&c, board.board.state, board.board.frozen_at),
