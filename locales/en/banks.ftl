@@ -121,6 +121,8 @@ banks-gift-skip = Skip questions of kinds civiquiz does not support
 banks-gift-skip-hint = Essay, numerical and matching questions and descriptions are skipped instead of refusing the whole file.
 banks-import-submit = Import the bank
 banks-formats-heading = The two accepted formats
+banks-example-toml = An example TOML file
+banks-example-gift = An example GIFT file
 banks-formats-atomic = An import is all or nothing: if the file has even one problem, no question is written, and the page lists every problem with its line.
 banks-format-toml-about = One file is one bank: its code (slug), version and title, then each [[questions]] with its id, kind (single, multiple, true_false, ordering, short_text), DigComp competence code, difficulty 1–3, prompt, options, answer and explanation. Vietnamese is required, English optional.
 banks-format-gift-about = Moodle's question export format: questions are separated by a blank line, ::name:: names a question, and the answers go in braces (= right, ~ wrong, T/F for true/false). A $CATEGORY line starting with a competence code (such as 4.2) gives that competence to the questions after it.

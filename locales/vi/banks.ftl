@@ -109,6 +109,8 @@ banks-gift-skip = Bỏ qua các câu thuộc dạng civiquiz chưa hỗ trợ
 banks-gift-skip-hint = Câu tự luận, câu trả lời bằng số, câu ghép cặp và đoạn mô tả sẽ bị bỏ qua thay vì làm cả tệp bị từ chối.
 banks-import-submit = Nhập ngân hàng
 banks-formats-heading = Hai định dạng được chấp nhận
+banks-example-toml = Ví dụ tệp TOML
+banks-example-gift = Ví dụ tệp GIFT
 banks-formats-atomic = Việc nhập là trọn gói: nếu tệp có dù chỉ một lỗi thì không câu hỏi nào được ghi, và trang sẽ liệt kê mọi lỗi kèm số dòng.
 banks-format-toml-about = Mỗi tệp là một ngân hàng: mã (slug), phiên bản, tên, rồi từng câu [[questions]] với mã câu, dạng câu (single, multiple, true_false, ordering, short_text), mã năng lực DigComp, mức độ 1–3, đề bài, các phương án, đáp án và lời giải thích. Tiếng Việt là bắt buộc, tiếng Anh không bắt buộc.
 banks-format-gift-about = Định dạng xuất câu hỏi của Moodle: các câu cách nhau bởi một dòng trống, ::tên:: đặt tên câu, đáp án nằm trong ngoặc nhọn (= là đúng, ~ là sai, T/F cho câu đúng/sai). Một dòng $CATEGORY bắt đầu bằng mã năng lực (ví dụ 4.2) sẽ gán năng lực cho các câu phía sau.

@@ -99,10 +99,7 @@ impl QuestionView {
                     .filter_map(|key| choices.iter().find(|(id, _)| id == key))
                     .map(|(id, text)| Choice {
                         id: id.clone(),
-                        text: Shown {
-                            text: text.text.clone(),
-                            lang: text.lang,
-                        },
+                        text: text.clone(),
                         correct: true,
                     })
                     .collect();
@@ -116,7 +113,9 @@ impl QuestionView {
                     })
                 });
             }
-            Some(Kind::ShortText) => view.accepted = key_ids.iter().map(|s| (*s).to_owned()).collect(),
+            Some(Kind::ShortText) => {
+                view.accepted = key_ids.iter().map(|s| (*s).to_owned()).collect()
+            }
             None => {}
         }
         view

@@ -241,6 +241,17 @@ impl ImportPage {
         }
     }
 
+    /// The file's `aria-describedby`: its hint, and its own error or the file's problems.
+    fn file_described(&self) -> String {
+        if self.refusal.file.is_some() {
+            "file-hint file-error".to_owned()
+        } else if !self.refusal.problems.is_empty() {
+            "file-hint form-errors-summary".to_owned()
+        } else {
+            "file-hint".to_owned()
+        }
+    }
+
     /// The `aria-describedby` of a field: its hint, and its error when it has one.
     fn described(&self, hint: &str, error: &Option<String>, error_id: &str) -> String {
         match error {
@@ -273,7 +284,8 @@ pub async fn form(
 
 /// The file as the API reads a body: at most `TEXT_BODY_LIMIT` bytes of UTF-8, in NFC.
 async fn read_file(field: multer::Field<'static>) -> Result<String, AppError> {
-    let TextBody(text) = TextBody::from_request(Request::new(Body::from_stream(field)), &()).await?;
+    let TextBody(text) =
+        TextBody::from_request(Request::new(Body::from_stream(field)), &()).await?;
     Ok(text)
 }
 
@@ -388,7 +400,12 @@ pub async fn upload(
             counts.retired,
             skipped.len()
         ))),
-        Err(error) if matches!(error.status(), StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED) => {
+        Err(error)
+            if matches!(
+                error.status(),
+                StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED
+            ) =>
+        {
             Err(visitor.fail(error))
         }
         Err(error) if error.status().is_server_error() => Err(visitor.fail(error)),
@@ -399,4 +416,3 @@ pub async fn upload(
         }
     }
 }
-

@@ -40,12 +40,16 @@ impl BankLine {
         }
         let mut by_difficulty = [0; 3];
         for (difficulty, count) in &summary.by_difficulty {
-            let index = difficulty.parse::<usize>().ok().and_then(|d| d.checked_sub(1));
+            let index = difficulty
+                .parse::<usize>()
+                .ok()
+                .and_then(|d| d.checked_sub(1));
             if let Some(cell) = index.and_then(|d| by_difficulty.get_mut(d)) {
                 *cell += count;
             }
         }
-        let by_kind = Kind::ALL.map(|kind| summary.by_kind.get(kind.as_str()).copied().unwrap_or(0));
+        let by_kind =
+            Kind::ALL.map(|kind| summary.by_kind.get(kind.as_str()).copied().unwrap_or(0));
         BankLine {
             url: bank_url(&summary.slug),
             slug: summary.slug.clone(),

@@ -47,6 +47,7 @@ fn organizer_of(member: &Member) -> Result<Organizer, PageError> {
 
 /// A bank text as a page shows it: in the page's language where the bank has it, else in
 /// Vietnamese, with `lang` set when that differs from the page's.
+#[derive(Clone)]
 pub struct Shown {
     pub text: String,
     pub lang: Option<&'static str>,
