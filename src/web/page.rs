@@ -97,7 +97,10 @@ impl Chrome {
 
     /// Whether this page lies under `prefix`: the sub-navigation marks its section.
     pub fn is_under(&self, prefix: &str) -> bool {
-        let path = self.here.split_once('?').map_or(self.here.as_str(), |(path, _)| path);
+        let path = self
+            .here
+            .split_once('?')
+            .map_or(self.here.as_str(), |(path, _)| path);
         path == prefix || path.starts_with(&format!("{prefix}/"))
     }
 
@@ -199,6 +202,23 @@ pub fn with_retry_after(mut response: Response, error: &AppError) -> Response {
             .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
+}
+
+/// The confirmation step of a change of state (a contest's results, a quiz's board): what the
+/// change does, and the button that makes it. A page of its own, so it works without scripts.
+#[derive(Template)]
+#[template(path = "organize/confirm.html")]
+pub struct StateConfirmation {
+    pub c: Chrome,
+    /// Where the breadcrumb and "cancel" lead back to, and the breadcrumb's text.
+    pub back_href: String,
+    pub back_label: String,
+    /// The form's target: it posts `state` (= `to`) and `confirm=yes`.
+    pub action: String,
+    pub from: String,
+    pub to: &'static str,
+    pub to_label: String,
+    pub explanation: String,
 }
 
 #[derive(Template)]

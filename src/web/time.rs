@@ -41,6 +41,35 @@ pub fn hour_minute(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The value of an `<input type="datetime-local">` for an instant: `2026-12-07T08:00`.
+pub fn input_value(ms: i64) -> String {
+    local(ms)
+        .and_then(|t| {
+            t.format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// The instant (UTC ms) a `datetime-local` field's value names in Vietnam's time. Browsers send
+/// `2026-12-07T08:00`, or with seconds when a step asks for them; anything else is `None`.
+pub fn parse_input(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let parsed = time::PrimitiveDateTime::parse(
+        text,
+        format_description!("[year]-[month]-[day]T[hour]:[minute]"),
+    )
+    .or_else(|_| {
+        time::PrimitiveDateTime::parse(
+            text,
+            format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+        )
+    })
+    .ok()?;
+    let nanos = parsed.assume_offset(VIETNAM).unix_timestamp_nanos();
+    i64::try_from(nanos / 1_000_000).ok()
+}
+
 /// A duration as `12:05` (minutes:seconds) or `1:02:05`.
 pub fn duration(ms: i64) -> String {
     let total = ms.max(0) / 1000;
@@ -54,6 +83,16 @@ pub fn duration(ms: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn datetime_local_round_trip() {
+        let ms = super::parse_input("2022-10-01T08:00").unwrap();
+        assert_eq!(ms, 1_664_586_000_000);
+        assert_eq!(super::input_value(ms), "2022-10-01T08:00");
+        assert_eq!(super::parse_input("2022-10-01T08:00:30"), Some(ms + 30_000));
+        assert_eq!(super::parse_input("01/10/2022 08:00"), None);
+        assert_eq!(super::parse_input("2022-13-01T08:00"), None);
+    }
+
     #[test]
     fn vietnam_time() {
         // 2022-10-01T01:00:00Z is 08:00 in Hanoi.
