@@ -497,7 +497,7 @@ pub async fn builder_page(
                 .flat_map(|quiz| quiz.rules.iter().map(|r| r.bank.as_str())),
         )
         .collect();
-    let choices = choices::load(state, member, &kept).await?;
+    let choices = choices::load(state, member, &kept, &form.event_id).await?;
     let available = availability(state, &form).await?;
     let mut errors = problems_of(locale, shown.fields, shown.refusal, &form, &available);
     errors.alert = shown.alert;

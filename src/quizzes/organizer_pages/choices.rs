@@ -112,15 +112,27 @@ fn policies(locale: Locale, kind: &str, values: &[&'static str]) -> Vec<Policy> 
         .collect()
 }
 
-/// The pickers, with the values already chosen kept even if they are gone from the lists
-/// (a bank removed since), so saving again does not lose them unseen.
-pub async fn load(state: &AppState, member: &Member, keep_banks: &[&str]) -> AppResult<Choices> {
+/// The pickers, with the values already chosen kept even if they are not in the lists (an
+/// event older than the newest 200, a bank removed since), so saving again loses nothing
+/// unseen.
+pub async fn load(
+    state: &AppState,
+    member: &Member,
+    keep_banks: &[&str],
+    keep_event: &str,
+) -> AppResult<Choices> {
     let locale = member.visitor.locale;
-    let events = events(state)
+    let mut events: Vec<Choice> = events(state)
         .await?
         .into_iter()
         .map(|event| Choice::new(event.id, event.title))
         .collect();
+    if !keep_event.is_empty()
+        && !events.iter().any(|event| event.value == keep_event)
+        && let Some(event) = crate::quizzes::events::find(&state.db.pool, keep_event).await?
+    {
+        events.push(Choice::new(event.id, event.title));
+    }
     let AppJson(tree) = list_org_units(State(state.clone())).await?;
     let units = crate::auth::pages::unit_choices(tree.items, "")
         .into_iter()

@@ -101,10 +101,10 @@ pub const FIELDS: [&str; 12] = [
 /// A number of minutes as typed: `10`, `7.5` or `7,5` (the Vietnamese decimal comma).
 fn minutes_to_seconds(text: &str) -> Option<i64> {
     let minutes: f64 = text.trim().replace(',', ".").parse().ok()?;
-    if !minutes.is_finite() || minutes < 0.0 || minutes > 1.0e9 {
-        return None;
-    }
-    Some((minutes * 60.0).round() as i64)
+    // Finite, and far below where seconds stop being whole numbers; the API bounds the rest.
+    (0.0..=1.0e9)
+        .contains(&minutes)
+        .then(|| (minutes * 60.0).round() as i64)
 }
 
 fn enum_of<T: DeserializeOwned>(text: &str) -> Option<T> {

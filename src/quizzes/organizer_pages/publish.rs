@@ -51,7 +51,14 @@ pub async fn confirm_page(
     }
     let locale = visitor.locale;
     let banks: Vec<&str> = quiz.rules.iter().map(|rule| rule.bank.as_str()).collect();
-    let picked = choices::load(&state, &member, &banks).await.page(visitor)?;
+    let picked = choices::load(
+        &state,
+        &member,
+        &banks,
+        quiz.event_id.as_deref().unwrap_or(""),
+    )
+    .await
+    .page(visitor)?;
     let available = draw::available_per_rule(&state.db.pool, &quiz.rules)
         .await
         .page(visitor)?;
