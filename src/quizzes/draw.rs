@@ -7,7 +7,7 @@ use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 
 use super::attempt_store::Drawn;
-use super::quiz::Quiz;
+use super::quiz::{Quiz, Rule};
 use crate::banks::Kind;
 use crate::banks::cache::QuestionCache;
 use crate::banks::store;
@@ -81,11 +81,12 @@ pub async fn draw(pool: &Pool, cache: &QuestionCache, quiz: &Quiz) -> AppResult<
     Ok(Draw { seed, questions })
 }
 
-/// Publishing checks that every rule can be served, rules together included.
-pub async fn check_rules(pool: &Pool, quiz: &Quiz) -> AppResult<()> {
-    let mut errors = crate::error::FieldErrors::new();
+/// How many questions each rule can draw, earlier rules taken into account: the count
+/// publishing checks, and the one the quiz builder shows while the organizer types.
+pub async fn available_per_rule(pool: &Pool, rules: &[Rule]) -> AppResult<Vec<usize>> {
+    let mut available = Vec::with_capacity(rules.len());
     let mut taken: Vec<(String, String)> = Vec::new();
-    for (index, rule) in quiz.rules.iter().enumerate() {
+    for rule in rules {
         let candidates = store::matching_questions(
             pool,
             &rule.bank,
@@ -93,20 +94,16 @@ pub async fn check_rules(pool: &Pool, quiz: &Quiz) -> AppResult<()> {
             rule.difficulty.map(i64::from),
         )
         .await?;
-        let available = candidates
-            .iter()
-            .filter(|(id, _)| {
-                !taken
-                    .iter()
-                    .any(|(bank, taken_id)| *bank == rule.bank && taken_id == id)
-            })
-            .count();
-        if available < rule.count as usize {
-            errors.add(
-                format!("rules[{index}].count"),
-                format!("asks for {} questions; the bank holds {available} that match (after earlier rules)", rule.count),
-            );
-        }
+        available.push(
+            candidates
+                .iter()
+                .filter(|(id, _)| {
+                    !taken
+                        .iter()
+                        .any(|(bank, taken_id)| *bank == rule.bank && taken_id == id)
+                })
+                .count(),
+        );
         // Overlapping rules: assume earlier rules take their first candidates. A draw that
         // still runs short is refused at start with a clear error.
         taken.extend(
@@ -115,6 +112,21 @@ pub async fn check_rules(pool: &Pool, quiz: &Quiz) -> AppResult<()> {
                 .take(rule.count as usize)
                 .map(|(id, _)| (rule.bank.clone(), id)),
         );
+    }
+    Ok(available)
+}
+
+/// Publishing checks that every rule can be served, rules together included.
+pub async fn check_rules(pool: &Pool, quiz: &Quiz) -> AppResult<()> {
+    let mut errors = crate::error::FieldErrors::new();
+    let available = available_per_rule(pool, &quiz.rules).await?;
+    for (index, (rule, available)) in quiz.rules.iter().zip(available).enumerate() {
+        if available < rule.count as usize {
+            errors.add(
+                format!("rules[{index}].count"),
+                format!("asks for {} questions; the bank holds {available} that match (after earlier rules)", rule.count),
+            );
+        }
     }
     errors.into_result()
 }

@@ -5,6 +5,7 @@ pub mod access;
 pub mod allowances;
 pub mod attempt_store;
 pub mod attempts;
+pub mod availability;
 pub mod draw;
 pub mod event_pages;
 pub mod events;
@@ -29,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::create_quiz, routes::list_quizzes))
         .routes(routes!(routes::edit_quiz, routes::get_quiz))
         .routes(routes!(routes::publish_quiz))
+        .routes(routes!(availability::rule_availability))
         .routes(routes!(allowances::grant, allowances::revoke))
         .routes(routes!(allowances::list))
         .routes(routes!(attempts::start_attempt))

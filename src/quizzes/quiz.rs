@@ -226,10 +226,14 @@ impl utoipa::PartialSchema for NewQuiz {
 impl utoipa::ToSchema for NewQuiz {}
 
 impl QuizInput {
+    /// The fields a published quiz may still change; the others are locked.
+    pub const OPEN_AFTER_PUBLICATION: [&str; 3] = ["title", "description", "closes_at"];
+
     /// The fields present besides those a published quiz may still change.
     pub fn locked_fields_present(&self) -> Vec<&'static str> {
         let mut fields = Vec::new();
         let mut check = |present: bool, name: &'static str| {
+            debug_assert!(!Self::OPEN_AFTER_PUBLICATION.contains(&name));
             if present {
                 fields.push(name);
             }
@@ -297,8 +301,9 @@ impl QuizInput {
                 .take("description", text_field(&description, 0, 5000))
                 .unwrap_or_default();
         }
+        // An empty id takes the quiz out of its event (or opens it to everyone, below).
         if let Some(event_id) = self.event_id {
-            quiz.event_id = Some(event_id);
+            quiz.event_id = Some(event_id).filter(|id| !id.is_empty());
         }
         if let Some(opens_at) = self.opens_at {
             quiz.opens_at = opens_at.0;
@@ -320,7 +325,7 @@ impl QuizInput {
         quiz.review = self.review.unwrap_or(quiz.review);
         quiz.ranking = self.ranking.unwrap_or(quiz.ranking);
         if let Some(audience) = self.audience_org_unit_id {
-            quiz.audience_org_unit_id = Some(audience);
+            quiz.audience_org_unit_id = Some(audience).filter(|id| !id.is_empty());
         }
         if quiz.closes_at <= quiz.opens_at {
             errors.add("closes_at", "must be after opens_at");

@@ -204,6 +204,23 @@ pub fn with_retry_after(mut response: Response, error: &AppError) -> Response {
     response
 }
 
+/// The confirmation step of a change of state (a contest's results, a quiz's board): what the
+/// change does, and the button that makes it. A page of its own, so it works without scripts.
+#[derive(Template)]
+#[template(path = "organize/confirm.html")]
+pub struct StateConfirmation {
+    pub c: Chrome,
+    /// Where the breadcrumb and "cancel" lead back to, and the breadcrumb's text.
+    pub back_href: String,
+    pub back_label: String,
+    /// The form's target: it posts `state` (= `to`) and `confirm=yes`.
+    pub action: String,
+    pub from: String,
+    pub to: &'static str,
+    pub to_label: String,
+    pub explanation: String,
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {

@@ -85,7 +85,7 @@ pub fn duration(ms: i64) -> String {
 mod tests {
     #[test]
     fn datetime_local_round_trip() {
-        let ms = super::parse_input("2022-10-01T08:00").unwrap();
+        let ms = super::parse_input("2022-10-01T08:00").expect("a local time");
         assert_eq!(ms, 1_664_586_000_000);
         assert_eq!(super::input_value(ms), "2022-10-01T08:00");
         assert_eq!(super::parse_input("2022-10-01T08:00:30"), Some(ms + 30_000));

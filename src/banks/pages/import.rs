@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use serde_json::Value;
 
-use super::{bank_url, competence_label, difficulty_labels, organizer_of};
+use super::{bank_url, competence_label, difficulty_labels};
 use crate::app::AppState;
 use crate::auth::Organizer;
 use crate::banks::format::COMPETENCES;
@@ -309,7 +309,7 @@ pub async fn upload(
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
     let locale = visitor.locale;
-    let organizer = organizer_of(&member)?;
+    let organizer = member.organizer()?;
     let unreadable = || visitor.fail(AppError::bad_request("the form could not be read"));
     let boundary = headers
         .get(header::CONTENT_TYPE)

@@ -12,12 +12,8 @@ use axum::routing::get;
 
 use super::format::{COMPETENCES, Kind, Text, competence_area};
 use crate::app::AppState;
-use crate::auth::Organizer;
-use crate::error::AppError;
 use crate::quizzes::pages::localized;
-use crate::web::Member;
 use crate::web::locale::Locale;
-use crate::web::page::PageError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,17 +28,6 @@ pub fn router() -> Router<AppState> {
 /// Where a bank's questions are browsed.
 pub fn bank_url(slug: &str) -> String {
     format!("/organize/banks/{slug}")
-}
-
-/// The organizer behind a form: the API's `Organizer` check made on the page's session (the
-/// extractor wants a cookie caller's CSRF token in a header, which a plain form cannot send).
-fn organizer_of(member: &Member) -> Result<Organizer, PageError> {
-    let caller = member.caller();
-    if caller.role().organizes() {
-        Ok(Organizer(caller))
-    } else {
-        Err(member.visitor.fail(AppError::forbidden()))
-    }
 }
 
 /// A bank text as a page shows it: in the page's language where the bank has it, else in

@@ -18,7 +18,7 @@ use crate::contests::results::{self, StateRequest};
 use crate::error::{AppError, AppResult};
 use crate::http::{AppJson, AppPath};
 use crate::web::page::{
-    Chrome, OrPage, PageError, error_message, redirect, render, with_retry_after,
+    Chrome, OrPage, PageError, StateConfirmation, error_message, redirect, render, with_retry_after,
 };
 use crate::web::{CsrfForm, Member};
 
@@ -145,17 +145,6 @@ pub async fn page(
     Ok(render(StatusCode::OK, &page))
 }
 
-#[derive(Template)]
-#[template(path = "organize/confirm.html")]
-struct ConfirmPage {
-    c: Chrome,
-    contest: Contest,
-    from: String,
-    to: &'static str,
-    to_label: String,
-    explanation: String,
-}
-
 #[derive(Deserialize)]
 pub struct ToQuery {
     to: Option<String>,
@@ -185,13 +174,15 @@ pub async fn confirm_page(
     let locale = visitor.locale;
     Ok(render(
         StatusCode::OK,
-        &ConfirmPage {
+        &StateConfirmation {
             c: Chrome::new(visitor, "organize-confirm-title"),
+            back_href: format!("/organize/contests/{}#results", contest.id),
+            back_label: contest.title,
+            action: format!("/organize/contests/{}/results", contest.id),
             from: locale.text(&state_key(contest.results_state)),
             to: to.as_str(),
             to_label: locale.text(&format!("organize-to-{}", to.as_str())),
             explanation: locale.text(&format!("organize-explain-{}", to.as_str())),
-            contest,
         },
     ))
 }

@@ -90,6 +90,9 @@ pub fn quiz(id: &str) -> String {
 pub fn quiz_publish(id: &str) -> String {
     format!("/api/v1/quizzes/{id}/publish")
 }
+pub fn rule_availability() -> String {
+    "/api/v1/quizzes/rule-availability".to_owned()
+}
 pub fn quiz_attempts(id: &str) -> String {
     format!("/api/v1/quizzes/{id}/attempts")
 }

@@ -28,6 +28,16 @@ impl TestApp {
             .await
     }
 
+    /// How many questions each of `rules` can draw, as publishing counts them.
+    pub async fn rule_availability(&self, who: impl Caller, rules: &Value) -> Response {
+        self.post(
+            &path::rule_availability(),
+            who.token(),
+            &json!({ "rules": rules }),
+        )
+        .await
+    }
+
     /// Starts an attempt, or resumes the one in progress.
     /// An organizer grants `user` extra time or a later close: `{extra_time_s, extra_close_s}`.
     pub async fn grant_allowance(
