@@ -61,7 +61,8 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 
 /// A participant registered with `display_name` in `unit` (an id), signed in once.
 async fn student(app: &TestApp, username: &str, display_name: &str, unit: Option<&str>) -> Session {
-    let mut body = json!({"username": username, "password": PASSWORD, "display_name": display_name});
+    let mut body =
+        json!({"username": username, "password": PASSWORD, "display_name": display_name});
     if let Some(unit) = unit {
         body["org_unit_id"] = json!(unit);
     }
@@ -159,14 +160,20 @@ fn usernames(found: &Value) -> Vec<String> {
 async fn every_page_renders_in_both_languages_for_an_admin() {
     let Admins { setup, unit, admin } = admins().await;
     let app = &setup.app;
-    let duc = student(app, "nguyen.duc", "Nguyễn Văn Đức", Some(&unit("THCS-LL-6A1"))).await;
+    let duc = student(
+        app,
+        "nguyen.duc",
+        "Nguyễn Văn Đức",
+        Some(&unit("THCS-LL-6A1")),
+    )
+    .await;
     for lang in ["vi", "en"] {
         let users = admin.get(&format!("/admin/users?lang={lang}")).await;
         assert_page(&users, lang, "accounts");
         assert!(users.has("role=\"search\""));
         assert!(users.has(&format!("href=\"/admin/users/{}\"", duc.user_id)));
         assert!(users.has("Nguyễn Văn Đức") && users.has("<code>nguyen.duc</code>"));
-        assert!(users.has("Quận Hoàn Kiếm / Phường Hàng Bạc / Trường THCS Lê Lợi / Lớp 6A1"));
+        assert!(users.has("<td class=\"unit-path\">Trường THCS Lê Lợi / Lớp 6A1</td>"));
         assert!(users.has("<caption") && users.has("<th scope=\"col\">"));
         // The organizer, the admin and the student, with the unit picker from the tree.
         assert!(users.has("ban.to.chuc") && users.has(&setup.admin.username));
@@ -178,11 +185,16 @@ async fn every_page_renders_in_both_languages_for_an_admin() {
         };
         assert!(users.has(never) && users.has(active), "{}", users.html);
 
-        let found = admin.get("/admin/users?q=NGUYEN+van+%C4%90%E1%BB%A8C").await;
+        let found = admin
+            .get("/admin/users?q=NGUYEN+van+%C4%90%E1%BB%A8C")
+            .await;
         assert_page(&found, lang, "a search");
         assert!(found.has(&format!("id=\"user-{}\"", duc.user_id)));
         assert!(!found.has("ban.to.chuc"), "the search narrows the list");
-        assert!(found.has("value=\"NGUYEN van ĐỨC\""), "the words stay in the box");
+        assert!(
+            found.has("value=\"NGUYEN van ĐỨC\""),
+            "the words stay in the box"
+        );
 
         let account = admin.get(&format!("/admin/users/{}", duc.user_id)).await;
         assert_page(&account, lang, "an account");
@@ -193,7 +205,10 @@ async fn every_page_renders_in_both_languages_for_an_admin() {
             "action=\"/admin/users/{}/one-time-password\"",
             duc.user_id
         )));
-        assert!(account.has(&format!("<option value=\"{}\" selected>", unit("THCS-LL-6A1"))));
+        assert!(account.has(&format!(
+            "<option value=\"{}\" selected>",
+            unit("THCS-LL-6A1")
+        )));
         assert!(account.has("<option value=\"participant\" selected>"));
 
         let import = admin.get("/admin/users/import").await;
@@ -213,15 +228,23 @@ async fn every_page_renders_in_both_languages_for_an_admin() {
         let between = &tree.html[district..class];
         assert_eq!(between.matches("<ul>").count(), 3, "{between}");
         assert!(!between.contains("</ul>"), "each is inside the one above");
-        assert_eq!(tree.html.matches("<ul").count(), tree.html.matches("</ul>").count());
+        assert_eq!(
+            tree.html.matches("<ul").count(),
+            tree.html.matches("</ul>").count()
+        );
         let (ward_kind, class_kind) = if lang == "vi" {
             ("phường", "lớp")
         } else {
             ("ward", "class")
         };
-        assert!(tree.has(&format!(">{ward_kind}</span>")) && tree.has(&format!(">{class_kind}</span>")));
+        assert!(
+            tree.has(&format!(">{ward_kind}</span>")) && tree.has(&format!(">{class_kind}</span>"))
+        );
         assert!(tree.has("<code class=\"unit-code\">THCS-LL-6A2</code>"));
-        assert!(tree.has("action=\"/admin/org-units\"") && tree.has("action=\"/admin/org-units/import\""));
+        assert!(
+            tree.has("action=\"/admin/org-units\"")
+                && tree.has("action=\"/admin/org-units/import\"")
+        );
     }
 }
 
@@ -308,7 +331,10 @@ async fn organizers_judges_and_participants_are_refused_and_visitors_sign_in_fir
         let page = visitor.get(path).await;
         assert_eq!(page.status, 303, "{path}");
         let location = page.location.expect("location");
-        assert!(location.starts_with("/login?next=/admin/"), "{path}: {location}");
+        assert!(
+            location.starts_with("/login?next=/admin/"),
+            "{path}: {location}"
+        );
     }
 }
 
@@ -343,12 +369,23 @@ hs.6a1.04,Lê Minh Dũng,THCS-LL-6A1,,2012
             assert_eq!(refused.lang(), lang);
             assert!(!refused.has("⟦"), "{}", refused.html);
             assert!(refused.has("<tr data-line=\"4\"><th scope=\"row\">4</th><td><code>org_unit_code</code></td>"), "{}", refused.html);
-            assert_eq!(refused.html.matches("<tr data-line=").count(), 1, "only the bad row");
-            assert!(refused.has(message) && refused.has(nothing), "{}", refused.html);
+            assert_eq!(
+                refused.html.matches("<tr data-line=").count(),
+                1,
+                "only the bad row"
+            );
+            assert!(
+                refused.has(message) && refused.has(nothing),
+                "{}",
+                refused.html
+            );
             assert!(refused.has("role=\"alert\""));
             assert!(!refused.has("class=\"slip\""));
             if file.is_none() {
-                assert!(refused.has("Phạm Thu Cúc,KHONG-CO"), "the pasted text is kept");
+                assert!(
+                    refused.has("Phạm Thu Cúc,KHONG-CO"),
+                    "the pasted text is kept"
+                );
             }
             assert_eq!(count(app, "users").await, before, "nothing written");
         }
@@ -368,13 +405,26 @@ hs.ok.01,Bạn Lặp,,,1800
         (4, "username", "Giá trị này lặp lại"),
         (4, "birth_year", "Năm sinh không hợp lệ"),
     ] {
-        let row = format!("<tr data-line=\"{line}\"><th scope=\"row\">{line}</th><td><code>{column}</code></td><td>{text}");
+        let row = format!(
+            "<tr data-line=\"{line}\"><th scope=\"row\">{line}</th><td><code>{column}</code></td><td>{text}"
+        );
         assert!(refused.has(&row), "{row}: {}", refused.html);
     }
     // A file without its columns, and a form with nothing in it.
-    let no_columns = post_csv(&admin, "/admin/users/import", &form.csrf(), None, "ten,lop\nAn,6A1\n").await;
+    let no_columns = post_csv(
+        &admin,
+        "/admin/users/import",
+        &form.csrf(),
+        None,
+        "ten,lop\nAn,6A1\n",
+    )
+    .await;
     assert_eq!(no_columns.status, 400);
-    assert!(no_columns.has("còn thiếu: username,display_name,org_unit_code,role,birth_year"), "{}", no_columns.html);
+    assert!(
+        no_columns.has("còn thiếu: username,display_name,org_unit_code,role,birth_year"),
+        "{}",
+        no_columns.html
+    );
     let empty = post_csv(&admin, "/admin/users/import", &form.csrf(), None, "  ").await;
     assert_eq!(empty.status, 422);
     assert!(empty.has("Hãy chọn một tệp CSV hoặc dán nội dung vào ô."));
@@ -388,10 +438,20 @@ async fn a_class_of_thirty_gets_thirty_slips_whose_passwords_sign_in_once() {
     let before = count(app, "users").await;
     let form = admin.get("/admin/users/import?lang=en").await;
     let csv = roster(30, "THCS-LL-6A1", "hs.6a1");
-    let sheet = post_csv(&admin, "/admin/users/import", &form.csrf(), Some(("6a1.csv", &csv)), "").await;
+    let sheet = post_csv(
+        &admin,
+        "/admin/users/import",
+        &form.csrf(),
+        Some(("6a1.csv", &csv)),
+        "",
+    )
+    .await;
     assert_eq!(sheet.status, 200, "{}", sheet.html);
     assert_eq!(
-        sheet.headers.get("cache-control").and_then(|v| v.to_str().ok()),
+        sheet
+            .headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
         Some("no-store"),
         "the sheet is never cached"
     );
@@ -404,12 +464,36 @@ async fn a_class_of_thirty_gets_thirty_slips_whose_passwords_sign_in_once() {
     // the page being in English, in English too.
     assert!(sheet.has("Nguyễn Thị Học Sinh 17"));
     assert_eq!(
-        sheet.html.matches("Quận Hoàn Kiếm / Phường Hàng Bạc / Trường THCS Lê Lợi / Lớp 6A1").count(),
+        sheet
+            .html
+            .matches("Quận Hoàn Kiếm / Phường Hàng Bạc / Trường THCS Lê Lợi / Lớp 6A1")
+            .count(),
         30
     );
-    assert_eq!(sheet.html.matches(&format!("<code class=\"slip-address\">{}/login</code>", app.base)).count(), 30);
-    assert_eq!(sheet.html.matches("<p class=\"slip-instruction\" lang=\"vi\">Vào địa chỉ trên").count(), 30);
-    assert_eq!(sheet.html.matches("<p class=\"slip-instruction\" lang=\"en\">Go to the address above").count(), 30);
+    assert_eq!(
+        sheet
+            .html
+            .matches(&format!(
+                "<code class=\"slip-address\">{}/login</code>",
+                app.base
+            ))
+            .count(),
+        30
+    );
+    assert_eq!(
+        sheet
+            .html
+            .matches("<p class=\"slip-instruction\" lang=\"vi\">Vào địa chỉ trên")
+            .count(),
+        30
+    );
+    assert_eq!(
+        sheet
+            .html
+            .matches("<p class=\"slip-instruction\" lang=\"en\">Go to the address above")
+            .count(),
+        30
+    );
     assert!(sheet.has("<span lang=\"vi\">Mật khẩu</span> / <span lang=\"en\">Password</span>"));
     let mut seen = std::collections::HashSet::new();
     for (i, (username, password)) in found.iter().enumerate() {
@@ -419,12 +503,11 @@ async fn a_class_of_thirty_gets_thirty_slips_whose_passwords_sign_in_once() {
     }
 
     // The passwords are nowhere in clear: not in the accounts, not in the sessions.
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT username, display_name, password_hash, security_stamp FROM users",
-    )
-    .fetch_all(&app.state.db.pool)
-    .await
-    .expect("users");
+    let rows: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT username, display_name, password_hash, security_stamp FROM users")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .expect("users");
     let tokens: Vec<String> = sqlx::query_scalar("SELECT csrf_token FROM web_sessions")
         .fetch_all(&app.state.db.pool)
         .await
@@ -435,14 +518,18 @@ async fn a_class_of_thirty_gets_thirty_slips_whose_passwords_sign_in_once() {
                 assert!(!stored.contains(password.as_str()), "{password} stored");
             }
         }
-        assert!(tokens.iter().all(|token| !token.contains(password.as_str())));
+        assert!(
+            tokens
+                .iter()
+                .all(|token| !token.contains(password.as_str()))
+        );
     }
 
     // No GET shows the sheet again, and sending the form again makes nothing.
     let pages = [
         "/admin/users/import".to_owned(),
         format!("/admin/users?org_unit_id={}", unit("THCS-LL-6A1")),
-        format!("/admin/users?q=hs.6a1&offset=0"),
+        "/admin/users?q=hs.6a1&offset=0".to_owned(),
     ];
     for path in &pages {
         let page = admin.get(path).await;
@@ -451,11 +538,26 @@ async fn a_class_of_thirty_gets_thirty_slips_whose_passwords_sign_in_once() {
             assert!(!page.has(password), "{path} shows {password}");
         }
     }
-    let listed = admin.get(&format!("/admin/users?org_unit_id={}", unit("THCS-LL-6A1"))).await;
+    let listed = admin
+        .get(&format!("/admin/users?org_unit_id={}", unit("THCS-LL-6A1")))
+        .await;
     assert!(listed.has("hs.6a1.30") && listed.has("data-status=\"one_time_password\""));
-    let again = post_csv(&admin, "/admin/users/import", &form.csrf(), Some(("6a1.csv", &csv)), "").await;
+    let again = post_csv(
+        &admin,
+        "/admin/users/import",
+        &form.csrf(),
+        Some(("6a1.csv", &csv)),
+        "",
+    )
+    .await;
     assert_eq!(again.status, 422);
-    assert_eq!(again.html.matches("An account already has this username.").count(), 30);
+    assert_eq!(
+        again
+            .html
+            .matches("An account already has this username.")
+            .count(),
+        30
+    );
     assert!(!again.has("class=\"slip\""));
     assert_eq!(count(app, "users").await, before + 30);
 
@@ -478,7 +580,11 @@ async fn a_class_of_thirty_gets_thirty_slips_whose_passwords_sign_in_once() {
     assert_eq!(changed.status, 303, "{}", changed.html);
     let now_hers = app.login(&one.0, "mật khẩu mới của em").await;
     assert_eq!(now_hers.body["user"]["must_change_password"], false);
-    assert_eq!(app.login(&one.0, &one.1).await.status, 401, "the one-time password is spent");
+    assert_eq!(
+        app.login(&one.0, &one.1).await.status,
+        401,
+        "the one-time password is spent"
+    );
 }
 
 #[tokio::test]
@@ -501,7 +607,10 @@ async fn roles_units_names_and_status_change_by_form_and_an_admin_cannot_lock_he
         )
         .await;
     assert_eq!(saved.status, 303, "{}", saved.html);
-    assert_eq!(saved.location.as_deref(), Some(&*format!("{account}?saved=1")));
+    assert_eq!(
+        saved.location.as_deref(),
+        Some(&*format!("{account}?saved=1"))
+    );
     let me = app.login("hs.binh", PASSWORD).await;
     assert_eq!(me.body["user"]["role"], "judge", "{}", me.text);
     assert_eq!(me.body["user"]["display_name"], "Trần Văn Bình");
@@ -511,20 +620,32 @@ async fn roles_units_names_and_status_change_by_form_and_an_admin_cannot_lock_he
 
     // A name the API refuses: beside its field, what was typed kept, nothing written.
     let refused = admin
-        .submit(&account, &account, &[("display_name", "   "), ("role", "organizer")])
+        .submit(
+            &account,
+            &account,
+            &[("display_name", "   "), ("role", "organizer")],
+        )
         .await;
     assert_eq!(refused.status, 422, "{}", refused.html);
     assert!(refused.has("id=\"display-name-error\""));
     assert!(refused.has("aria-invalid=\"true\""));
-    assert!(refused.has("<option value=\"organizer\" selected>"), "the role typed is kept");
-    assert_eq!(app.login("hs.binh", PASSWORD).await.body["user"]["role"], "judge");
+    assert!(
+        refused.has("<option value=\"organizer\" selected>"),
+        "the role typed is kept"
+    );
+    assert_eq!(
+        app.login("hs.binh", PASSWORD).await.body["user"]["role"],
+        "judge"
+    );
 
     // Disabled: she cannot sign in, on the page or the API; enabled: she can.
     let disabled = admin
         .submit(&account, &format!("{account}/status"), &[("disabled", "1")])
         .await;
     assert_eq!(disabled.status, 303, "{}", disabled.html);
-    let page = admin.get(disabled.location.as_deref().expect("location")).await;
+    let page = admin
+        .get(disabled.location.as_deref().expect("location"))
+        .await;
     assert!(page.has("data-status=\"disabled\"") && page.has("id=\"enable-account\""));
     let tried = Browser::new(app).sign_in("hs.binh", PASSWORD).await;
     assert_eq!(tried.status, 401, "a disabled account does not sign in");
@@ -534,7 +655,10 @@ async fn roles_units_names_and_status_change_by_form_and_an_admin_cannot_lock_he
         .submit(&account, &format!("{account}/status"), &[("disabled", "0")])
         .await;
     assert_eq!(enabled.status, 303);
-    assert_eq!(Browser::new(app).sign_in("hs.binh", PASSWORD).await.status, 303);
+    assert_eq!(
+        Browser::new(app).sign_in("hs.binh", PASSWORD).await.status,
+        303
+    );
 
     // Her own account: the page offers no way out, and the API's refusal is shown when
     // she tries anyway; she stays an enabled admin.
@@ -548,12 +672,20 @@ async fn roles_units_names_and_status_change_by_form_and_an_admin_cannot_lock_he
         admin.get(&format!("{own}?lang={lang}")).await;
         let demoted = admin.submit(&own, &own, &[("role", "participant")]).await;
         assert_eq!(demoted.status, 409, "{}", demoted.html);
-        assert!(demoted.has("id=\"role-error\"") && demoted.has(text), "{}", demoted.html);
+        assert!(
+            demoted.has("id=\"role-error\"") && demoted.has(text),
+            "{}",
+            demoted.html
+        );
     }
-    let locked = admin.submit(&own, &format!("{own}/status"), &[("disabled", "1")]).await;
+    let locked = admin
+        .submit(&own, &format!("{own}/status"), &[("disabled", "1")])
+        .await;
     assert_eq!(locked.status, 409);
     assert!(locked.has("id=\"status-error\""));
-    let reset = admin.submit(&own, &format!("{own}/one-time-password"), &[]).await;
+    let reset = admin
+        .submit(&own, &format!("{own}/one-time-password"), &[])
+        .await;
     assert_eq!(reset.status, 409);
     assert!(reset.has("id=\"password-error\""));
     let me = app.login(&setup.admin.username, PASSWORD).await;
@@ -572,13 +704,22 @@ async fn a_new_one_time_password_is_shown_once_on_its_slip() {
         .submit(&account, &format!("{account}/one-time-password"), &[])
         .await;
     assert_eq!(slip.status, 200, "{}", slip.html);
-    assert_eq!(slip.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+    assert_eq!(
+        slip.headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
     let found = slips(&slip);
     assert_eq!(found.len(), 1);
     let (username, password) = &found[0];
     assert_eq!(username, "hs.cuc");
     assert!(slip.has("Phạm Cúc") && slip.has("Lớp 6A1"));
-    assert_eq!(app.login("hs.cuc", PASSWORD).await.status, 401, "the old password ends");
+    assert_eq!(
+        app.login("hs.cuc", PASSWORD).await.status,
+        401,
+        "the old password ends"
+    );
     assert_eq!(app.me(&pupil).await.status, 401, "and her sessions");
     let signed = Browser::new(app).sign_in(username, password).await;
     assert_eq!(signed.location.as_deref(), Some("/account/password"));
@@ -615,7 +756,14 @@ async fn forged_or_cross_site_forms_are_refused_and_change_nothing() {
         let mut all = vec![("csrf", csrf.as_str())];
         all.extend(fields.iter().copied());
         let cross = admin
-            .post_with(&action, &all, &[("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")])
+            .post_with(
+                &action,
+                &all,
+                &[
+                    ("origin", "https://evil.example"),
+                    ("sec-fetch-site", "cross-site"),
+                ],
+            )
             .await;
         assert_eq!(cross.status, 403, "{action} cross-site");
     }
@@ -647,17 +795,33 @@ THCS-LL-7A2,Lớp 7A2,lop,THCS-LL
 THCS-LL-7A3,Lớp 7A3,class,KHONG-CO
 THCS-LL-6A1,Lớp trùng mã,class,THCS-LL
 ";
-    let refused = post_csv(&admin, "/admin/org-units/import", &tree.csrf(), Some(("lop.csv", bad)), "").await;
+    let refused = post_csv(
+        &admin,
+        "/admin/org-units/import",
+        &tree.csrf(),
+        Some(("lop.csv", bad)),
+        "",
+    )
+    .await;
     assert_eq!(refused.status, 422, "{}", refused.html);
     for (line, column, text) in [
-        (3, "kind", "Loại đơn vị phải là district, ward, school, class hoặc other."),
+        (
+            3,
+            "kind",
+            "Loại đơn vị phải là district, ward, school, class hoặc other.",
+        ),
         (4, "parent_code", "Không có đơn vị nào mang mã “KHONG-CO”."),
         (5, "code", "Đã có đơn vị mang mã “THCS-LL-6A1”."),
     ] {
-        let row = format!("<tr data-line=\"{line}\"><th scope=\"row\">{line}</th><td><code>{column}</code></td><td>{text}</td></tr>");
+        let row = format!(
+            "<tr data-line=\"{line}\"><th scope=\"row\">{line}</th><td><code>{column}</code></td><td>{text}</td></tr>"
+        );
         assert!(refused.has(&row), "{row}: {}", refused.html);
     }
-    assert!(!refused.has("data-line=\"2\""), "the good row is not listed");
+    assert!(
+        !refused.has("data-line=\"2\""),
+        "the good row is not listed"
+    );
     assert!(refused.has("id=\"tree\""), "the tree is still shown");
     assert_eq!(count(app, "org_units").await, before, "nothing written");
 
@@ -665,17 +829,30 @@ THCS-LL-6A1,Lớp trùng mã,class,THCS-LL
     let imported = post_csv(&admin, "/admin/org-units/import", &tree.csrf(), None, good).await;
     assert_eq!(imported.status, 303, "{}", imported.html);
     assert_eq!(count(app, "org_units").await, before + 2);
-    let shown = admin.get(imported.location.as_deref().expect("location")).await;
-    assert!(shown.has("Đã nhập 2 đơn vị.") && shown.has("data-code=\"THCS-LL-7A2\""), "{}", shown.html);
+    let shown = admin
+        .get(imported.location.as_deref().expect("location"))
+        .await;
+    assert!(
+        shown.has("Đã nhập 2 đơn vị.") && shown.has("data-code=\"THCS-LL-7A2\""),
+        "{}",
+        shown.html
+    );
 
     // One unit by the form, under a parent picked from a unit's link.
-    let picked = admin.get(&format!("/admin/org-units?parent={}", unit("THCS-LL"))).await;
+    let picked = admin
+        .get(&format!("/admin/org-units?parent={}", unit("THCS-LL")))
+        .await;
     assert!(picked.has(&format!("<option value=\"{}\" selected>", unit("THCS-LL"))));
     let added = admin
         .submit(
             "/admin/org-units",
             "/admin/org-units",
-            &[("parent_id", &unit("THCS-LL")), ("name", "Lớp 8A1"), ("kind", "class"), ("code", "THCS-LL-8A1")],
+            &[
+                ("parent_id", &unit("THCS-LL")),
+                ("name", "Lớp 8A1"),
+                ("kind", "class"),
+                ("code", "THCS-LL-8A1"),
+            ],
         )
         .await;
     assert_eq!(added.status, 303, "{}", added.html);
@@ -695,7 +872,12 @@ THCS-LL-6A1,Lớp trùng mã,class,THCS-LL
         .submit(
             "/admin/org-units",
             "/admin/org-units",
-            &[("parent_id", ""), ("name", "Lớp khác"), ("kind", "class"), ("code", "thcs-ll-8a1")],
+            &[
+                ("parent_id", ""),
+                ("name", "Lớp khác"),
+                ("kind", "class"),
+                ("code", "thcs-ll-8a1"),
+            ],
         )
         .await;
     assert_eq!(taken.status, 409, "{}", taken.html);
@@ -704,7 +886,12 @@ THCS-LL-6A1,Lớp trùng mã,class,THCS-LL
         .submit(
             "/admin/org-units",
             "/admin/org-units",
-            &[("parent_id", ""), ("name", "Lớp khác"), ("kind", ""), ("code", "L-KHAC")],
+            &[
+                ("parent_id", ""),
+                ("name", "Lớp khác"),
+                ("kind", ""),
+                ("code", "L-KHAC"),
+            ],
         )
         .await;
     assert_eq!(no_kind.status, 422, "{}", no_kind.html);
@@ -718,7 +905,13 @@ async fn the_account_search_api_folds_case_and_accents_filters_and_pages() {
     let app = &setup.app;
     let unit = setup.org_tree(TREE).await;
     let admin = &setup.admin;
-    let duc = student(app, "nguyen.duc", "Nguyễn Văn Đức", Some(&unit("THCS-LL-6A1"))).await;
+    let duc = student(
+        app,
+        "nguyen.duc",
+        "Nguyễn Văn Đức",
+        Some(&unit("THCS-LL-6A1")),
+    )
+    .await;
     let ung = student(app, "do.ung", "ĐỖ THỊ ỨNG", Some(&unit("THCS-LL-6A2"))).await;
     student(app, "Trần.Ý", "Trần Như Ý", Some(&unit("P-HB"))).await;
     student(app, "hs_x1", "Bạn Gạch Dưới", None).await;
@@ -749,7 +942,12 @@ async fn the_account_search_api_folds_case_and_accents_filters_and_pages() {
     // A school's id finds its classes' students; a class's, its own.
     let school = search(app, admin, &format!("org_unit_id={}", unit("THCS-LL"))).await;
     assert_eq!(usernames(&school), ["do.ung", "nguyen.duc"]);
-    let class = search(app, admin, &format!("org_unit_id={}&q=", unit("THCS-LL-6A1"))).await;
+    let class = search(
+        app,
+        admin,
+        &format!("org_unit_id={}&q=", unit("THCS-LL-6A1")),
+    )
+    .await;
     assert_eq!(usernames(&class), ["nguyen.duc"]);
     let ward = search(app, admin, &format!("org_unit_id={}", unit("P-HB"))).await;
     assert_eq!(usernames(&ward), ["do.ung", "nguyen.duc", "Trần.Ý"]);
@@ -758,25 +956,41 @@ async fn the_account_search_api_folds_case_and_accents_filters_and_pages() {
     assert_eq!(judges["items"][0]["role"], "judge");
 
     // Status: one disabled, three imported on one-time passwords; the rest active.
-    let disabled = app.update_user(admin, &ung.user_id, &json!({"disabled": true})).await;
+    let disabled = app
+        .update_user(admin, &ung.user_id, &json!({"disabled": true}))
+        .await;
     assert_eq!(disabled.status, 200);
     let imported = app
         .import_users(admin, "text/csv", roster(3, "THCS-LL-6A2", "hs.6a2"))
         .await;
     assert_eq!(imported.status, 201, "{}", imported.text);
     let by_status = |status: &str| format!("status={status}&limit=200");
-    assert_eq!(usernames(&search(app, admin, &by_status("disabled")).await), ["do.ung"]);
+    assert_eq!(
+        usernames(&search(app, admin, &by_status("disabled")).await),
+        ["do.ung"]
+    );
     let pending = search(app, admin, &by_status("one_time_password")).await;
     assert_eq!(usernames(&pending), ["hs.6a2.01", "hs.6a2.02", "hs.6a2.03"]);
     assert_eq!(pending["items"][0]["status"], "one_time_password");
-    assert_eq!(pending["items"][0]["last_sign_in_at"], Value::Null, "never signed in");
+    assert_eq!(
+        pending["items"][0]["last_sign_in_at"],
+        Value::Null,
+        "never signed in"
+    );
     let active = search(app, admin, &by_status("active")).await;
-    let total = search(app, admin, "").await["total"].as_i64().expect("total");
+    let total = search(app, admin, "").await["total"]
+        .as_i64()
+        .expect("total");
     assert_eq!(active["total"].as_i64().expect("total") + 1 + 3, total);
     let item = search(app, admin, "q=nguyen.duc").await["items"][0].clone();
     assert_eq!(item["id"], json!(duc.user_id));
     assert_eq!(item["status"], "active");
-    assert!(item["last_sign_in_at"].as_str().is_some_and(|at| at.ends_with('Z')), "{item}");
+    assert!(
+        item["last_sign_in_at"]
+            .as_str()
+            .is_some_and(|at| at.ends_with('Z')),
+        "{item}"
+    );
     assert_eq!(item["org_unit_id"], json!(unit("THCS-LL-6A1")));
 
     // Paged by username, with the total of every page.
@@ -793,7 +1007,11 @@ async fn the_account_search_api_folds_case_and_accents_filters_and_pages() {
 
     // Never a password or its hash.
     let all = app.search_users(admin, "limit=200").await;
-    assert!(!all.text.contains("argon2") && !all.text.contains("password_hash"), "{}", all.text);
+    assert!(
+        !all.text.contains("argon2") && !all.text.contains("password_hash"),
+        "{}",
+        all.text
+    );
     assert!(!all.text.contains(PASSWORD));
 
     // Refusals: bad values, then callers who are not admins.
@@ -806,7 +1024,11 @@ async fn the_account_search_api_folds_case_and_accents_filters_and_pages() {
     ] {
         let refused = app.search_users(admin, query).await;
         assert_eq!(refused.status, 422, "{query}: {}", refused.text);
-        assert!(refused.body["error"]["details"]["fields"][field].is_string(), "{query}: {}", refused.text);
+        assert!(
+            refused.body["error"]["details"]["fields"][field].is_string(),
+            "{query}: {}",
+            refused.text
+        );
     }
     assert_eq!(app.search_users(admin, "limit=many").await.status, 400);
     let organizer = &setup.organizer;
@@ -842,7 +1064,12 @@ async fn the_migrations_backfill_folds_names_as_the_server_does() {
         .expect("folded")
     };
     let by_server = folded().await;
-    assert!(by_server.iter().any(|(_, u, n)| u == "do.ung" && n == "do thi ung"), "{by_server:?}");
+    assert!(
+        by_server
+            .iter()
+            .any(|(_, u, n)| u == "do.ung" && n == "do thi ung"),
+        "{by_server:?}"
+    );
     sqlx::query("UPDATE users SET username_folded = '', display_name_folded = ''")
         .execute(pool)
         .await
@@ -863,4 +1090,46 @@ async fn the_migrations_backfill_folds_names_as_the_server_does() {
         .await
         .expect("the backfill runs");
     assert_eq!(folded().await, by_server);
+}
+
+/// Excel saves CSV with CRLF line ends: a bad row is still named by its own line, on the page
+/// and in the API (the reader used to report every row of such a file one line early).
+#[tokio::test]
+async fn rows_of_a_file_with_crlf_line_ends_keep_their_line_numbers() {
+    let Admins { setup, admin, .. } = admins().await;
+    let app = &setup.app;
+    let csv = "username,display_name,org_unit_code,role,birth_year\r\nhs.crlf.01,Bạn Một,THCS-LL-6A1,,\r\nhs.crlf.02,Bạn Hai,KHONG-CO,,\r\n";
+    let api = app.import_users(&setup.admin, "text/csv", csv).await;
+    assert_eq!(api.status, 422, "{}", api.text);
+    assert_eq!(
+        api.body["error"]["details"]["rows"][0]["line"], 3,
+        "{}",
+        api.text
+    );
+    let form = admin.get("/admin/users/import").await;
+    let page = post_csv(
+        &admin,
+        "/admin/users/import",
+        &form.csrf(),
+        Some(("excel.csv", csv)),
+        "",
+    )
+    .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.has("<tr data-line=\"3\"><th scope=\"row\">3</th><td><code>org_unit_code</code></td>"),
+        "{}",
+        page.html
+    );
+    let units = app
+        .import_org_units(
+            &setup.admin,
+            "code,name,kind,parent_code\r\nL-1,Lớp 1,class,THCS-LL\r\nL-2,Lớp 2,lop,THCS-LL\r\n",
+        )
+        .await;
+    assert_eq!(
+        units.body["error"]["details"]["rows"][0]["line"], 3,
+        "{}",
+        units.text
+    );
 }

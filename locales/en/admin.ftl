@@ -32,7 +32,7 @@ admin-pager = Result pages
 admin-previous = ← Previous page
 admin-next = Next page →
 admin-status-active = Active
-admin-status-one_time_password = One-time password not yet changed
+admin-status-one_time_password = Awaiting own password
 admin-status-disabled = Disabled
 
 ## One account
@@ -40,7 +40,7 @@ admin-back-to-users = ← Back to the accounts
 admin-no-unit = No unit
 admin-last-sign-in = Last sign-in
 admin-birth-year = Year of birth
-admin-password-expires = the one-time password expires at { $time }
+admin-password-expires = (the one-time password expires at { $time })
 admin-details-heading = Name, role and unit
 admin-display-name-hint = 1 to 64 characters. Public boards show only a name the user chose herself.
 admin-role-hint = Organizers run quizzes and contests; admins also manage accounts and the org tree.
@@ -96,7 +96,7 @@ admin-csv-file = Choose a CSV file
 admin-csv-file-hint = Or paste the file's text in the box below. If you give both, the file is used.
 admin-csv-file-again = The browser does not keep the file you chose: once it is corrected, choose it again.
 admin-csv-text = Or paste the CSV text
-admin-csv-text-hint = The first line names the columns; each line after it is one person.
+admin-csv-text-hint = The first line names the columns; each line after it is one row of data.
 admin-import-once = Press once only: the next page shows every student's password and cannot be opened again.
 admin-import-submit = Import and make the password sheet
 admin-import-rows-refused = { $count ->
@@ -151,7 +151,7 @@ admin-slip-instruction = Go to the address above, sign in with this username and
 
 ## The org tree
 admin-units-title = Org tree
-admin-units-intro = Districts, wards, schools and classes, each under its parent. Unit codes are what a CSV import of students names.
+admin-units-intro = Districts, wards, schools and classes, each under its parent. A CSV import of students names each student's unit by its code.
 admin-tree-heading = { $count ->
     [one] 1 unit
    *[other] { $count } units

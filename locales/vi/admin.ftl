@@ -32,7 +32,7 @@ admin-pager = Các trang kết quả
 admin-previous = ← Trang trước
 admin-next = Trang sau →
 admin-status-active = Đang hoạt động
-admin-status-one_time_password = Chưa đổi mật khẩu dùng một lần
+admin-status-one_time_password = Chờ đổi mật khẩu
 admin-status-disabled = Đã khóa
 
 ## Một tài khoản
@@ -40,7 +40,7 @@ admin-back-to-users = ← Về danh sách tài khoản
 admin-no-unit = Chưa thuộc đơn vị nào
 admin-last-sign-in = Đăng nhập gần nhất
 admin-birth-year = Năm sinh
-admin-password-expires = mật khẩu dùng một lần hết hạn lúc { $time }
+admin-password-expires = (mật khẩu dùng một lần hết hạn lúc { $time })
 admin-details-heading = Họ tên, vai trò và đơn vị
 admin-display-name-hint = Từ 1 đến 64 ký tự. Bảng xếp hạng công khai chỉ hiện tên do chính người dùng chọn.
 admin-role-hint = Ban tổ chức quản lý cuộc thi và bài thi; quản trị quản lý cả tài khoản và cây đơn vị.
@@ -96,7 +96,7 @@ admin-csv-file = Chọn tệp CSV
 admin-csv-file-hint = Hoặc dán nội dung tệp vào ô bên dưới. Nếu có cả hai, hệ thống dùng tệp.
 admin-csv-file-again = Trình duyệt không giữ lại tệp đã chọn: sau khi sửa, hãy chọn lại tệp.
 admin-csv-text = Hoặc dán nội dung CSV
-admin-csv-text-hint = Dòng đầu là tên các cột, mỗi dòng sau là một người.
+admin-csv-text-hint = Dòng đầu là tên các cột, mỗi dòng sau là một dòng dữ liệu.
 admin-import-once = Chỉ bấm một lần: trang kế tiếp hiện mật khẩu của mọi học sinh và không thể mở lại.
 admin-import-submit = Nhập và tạo phiếu mật khẩu
 admin-import-rows-refused = { $count ->

@@ -479,7 +479,12 @@ where
         .bind(new_security_stamp())
         .bind(now_ms)
         .bind(user_id)
-        .bind(change.display_name.as_ref().map(|name| search_fold(&name.0)))
+        .bind(
+            change
+                .display_name
+                .as_ref()
+                .map(|name| search_fold(&name.0)),
+        )
         .fetch_optional(executor)
         .await
         .map_err(|error| {

@@ -86,11 +86,7 @@ fn kind_label(locale: Locale, kind: OrgKind) -> String {
     locale.text(&format!("admin-kind-{}", kind.as_str()))
 }
 
-async fn tree_page(
-    state: &AppState,
-    member: &Member,
-    typed: Typed,
-) -> Result<TreePage, PageError> {
+async fn tree_page(state: &AppState, member: &Member, typed: Typed) -> Result<TreePage, PageError> {
     let visitor = &member.visitor;
     let locale = visitor.locale;
     let AppJson(list) = routes::list_org_units(State(state.clone()))
@@ -140,10 +136,7 @@ fn notice_of(locale: Locale, query: Option<&str>) -> Option<String> {
         match name {
             "added" => Some(locale.text("admin-unit-added")),
             "imported" => value.parse::<i64>().ok().map(|count| {
-                locale.text_with(
-                    "admin-units-imported",
-                    &[("count", count.to_arg())],
-                )
+                locale.text_with("admin-units-imported", &[("count", count.to_arg())])
             }),
             _ => None,
         }

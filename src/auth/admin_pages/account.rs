@@ -37,6 +37,8 @@ struct AccountPage {
     status_key: &'static str,
     unit: String,
     last_sign_in_at: Option<i64>,
+    /// When a one-time password not yet replaced stops working, in words.
+    password_expires: Option<String>,
     /// The form's values: as stored, or as typed before a refusal.
     display_name: String,
     roles: Vec<Choice>,
@@ -72,6 +74,17 @@ async fn account_page(
         status_key: status.as_str(),
         unit: units.path(user.org_unit_id.as_deref()),
         last_sign_in_at: signed_in.get(&user.id).copied(),
+        password_expires: user
+            .password_expires_at
+            .filter(|_| user.must_change_password)
+            .map(|at| {
+                let time = format!(
+                    "{} ({})",
+                    crate::web::time::date_time(at),
+                    crate::web::time::ZONE_LABEL
+                );
+                locale.text_with("admin-password-expires", &[("time", time.to_arg())])
+            }),
         display_name: user.display_name.clone(),
         roles: role_choices(locale, user.role.as_str()),
         units: unit_choices(tree, user.org_unit_id.as_deref().unwrap_or("")),

@@ -38,9 +38,8 @@ impl CsvForm {
 /// Reads the form, refusing it (the `csrf_failed` page) before a byte of the file is read when
 /// its token is not the visitor's.
 pub async fn read(visitor: &Visitor, headers: &HeaderMap, body: Body) -> Result<CsvForm, Refused> {
-    let unreadable = || {
-        Refused::Page(visitor.fail(AppError::bad_request("the form could not be read")))
-    };
+    let unreadable =
+        || Refused::Page(visitor.fail(AppError::bad_request("the form could not be read")));
     let boundary = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -75,7 +74,9 @@ pub async fn read(visitor: &Visitor, headers: &HeaderMap, body: Body) -> Result<
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. }) => {
+            Err(
+                multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. },
+            ) => {
                 return Err(Refused::Form(AppError::payload_too_large(limit)));
             }
             Err(_) => return Err(unreadable()),
@@ -85,7 +86,9 @@ pub async fn read(visitor: &Visitor, headers: &HeaderMap, body: Body) -> Result<
         let chosen = field.file_name().is_some_and(|name| !name.is_empty());
         let bytes = match field.bytes().await {
             Ok(bytes) => bytes,
-            Err(multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. }) => {
+            Err(
+                multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. },
+            ) => {
                 return Err(Refused::Form(AppError::payload_too_large(limit)));
             }
             Err(_) => return Err(unreadable()),
@@ -221,7 +224,10 @@ impl ImportRefusal {
         } else {
             let mut lines: Vec<u64> = rows.iter().map(|row| row.line).collect();
             lines.dedup();
-            locale.text_with("admin-import-rows-refused", &[("count", lines.len().to_arg())])
+            locale.text_with(
+                "admin-import-rows-refused",
+                &[("count", lines.len().to_arg())],
+            )
         };
         ImportRefusal { message, rows }
     }

@@ -9,9 +9,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
+use super::admin_of;
 use super::csv_form::{self, ImportRefusal, Refused};
 use super::sheet::{self, Sheet};
-use super::admin_of;
 use crate::app::AppState;
 use crate::auth::Admin;
 use crate::auth::admin::{self as api};
@@ -103,10 +103,8 @@ pub async fn import(
                 &units,
                 Sheet {
                     heading: locale.text("admin-sheet-title"),
-                    intro: locale.text_with(
-                        "admin-sheet-intro",
-                        &[("count", imported.created.to_arg())],
-                    ),
+                    intro: locale
+                        .text_with("admin-sheet-intro", &[("count", imported.created.to_arg())]),
                     back_href: "/admin/users".to_owned(),
                     back_label: locale.text("admin-sheet-back"),
                     reload_href: "/admin/users/import".to_owned(),

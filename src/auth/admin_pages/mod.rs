@@ -24,8 +24,14 @@ use crate::web::page::{PageError, error_message};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(search::page))
-        .route("/admin/users/import", get(import::page).post(import::import))
-        .route("/admin/users/{id}", get(account::page).post(account::change))
+        .route(
+            "/admin/users/import",
+            get(import::page).post(import::import),
+        )
+        .route(
+            "/admin/users/{id}",
+            get(account::page).post(account::change),
+        )
         .route("/admin/users/{id}/status", post(account::change_status))
         .route(
             "/admin/users/{id}/one-time-password",

@@ -53,6 +53,13 @@ struct SearchPage {
     alert: Option<String>,
 }
 
+/// The unit and the one above it (`Trường … / Lớp 6A1`): enough to tell classes apart in a
+/// table, where the whole path from the district would not fit.
+fn nearest_two(path: &str) -> String {
+    let parts: Vec<&str> = path.split(" / ").collect();
+    parts[parts.len().saturating_sub(2)..].join(" / ")
+}
+
 /// The page's link with the same filters at `offset`.
 fn link(query: &UserSearchQuery, offset: i64) -> String {
     let mut pairs: Vec<(&str, String)> = Vec::new();
@@ -128,7 +135,7 @@ pub async fn page(
     let lines = items
         .into_iter()
         .map(|item: AccountListItem| Line {
-            unit: units.path(item.user.org_unit_id.as_deref()),
+            unit: nearest_two(&units.path(item.user.org_unit_id.as_deref())),
             role: locale.text(&format!("role-{}", item.user.role.as_str())),
             status: status_label(locale, item.status),
             status_key: item.status.as_str(),

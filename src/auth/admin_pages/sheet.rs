@@ -95,12 +95,7 @@ fn instruction(locale: Locale, url: &str, expires_at: i64) -> String {
 }
 
 /// The sheet as the POST's own answer (never stored, never cached).
-pub fn answer(
-    visitor: &Visitor,
-    headers: &HeaderMap,
-    units: &Units,
-    sheet: Sheet<'_>,
-) -> Response {
+pub fn answer(visitor: &Visitor, headers: &HeaderMap, units: &Units, sheet: Sheet<'_>) -> Response {
     let sign_in_url = crate::boards::projector::join_url(visitor, headers, "/login");
     let expires_at = sheet
         .users
