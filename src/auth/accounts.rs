@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, FromRow, Row};
 use utoipa::ToSchema;
 
-use super::credentials::{DisplayName, Username};
+use super::credentials::{DisplayName, Username, search_fold};
 use super::tokens::new_security_stamp;
 use crate::db::{self, Pool, new_id};
 use crate::error::{AppError, AppResult, ErrorCode, FieldErrors};
@@ -106,9 +106,63 @@ pub struct UserView {
     pub must_change_password: bool,
 }
 
+/// Where an account stands, as the admins' search lists it: one of three, never two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    /// Signs in with a password of her own.
+    Active,
+    /// Imported or reset, and has not chosen her own password yet.
+    OneTimePassword,
+    /// Cannot sign in.
+    Disabled,
+}
+
+impl AccountStatus {
+    pub const ALL: [AccountStatus; 3] = [
+        AccountStatus::Active,
+        AccountStatus::OneTimePassword,
+        AccountStatus::Disabled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::Active => "active",
+            AccountStatus::OneTimePassword => "one_time_password",
+            AccountStatus::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == text.trim())
+            .ok_or_else(|| "must be active, one_time_password or disabled".into())
+    }
+
+    /// The condition on `users` that picks accounts of this status.
+    fn condition(self) -> &'static str {
+        match self {
+            AccountStatus::Active => "disabled = 0 AND must_change_password = 0",
+            AccountStatus::OneTimePassword => "disabled = 0 AND must_change_password = 1",
+            AccountStatus::Disabled => "disabled = 1",
+        }
+    }
+}
+
 impl UserRow {
     pub fn role(&self) -> Role {
         self.role
+    }
+
+    pub fn status(&self) -> AccountStatus {
+        if self.disabled {
+            AccountStatus::Disabled
+        } else if self.must_change_password {
+            AccountStatus::OneTimePassword
+        } else {
+            AccountStatus::Active
+        }
     }
 
     /// A one-time password past its days: the right password no longer signs in.
@@ -151,8 +205,8 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let sql = format!(
-        "INSERT INTO users (id, username, username_key, display_name, password_hash, role, org_unit_id, birth_year, disabled, must_change_password, password_expires_at, display_name_chosen, security_stamp, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $13) RETURNING {USER_COLUMNS}"
+        "INSERT INTO users (id, username, username_key, display_name, password_hash, role, org_unit_id, birth_year, disabled, must_change_password, password_expires_at, display_name_chosen, security_stamp, created_at, updated_at, username_folded, display_name_folded)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $13, $14, $15) RETURNING {USER_COLUMNS}"
     );
     sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
         .bind(new_id())
@@ -169,6 +223,8 @@ where
         .bind(db::bool_to_db(user.one_time_password_expires_at.is_none()))
         .bind(new_security_stamp())
         .bind(now_ms)
+        .bind(search_fold(&user.username.display))
+        .bind(search_fold(&user.display_name.0))
         .fetch_one(executor)
         .await
         .map_err(|error| {
@@ -214,6 +270,91 @@ pub async fn existing_username_keys(pool: &Pool, keys: &[String]) -> AppResult<V
         taken.extend(query.fetch_all(pool).await?);
     }
     Ok(taken)
+}
+
+/// What an admin searches accounts by; every part given must hold.
+#[derive(Debug, Default)]
+pub struct AccountSearch {
+    /// Words folded by `search_fold`, each found in the username or the display name.
+    pub words: Vec<String>,
+    pub role: Option<Role>,
+    /// A unit and every unit below it.
+    pub org_unit_ids: Option<Vec<String>>,
+    pub status: Option<AccountStatus>,
+}
+
+/// `word` as a LIKE pattern that finds it anywhere, its own `%` and `_` taken literally.
+fn contains_pattern(word: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in word.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// A page of the accounts `search` finds, by username, and how many it finds in all.
+pub async fn search(
+    pool: &Pool,
+    search: &AccountSearch,
+    limit: i64,
+    offset: i64,
+) -> AppResult<(Vec<UserRow>, i64)> {
+    let mut conditions: Vec<String> = Vec::new();
+    let mut binds: Vec<String> = Vec::new();
+    let next = |binds: &mut Vec<String>, value: String| {
+        binds.push(value);
+        format!("${}", binds.len())
+    };
+    for word in &search.words {
+        let at = next(&mut binds, contains_pattern(word));
+        conditions.push(format!(
+            "(username_folded LIKE {at} ESCAPE '\\' OR display_name_folded LIKE {at} ESCAPE '\\')"
+        ));
+    }
+    if let Some(role) = search.role {
+        let at = next(&mut binds, role.as_str().to_owned());
+        conditions.push(format!("role = {at}"));
+    }
+    if let Some(units) = &search.org_unit_ids {
+        let placeholders: Vec<String> = units
+            .iter()
+            .map(|unit| next(&mut binds, unit.clone()))
+            .collect();
+        conditions.push(if placeholders.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            format!("org_unit_id IN ({})", placeholders.join(", "))
+        });
+    }
+    if let Some(status) = search.status {
+        conditions.push(format!("({})", status.condition()));
+    }
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let count_sql = format!("SELECT COUNT(*) FROM users {filter}");
+    let mut count = sqlx::query_scalar::<_, i64>(AssertSqlSafe(count_sql));
+    for value in &binds {
+        count = count.bind(value);
+    }
+    let total = count.fetch_one(pool).await?;
+    let page_sql = format!(
+        "SELECT {USER_COLUMNS} FROM users {filter} ORDER BY username_key, id LIMIT ${} OFFSET ${}",
+        binds.len() + 1,
+        binds.len() + 2
+    );
+    let mut page = sqlx::query_as::<_, UserRow>(AssertSqlSafe(page_sql));
+    for value in &binds {
+        page = page.bind(value);
+    }
+    let rows = page.bind(limit).bind(offset).fetch_all(pool).await?;
+    Ok((rows, total))
 }
 
 /// Sets a new password and stamp: every access token issued before stops working.
@@ -289,12 +430,13 @@ pub async fn set_own_display_name(
     now_ms: i64,
 ) -> AppResult<Option<UserRow>> {
     let sql = format!(
-        "UPDATE users SET display_name = $1, display_name_chosen = 1, updated_at = $2 WHERE id = $3 RETURNING {USER_COLUMNS}"
+        "UPDATE users SET display_name = $1, display_name_chosen = 1, updated_at = $2, display_name_folded = $4 WHERE id = $3 RETURNING {USER_COLUMNS}"
     );
     Ok(sqlx::query_as::<_, UserRow>(AssertSqlSafe(sql))
         .bind(&name.0)
         .bind(now_ms)
         .bind(user_id)
+        .bind(search_fold(&name.0))
         .fetch_optional(pool)
         .await?)
 }
@@ -323,6 +465,7 @@ where
             disabled = COALESCE($2, disabled),
             org_unit_id = COALESCE($3, org_unit_id),
             display_name = COALESCE($4, display_name),
+            display_name_folded = COALESCE($9, display_name_folded),
             security_stamp = CASE WHEN $5 = 1 THEN $6 ELSE security_stamp END,
             updated_at = $7
          WHERE id = $8 RETURNING {USER_COLUMNS}"
@@ -336,6 +479,12 @@ where
         .bind(new_security_stamp())
         .bind(now_ms)
         .bind(user_id)
+        .bind(
+            change
+                .display_name
+                .as_ref()
+                .map(|name| search_fold(&name.0)),
+        )
         .fetch_optional(executor)
         .await
         .map_err(|error| {

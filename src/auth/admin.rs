@@ -7,10 +7,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
-use super::accounts::{self, AccountChange, NewUser, Role, UserRow, UserView};
-use super::credentials::{DisplayName, Password, Username, parse_birth_year};
+use super::accounts::{
+    self, AccountChange, AccountSearch, AccountStatus, NewUser, Role, UserRow, UserView,
+};
+use super::credentials::{DisplayName, Password, Username, parse_birth_year, search_fold};
 use super::extract::Admin;
 use super::password::Passwords;
 use super::routes::current_year;
@@ -20,7 +22,7 @@ use crate::bus::ParticipantChange;
 use crate::clock::Timestamp;
 use crate::db::Db;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode, FieldErrors};
-use crate::http::{AppJson, CsvBody, RowError};
+use crate::http::{AppJson, AppQuery, CsvBody, Paging, RowError};
 use crate::orgs;
 
 const MAX_IMPORT_ROWS: usize = 5000;
@@ -244,6 +246,116 @@ pub async fn reset_password(
             expires_at: Timestamp(expires_at),
         }),
     ))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserSearchQuery {
+    /// Words that must each appear in the username or the display name, whatever their case
+    /// or accents ("nguyen van an" finds "Nguyễn Văn An"); at most 100 characters.
+    pub q: Option<String>,
+    #[param(value_type = Option<crate::auth::accounts::Role>)]
+    pub role: Option<String>,
+    /// Accounts of this unit or of any unit below it.
+    pub org_unit_id: Option<String>,
+    #[param(value_type = Option<AccountStatus>)]
+    pub status: Option<String>,
+    /// 1 to 200 (default 50).
+    #[serde(default, deserialize_with = "crate::http::whole_number")]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i128>,
+    /// 0 (default) or more.
+    #[serde(default, deserialize_with = "crate::http::whole_number")]
+    #[param(value_type = Option<i64>, minimum = 0, default = 0)]
+    pub offset: Option<i128>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountListItem {
+    #[serde(flatten)]
+    pub user: UserView,
+    pub status: AccountStatus,
+    /// When the account last signed in (a page or the API); null if it never did.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_sign_in_at: Option<Timestamp>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountList {
+    pub items: Vec<AccountListItem>,
+    pub total: i64,
+}
+
+const MAX_QUERY_CHARS: usize = 100;
+
+/// A query value, empty as absent (a search form sends every field).
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Accounts found by words of their username or display name (case and accents aside), role,
+/// unit (with the units below it) and status, by username, paged.
+#[utoipa::path(get, path = "/admin/users", tag = "admin", security(("bearer" = [])), params(UserSearchQuery),
+    responses((status = 200, body = AccountList), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn search_users(
+    State(state): State<AppState>,
+    Admin(_admin): Admin,
+    AppQuery(query): AppQuery<UserSearchQuery>,
+) -> AppResult<AppJson<AccountList>> {
+    let (limit, offset) = Paging {
+        limit: query.limit,
+        offset: query.offset,
+    }
+    .bounds()?;
+    let mut errors = FieldErrors::new();
+    let words = given(&query.q).and_then(|q| {
+        errors.take(
+            "q",
+            if q.chars().count() > MAX_QUERY_CHARS {
+                Err(format!("must be at most {MAX_QUERY_CHARS} characters"))
+            } else {
+                Ok(search_fold(q)
+                    .split(' ')
+                    .filter(|word| !word.is_empty())
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>())
+            },
+        )
+    });
+    let role = given(&query.role).and_then(|r| errors.take("role", Role::parse(r)));
+    let status = given(&query.status).and_then(|s| errors.take("status", AccountStatus::parse(s)));
+    let org_unit_ids = match given(&query.org_unit_id) {
+        Some(unit) => {
+            let units = orgs::store::list(&state.db.pool).await?;
+            let subtree = orgs::store::subtree(&units, unit);
+            if subtree.is_none() {
+                errors.add("org_unit_id", "no such org unit");
+            }
+            subtree
+        }
+        None => None,
+    };
+    errors.into_result()?;
+    let search = AccountSearch {
+        words: words.unwrap_or_default(),
+        role,
+        org_unit_ids,
+        status,
+    };
+    let (rows, total) = accounts::search(&state.db.pool, &search, limit, offset).await?;
+    let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
+    let signed_in = sessions::last_sign_ins(&state.db.pool, &ids).await?;
+    Ok(AppJson(AccountList {
+        items: rows
+            .iter()
+            .map(|row| AccountListItem {
+                user: row.view(),
+                status: row.status(),
+                last_sign_in_at: signed_in.get(&row.id).copied().map(Timestamp),
+            })
+            .collect(),
+        total,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -6,6 +6,22 @@ pub fn nfc(text: &str) -> String {
     text.nfc().collect()
 }
 
+/// Text as account search compares it: accents dropped (NFD without its combining marks, and
+/// `đ` as `d`, which has no decomposition), lower case, runs of spaces as one. "Nguyễn Văn
+/// Đức", "nguyen van duc" and "NGUYỄN  VĂN ĐỨC" fold alike.
+pub fn search_fold(text: &str) -> String {
+    let folded: String = text
+        .nfd()
+        .filter(|&c| !unicode_normalization::char::is_combining_mark(c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            other => other,
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Bidirectional overrides and isolates can make a name display as something else.
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
@@ -226,6 +242,13 @@ mod tests {
                 .0,
             "O'Brien; DROP TABLE users;--"
         );
+    }
+
+    #[test]
+    fn search_folds_case_accents_and_spaces() {
+        assert_eq!(search_fold("  NGUYỄN  Văn Đức "), "nguyen van duc");
+        assert_eq!(search_fold("Tra\u{0302}\u{0300}n Thị Ánh"), "tran thi anh");
+        assert_eq!(search_fold("hs.6A1_01"), "hs.6a1_01");
     }
 
     #[test]

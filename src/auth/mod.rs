@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::logout))
         .routes(routes!(routes::me, routes::update_me))
         .routes(routes!(routes::change_password))
+        .routes(routes!(admin::search_users))
         .routes(routes!(admin::import_users))
         .routes(routes!(admin::change_user))
         .routes(routes!(admin::reset_password))

@@ -214,3 +214,28 @@ where
     .await?;
     Ok(())
 }
+
+/// When each of `user_ids` last signed in (page or API), by the first token of her newest
+/// session; accounts that never did are absent.
+pub async fn last_sign_ins(
+    pool: &Pool,
+    user_ids: &[String],
+) -> AppResult<std::collections::HashMap<String, i64>> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in user_ids.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT user_id, MAX(started) FROM (
+                SELECT user_id, MIN(issued_at) AS started FROM refresh_tokens
+                WHERE user_id IN ({}) GROUP BY user_id, family_id
+             ) sessions GROUP BY user_id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(id);
+        }
+        found.extend(query.fetch_all(pool).await?);
+    }
+    Ok(found)
+}

@@ -87,9 +87,12 @@ impl<S: Send + Sync> FromRequest<S> for TextBody {
 impl CsvTable {
     /// Reads every record, requiring the header to hold each of `columns` exactly once.
     pub fn records(&self, columns: &[&str], max_rows: usize) -> Result<Vec<CsvRecord>, AppError> {
+        // Excel writes CRLF. The reader counts a record's line before it steps over the LF
+        // that ends the line above, so every row of such a file was reported a line early.
+        let text = self.text.replace("\r\n", "\n").replace('\r', "\n");
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
-            .from_reader(self.text.as_bytes());
+            .from_reader(text.as_bytes());
         let header: Vec<String> = reader
             .headers()
             .map_err(|e| AppError::bad_request(format!("cannot read the CSV header: {e}")))?

@@ -127,3 +127,30 @@ pub fn tree_order(units: Vec<OrgUnit>) -> Vec<(OrgUnit, usize)> {
     }
     ordered
 }
+
+/// `root` and every unit below it, among `units` (the whole tree); `None` when `root` is not
+/// one of them.
+pub fn subtree(units: &[OrgUnit], root: &str) -> Option<Vec<String>> {
+    if !units.iter().any(|unit| unit.id == root) {
+        return None;
+    }
+    let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+    for unit in units {
+        if let Some(parent) = &unit.parent_id {
+            children.entry(parent.as_str()).or_default().push(&unit.id);
+        }
+    }
+    let mut found = vec![root.to_owned()];
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::from([root]);
+    let mut stack = vec![root];
+    while let Some(id) = stack.pop() {
+        for &child in children.get(id).into_iter().flatten() {
+            // A hand-edited cycle must not loop.
+            if seen.insert(child) {
+                found.push(child.to_owned());
+                stack.push(child);
+            }
+        }
+    }
+    Some(found)
+}

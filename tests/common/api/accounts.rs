@@ -67,6 +67,12 @@ impl TestApp {
         .await
     }
 
+    /// An admin's search of accounts; `query` is the query string without `?`.
+    pub async fn search_users(&self, who: impl Caller, query: &str) -> Response {
+        self.get(&format!("{}?{query}", path::users()), who.token())
+            .await
+    }
+
     /// An admin's change to a user: role, unit, display name, disabled.
     pub async fn update_user(&self, who: impl Caller, user_id: &str, changes: &Value) -> Response {
         self.patch(&path::user(user_id), who.token(), changes).await

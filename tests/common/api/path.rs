@@ -30,6 +30,9 @@ pub fn my_password() -> String {
 pub fn my_attempts() -> String {
     "/api/v1/me/attempts".to_owned()
 }
+pub fn users() -> String {
+    "/api/v1/admin/users".to_owned()
+}
 pub fn user(id: &str) -> String {
     format!("/api/v1/admin/users/{id}")
 }
