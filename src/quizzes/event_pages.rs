@@ -333,7 +333,7 @@ mod tests {
             ends_at: "next week".into(),
             ..EventFields::default()
         };
-        let error = fields.instants().unwrap_err();
+        let error = fields.instants().expect_err("not a time");
         assert_eq!(error.fields(), vec!["ends_at".to_owned()]);
     }
 }
