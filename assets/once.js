@@ -5,3 +5,7 @@ for (const form of document.querySelectorAll("form[method=post]")) {
     form.dataset.sent = "1";
   });
 }
+
+// A refused form comes back with its summary at the top: focus it, so it is read first and
+// the fields it names are the next thing a keyboard reaches.
+document.getElementById("form-errors")?.focus();

@@ -212,7 +212,8 @@ test('an organizer creates an event in Vietnam time, then a contest from its pag
   await page.goto(`/organize/contests/${contestId}/edit`);
   assert.equal(await page.locator('#opens_at').inputValue(), opens);
   assert.equal(await page.locator('#closes_at').inputValue(), closes);
-  assert.equal(await page.locator('#max_megabytes').inputValue(), '2.5');
+  assert.match(await page.locator('#max_megabytes').inputValue(), /^2[.,]5$/, 'two and a half MB read back');
+  assert.match(await page.locator('#criterion-1-weight').inputValue(), /^1[.,]5$/);
   assert.equal(await page.locator('li.criterion').count(), 2);
   await assertNoMissingMessages(page, 'the contest edit form');
 
