@@ -183,7 +183,7 @@ async fn an_organizer_creates_a_contest_with_every_setting() {
         .await;
     assert_eq!(edit.status, 200);
     assert!(
-        edit.has("value=\"2.5\"")
+        edit.has("value=\"2,5\"")
             && edit.has("value=\"25\"")
             && edit.has("value=\"2026-12-13T17:00\"")
     );

@@ -17,7 +17,7 @@ use super::store::tree_order;
 use crate::app::AppState;
 use crate::auth::Admin;
 use crate::auth::admin_pages::csv_form::{self, ImportRefusal, Refused};
-use crate::auth::admin_pages::{Choice, Refusal, admin_of, not_for_the_form};
+use crate::auth::admin_pages::{Choice, Refusal, not_for_the_form};
 use crate::auth::pages::{UnitChoice, unit_choices};
 use crate::error::{AppError, ErrorCode};
 use crate::http::AppJson;
@@ -180,7 +180,7 @@ pub async fn create(
     form: CsrfForm,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
-    let admin = admin_of(&member)?;
+    let admin = member.admin()?;
     let typed = Typed {
         code: form.text("code"),
         name: form.text("name"),
@@ -212,9 +212,14 @@ pub async fn create(
     let locale = visitor.locale;
     let mut page = tree_page(&state, &member, typed).await?;
     page.refusal = if error.code() == ErrorCode::OrgCodeTaken {
-        Refusal::field(locale, "code", locale.text("admin-unit-code-taken"))
+        Refusal::field(
+            locale,
+            "admin",
+            "code",
+            locale.text("admin-unit-code-taken"),
+        )
     } else {
-        Refusal::of(locale, &error)
+        Refusal::in_form(locale, &error, "admin")
     };
     Ok(with_retry_after(render(error.status(), &page), &error))
 }
@@ -227,7 +232,7 @@ pub async fn import(
     body: Body,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
-    let admin = admin_of(&member)?;
+    let admin = member.admin()?;
     let locale = visitor.locale;
     let (pasted, had_file, error) = match csv_form::read(visitor, &headers, body).await {
         Err(Refused::Page(error)) => return Err(error),

@@ -9,6 +9,7 @@
 pub mod assets;
 pub mod context;
 pub mod csrf;
+pub mod form;
 pub mod locale;
 pub mod page;
 pub mod session;

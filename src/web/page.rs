@@ -138,6 +138,16 @@ impl Chrome {
     }
 }
 
+/// A number as `locale` writes it: `2,5` in Vietnamese, `2.5` in English, as `points_text`
+/// rounds it.
+pub fn decimal_text(locale: Locale, value: f64) -> String {
+    let text = points_text(value);
+    match locale {
+        Locale::Vi => text.replace('.', ","),
+        Locale::En => text,
+    }
+}
+
 /// Points as people write them: up to three decimals, no trailing zeros (`7.5`, `8`).
 pub fn points_text(value: f64) -> String {
     let text = format!("{value:.3}");

@@ -117,6 +117,16 @@ impl Member {
             Err(self.visitor.fail(AppError::forbidden()))
         }
     }
+
+    /// The admin behind a form, as `organizer` for organizers.
+    pub fn admin(&self) -> Result<crate::auth::Admin, PageError> {
+        let caller = self.caller();
+        if caller.role() == Role::Admin {
+            Ok(crate::auth::Admin(caller))
+        } else {
+            Err(self.visitor.fail(AppError::forbidden()))
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for Member {

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::sheet::{self, Sheet};
-use super::{Choice, Refusal, admin_of, not_for_the_form, role_choices, status_label};
+use super::{Choice, Refusal, not_for_the_form, role_choices, status_label};
 use crate::app::AppState;
 use crate::auth::Admin;
 use crate::auth::accounts::{self, UserRow};
@@ -136,11 +136,12 @@ async fn refused(
     page.refusal = if error.code() == crate::error::ErrorCode::SelfLockout {
         Refusal::field(
             locale,
+            "admin",
             lockout_field,
             locale.text(&format!("admin-lockout-{lockout_field}")),
         )
     } else {
-        Refusal::of(locale, &error)
+        Refusal::in_form(locale, &error, "admin")
     };
     if let Some(form) = typed {
         page.display_name = form.text("display_name");
@@ -160,7 +161,7 @@ pub async fn change(
     form: CsrfForm,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
-    let admin = admin_of(&member)?;
+    let admin = member.admin()?;
     let user = accounts::find_by_id(&state.db.pool, &user_id)
         .await
         .page(visitor)?
@@ -202,7 +203,7 @@ pub async fn change_status(
     form: CsrfForm,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
-    let admin = admin_of(&member)?;
+    let admin = member.admin()?;
     let disabled = match form.get("disabled") {
         Some("1") => true,
         Some("0") => false,
@@ -242,7 +243,7 @@ pub async fn reset_password(
     _form: CsrfForm,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
-    let admin = admin_of(&member)?;
+    let admin = member.admin()?;
     let outcome = api::reset_password(State(state.clone()), admin, AppPath(user_id.clone())).await;
     match outcome {
         Ok((_, AppJson(issued))) => {

@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::admin_of;
 use super::csv_form::{self, ImportRefusal, Refused};
 use super::sheet::{self, Sheet};
 use crate::app::AppState;
@@ -54,7 +53,7 @@ pub async fn import(
     body: Body,
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
-    let admin = admin_of(&member)?;
+    let admin = member.admin()?;
     let locale = visitor.locale;
     let refused = |status: StatusCode, pasted: String, had_file: bool, refusal: ImportRefusal| {
         render(

@@ -17,12 +17,13 @@ use crate::contests::contest::{
     self, Contest, ContestInput, Criterion, MediaKind, ShowAuthors, Voters, Voting,
 };
 use crate::contests::judging;
-use crate::contests::pages::Refusal;
 use crate::contests::routes::{create_contest, edit_contest};
 use crate::error::{AppError, FieldErrors};
 use crate::http::{AppJson, AppPath};
 use crate::quizzes::events::{self, Event};
-use crate::web::page::{Chrome, OrPage, PageError, ok, redirect, render};
+use crate::web::form::Refusal;
+use crate::web::locale::Locale;
+use crate::web::page::{Chrome, OrPage, PageError, decimal_text, ok, redirect, render};
 use crate::web::time;
 use crate::web::{CsrfForm, Member};
 
@@ -70,11 +71,6 @@ fn whole(text: &str) -> Option<i64> {
     text.trim().parse::<i64>().ok()
 }
 
-/// A float's text without a trailing `.0`.
-fn shown(value: f64) -> String {
-    crate::web::page::points_text(value)
-}
-
 impl Fields {
     fn blank(event_id: Option<String>) -> Self {
         Fields {
@@ -98,7 +94,9 @@ impl Fields {
         }
     }
 
-    fn of(contest: &Contest) -> Self {
+    /// The stored contest, its decimals written as `locale` writes them.
+    fn of(contest: &Contest, locale: Locale) -> Self {
+        let shown = |value: f64| decimal_text(locale, value);
         let instant = |t: Option<Timestamp>| t.map(|t| time::input_value(t.0)).unwrap_or_default();
         Fields {
             event_id: contest.event_id.clone().unwrap_or_default(),
@@ -398,7 +396,13 @@ pub async fn edit_form(
     let contest = contest::require(&state.db.pool, &contest_id)
         .await
         .page(visitor)?;
-    let page = page(&state, &member, Some(&contest), Fields::of(&contest)).await?;
+    let page = page(
+        &state,
+        &member,
+        Some(&contest),
+        Fields::of(&contest, member.visitor.locale),
+    )
+    .await?;
     Ok(ok(&page))
 }
 
@@ -419,7 +423,7 @@ pub async fn save(
         .page(visitor)?;
     if !rubric {
         // What is shown read-only is the stored rubric, whatever a forged form says.
-        let stored = Fields::of(&contest);
+        let stored = Fields::of(&contest, member.visitor.locale);
         fields.criteria = stored.criteria;
         fields.judges_per_entry = stored.judges_per_entry;
     }

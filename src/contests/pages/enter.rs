@@ -7,12 +7,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::{ContestFacts, Refusal};
+use super::ContestFacts;
 use crate::app::AppState;
 use crate::contests::contest;
 use crate::contests::entries::{self, Consent, NewEntryRequest};
 use crate::contests::routes::{ContestView, contest_view};
 use crate::http::{AppJson, AppPath};
+use crate::web::form::Refusal;
 use crate::web::page::{Chrome, OrPage, PageError, redirect, render};
 use crate::web::{CsrfForm, Member};
 

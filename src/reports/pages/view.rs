@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 use serde_json::Value;
 
 use super::super::table::Table;
-use crate::web::page::{Chrome, points_text};
+use crate::web::page::{Chrome, decimal_text};
 use crate::web::time;
 
 /// How a column's values read.
@@ -141,13 +141,7 @@ fn cell(c: &Chrome, kind: Kind, value: &Value) -> Cell {
 /// `45,2 %` in Vietnamese, `45.2 %` in English: one decimal, as the CSV's share reads.
 pub fn percent(c: &Chrome, value: f64) -> String {
     let rounded = (value * 10.0).round() / 10.0;
-    let text = points_text(rounded);
-    let text = if c.lang() == "vi" {
-        text.replace('.', ",")
-    } else {
-        text
-    };
-    format!("{text} %")
+    format!("{} %", decimal_text(c.locale, rounded))
 }
 
 impl HtmlTable {
