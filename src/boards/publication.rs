@@ -35,6 +35,27 @@ impl Visibility {
         }
     }
 
+    pub const ALL: [Visibility; 4] = [
+        Visibility::Hidden,
+        Visibility::Live,
+        Visibility::Frozen,
+        Visibility::Published,
+    ];
+
+    /// A state named in a form (`frozen`); anything else is `None`.
+    pub fn named(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str() == text)
+    }
+
+    /// The states an organizer may move to from this one: any other, until publication
+    /// (after which nothing changes).
+    pub fn changes_allowed(self) -> Vec<Visibility> {
+        if self == Visibility::Published {
+            return Vec::new();
+        }
+        Self::ALL.into_iter().filter(|to| *to != self).collect()
+    }
+
     /// Whether the public sees standings in this state.
     pub fn shows_standings(self) -> bool {
         self != Visibility::Hidden

@@ -50,26 +50,6 @@ pub struct OverviewPage {
     pub alert: Option<String>,
 }
 
-const STATES: [ResultsState; 4] = [
-    ResultsState::Hidden,
-    ResultsState::Live,
-    ResultsState::Frozen,
-    ResultsState::Published,
-];
-
-fn parse_state(text: &str) -> Option<ResultsState> {
-    STATES.into_iter().find(|state| state.as_str() == text)
-}
-
-/// The states the results may move to: any other, until they are published (the API
-/// refuses every change after that).
-fn transitions_from(from: ResultsState) -> Vec<ResultsState> {
-    if from == ResultsState::Published {
-        return Vec::new();
-    }
-    STATES.into_iter().filter(|to| *to != from).collect()
-}
-
 /// The page's data, read through the API's handlers.
 pub async fn overview_of(
     state: &AppState,
@@ -100,7 +80,9 @@ pub async fn overview_of(
     Ok(OverviewPage {
         c: Chrome::titled(visitor, contest.title.clone()),
         state: locale.text(&state_key(contest.results_state)),
-        transitions: transitions_from(contest.results_state)
+        transitions: contest
+            .results_state
+            .changes_allowed()
             .into_iter()
             .map(|to| Transition {
                 to: to.as_str(),
@@ -166,8 +148,8 @@ pub async fn confirm_page(
     let Some(to) = query
         .to
         .as_deref()
-        .and_then(parse_state)
-        .filter(|to| transitions_from(contest.results_state).contains(to))
+        .and_then(ResultsState::named)
+        .filter(|to| contest.results_state.changes_allowed().contains(to))
     else {
         return Ok(redirect(&format!("/organize/contests/{}", contest.id)));
     };
@@ -196,7 +178,7 @@ pub async fn change_state(
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
     let organizer = member.organizer()?;
-    let Some(to) = parse_state(form.get("state").unwrap_or("")) else {
+    let Some(to) = ResultsState::named(form.get("state").unwrap_or("")) else {
         return Err(visitor.fail(AppError::bad_request("choose a results state")));
     };
     if form.get("confirm") != Some("yes") {

@@ -24,26 +24,6 @@ use crate::web::page::{
 };
 use crate::web::{CsrfForm, Member};
 
-const STATES: [Visibility; 4] = [
-    Visibility::Hidden,
-    Visibility::Live,
-    Visibility::Frozen,
-    Visibility::Published,
-];
-
-fn parse_state(text: &str) -> Option<Visibility> {
-    STATES.into_iter().find(|state| state.as_str() == text)
-}
-
-/// The states a board may move to: any other, until it is published (final: the API refuses
-/// any other state after that).
-fn transitions_from(from: Visibility) -> Vec<Visibility> {
-    if from == Visibility::Published {
-        return Vec::new();
-    }
-    STATES.into_iter().filter(|to| *to != from).collect()
-}
-
 pub struct Transition {
     pub to: &'static str,
     pub label: String,
@@ -98,7 +78,9 @@ async fn board_page(state: &AppState, member: &Member, quiz_id: &str) -> AppResu
             ),
         ),
         state: state_label(locale, board.visibility),
-        transitions: transitions_from(board.visibility)
+        transitions: board
+            .visibility
+            .changes_allowed()
             .into_iter()
             .map(|to| Transition {
                 to: to.as_str(),
@@ -156,8 +138,8 @@ pub async fn confirm_page(
     let Some(to) = query
         .to
         .as_deref()
-        .and_then(parse_state)
-        .filter(|to| transitions_from(board.visibility).contains(to))
+        .and_then(Visibility::named)
+        .filter(|to| board.visibility.changes_allowed().contains(to))
     else {
         return Ok(redirect(&format!("/organize/quizzes/{}/board", quiz.id)));
     };
@@ -186,7 +168,7 @@ pub async fn change_state(
 ) -> Result<Response, PageError> {
     let visitor = &member.visitor;
     let organizer = member.organizer()?;
-    let Some(to) = parse_state(form.get("state").unwrap_or("")) else {
+    let Some(to) = Visibility::named(form.get("state").unwrap_or("")) else {
         return Err(visitor.fail(AppError::bad_request("choose a board state")));
     };
     if form.get("confirm") != Some("yes") {
