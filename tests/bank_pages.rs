@@ -5,19 +5,11 @@
 
 mod common;
 
-use common::PASSWORD;
 use common::TestApp;
 use common::browser::{Browser, Page};
 use common::fixture::{BANK, Setup};
 
 const SLUG: &str = "an-toan-so";
-
-async fn signed_in(app: &TestApp, username: &str) -> Browser {
-    let browser = Browser::new(app);
-    let signed = browser.sign_in(username, PASSWORD).await;
-    assert_eq!(signed.status, 303, "sign in {username}: {}", signed.html);
-    browser
-}
 
 fn assert_page(page: &Page, lang: &str, what: &str) {
     assert_eq!(page.status, 200, "{what} ({lang}): {}", page.html);
@@ -215,7 +207,7 @@ fn gift_fields(slug: &str) -> Vec<(&str, &str)> {
 #[tokio::test]
 async fn every_page_renders_in_both_languages_with_the_counts_and_keys() {
     let setup = Setup::spawn().await.with_bank().await;
-    let organizer = signed_in(&setup.app, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(&setup.app, "ban.to.chuc").await;
     let (by_area, by_difficulty, by_kind) = expected_coverage(&setup.app, SLUG).await;
     assert_eq!(by_area[5], 5, "the fixture bank has five questions");
     for lang in ["vi", "en"] {
@@ -344,7 +336,7 @@ async fn participants_and_judges_are_refused_and_signed_out_visitors_sign_in() {
     app.user_with_role(&setup.admin, "giam.khao", "judge").await;
     let pages = ["/organize/banks", "/organize/banks/an-toan-so", IMPORT];
     for username in ["hoc.sinh.to.mo", "giam.khao"] {
-        let browser = signed_in(app, username).await;
+        let browser = Browser::signed_in(app, username).await;
         for path in pages {
             let page = browser.get(path).await;
             assert_eq!(page.status, 403, "{username} on {path}: {}", page.html);
@@ -375,7 +367,7 @@ async fn participants_and_judges_are_refused_and_signed_out_visitors_sign_in() {
             Some(format!("/login?next={path}").as_str()),
         );
     }
-    let missing = signed_in(app, "ban.to.chuc")
+    let missing = Browser::signed_in(app, "ban.to.chuc")
         .await
         .get("/organize/banks/khong-co")
         .await;
@@ -387,7 +379,7 @@ async fn a_gift_file_with_errors_lists_their_lines_and_writes_nothing_then_the_f
 {
     let setup = Setup::spawn().await.with_bank().await;
     let app = &setup.app;
-    let organizer = signed_in(app, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(app, "ban.to.chuc").await;
     let before = rows(app).await;
 
     let refused = import(&organizer, &gift_fields("tu-moodle"), BROKEN_GIFT).await;
@@ -474,7 +466,7 @@ async fn a_gift_file_with_errors_lists_their_lines_and_writes_nothing_then_the_f
 async fn a_toml_bank_imports_through_the_form_and_a_broken_one_lists_every_problem() {
     let setup = Setup::spawn().await;
     let app = &setup.app;
-    let organizer = signed_in(app, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(app, "ban.to.chuc").await;
     let empty = organizer.get("/organize/banks").await;
     assert!(empty.has("id=\"no-banks\""), "{}", empty.html);
 
@@ -561,9 +553,9 @@ async fn a_toml_bank_imports_through_the_form_and_a_broken_one_lists_every_probl
 async fn a_forged_or_missing_csrf_field_is_refused_before_the_file_and_writes_nothing() {
     let setup = Setup::spawn().await;
     let app = &setup.app;
-    let organizer = signed_in(app, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(app, "ban.to.chuc").await;
     let before = rows(app).await;
-    let other = signed_in(app, "ban.to.chuc").await;
+    let other = Browser::signed_in(app, "ban.to.chuc").await;
     let others_token = other.get(IMPORT).await.csrf();
     let file = BANK.as_bytes();
     let forged: [Vec<Part<'_>>; 4] = [
@@ -617,7 +609,7 @@ async fn a_forged_or_missing_csrf_field_is_refused_before_the_file_and_writes_no
 async fn the_import_form_refuses_its_own_fields_beside_them_in_the_page_language() {
     let setup = Setup::spawn().await;
     let app = &setup.app;
-    let organizer = signed_in(app, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(app, "ban.to.chuc").await;
     let before = rows(app).await;
 
     let no_slug = import(
@@ -718,7 +710,7 @@ async fn the_import_form_refuses_its_own_fields_beside_them_in_the_page_language
 async fn the_examples_on_the_import_page_import_as_they_are() {
     let setup = Setup::spawn().await;
     let app = &setup.app;
-    let organizer = signed_in(app, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(app, "ban.to.chuc").await;
     let page = organizer.get(IMPORT).await;
     let examples: Vec<&str> = page
         .html
@@ -755,7 +747,7 @@ async fn a_large_bank_is_browsed_a_page_at_a_time() {
         .import_bank(&setup.organizer, "", "application/toml", bank)
         .await;
     assert_eq!(imported.status, 200, "{}", imported.text);
-    let organizer = signed_in(app, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(app, "ban.to.chuc").await;
 
     let first = organizer.get("/organize/banks/dai").await;
     assert_page(&first, "vi", "page 1");

@@ -13,13 +13,6 @@ use serde_json::{Value, json};
 const UNITS: &str = "code,name,kind,parent_code\nQ,Quận Ba Đình,district,\nP1,Phường Kim Mã,ward,Q\nS1,Trường THCS Kim Mã,school,P1\n";
 const EVENT: &str = "Tuần lễ học tập suốt đời 2022";
 
-async fn signed_in(app: &TestApp, username: &str) -> Browser {
-    let browser = Browser::new(app);
-    let signed = browser.sign_in(username, PASSWORD).await;
-    assert_eq!(signed.status, 303, "sign in {username}: {}", signed.html);
-    browser
-}
-
 fn assert_page(page: &Page, lang: &str, what: &str) {
     assert_eq!(page.status, 200, "{what} ({lang}): {}", page.html);
     assert_eq!(page.lang(), lang, "{what}: <html lang>");
@@ -88,7 +81,7 @@ async fn scene() -> Scene {
     let published = s
         .quiz_with(json!({"title": "Kỹ năng số đã công bố", "event_id": event, "audience_org_unit_id": unit("P1")}))
         .await;
-    let organizer = signed_in(&s.app, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(&s.app, "ban.to.chuc").await;
     Scene {
         s,
         unit: Box::new(unit),
@@ -278,7 +271,7 @@ async fn participants_and_judges_are_refused_and_signed_out_visitors_sign_in() {
         format!("/organize/quizzes/{published}/board/state?to=frozen"),
     ];
     for who in ["hs.binh", "gk.thu"] {
-        let browser = signed_in(&s.app, who).await;
+        let browser = Browser::signed_in(&s.app, who).await;
         for path in &pages {
             let page = browser.get(path).await;
             assert_eq!(page.status, 403, "{who} {path}: {}", page.html);

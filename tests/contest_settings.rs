@@ -5,7 +5,6 @@
 
 mod common;
 
-use common::PASSWORD;
 use common::browser::{Browser, Page};
 use common::fixture::{Setup, at};
 use serde_json::{Value, json};
@@ -14,13 +13,6 @@ use serde_json::{Value, json};
 const OPENS: i64 = 1_796_605_200_000;
 const CLOSES: i64 = 1_797_156_000_000;
 const VOTING_CLOSES: i64 = 1_797_253_200_000;
-
-async fn signed_in(setup: &Setup, username: &str) -> Browser {
-    let browser = Browser::new(&setup.app);
-    let signed = browser.sign_in(username, PASSWORD).await;
-    assert_eq!(signed.status, 303, "sign in {username}: {}", signed.html);
-    browser
-}
 
 /// The form as an organizer fills it: two criteria, voting on, one of the event's.
 fn filled(event: &str) -> Vec<(&'static str, String)> {
@@ -108,7 +100,7 @@ async fn an_event(setup: &Setup) -> String {
 async fn an_organizer_creates_a_contest_with_every_setting() {
     let setup = Setup::spawn().await;
     let event = an_event(&setup).await;
-    let organizer = signed_in(&setup, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(&setup.app, "ban.to.chuc").await;
     for lang in ["vi", "en"] {
         let page = organizer
             .get(&format!("/organize/contests/new?event={event}&lang={lang}"))
@@ -217,7 +209,7 @@ async fn an_organizer_creates_a_contest_with_every_setting() {
 async fn refusals_sit_beside_their_fields_and_write_nothing() {
     let setup = Setup::spawn().await;
     let event = an_event(&setup).await;
-    let organizer = signed_in(&setup, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(&setup.app, "ban.to.chuc").await;
     let wrong = with(
         filled(&event),
         &[
@@ -287,7 +279,7 @@ async fn once_a_judge_has_scored_the_rubric_is_read_only() {
     assert_eq!(scored.status, 200, "{}", scored.text);
     let before = contest_json(&setup, &contest).await;
 
-    let organizer = signed_in(&setup, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(&setup.app, "ban.to.chuc").await;
     let path = format!("/organize/contests/{contest}/edit");
     let page = organizer.get(&format!("{path}?lang=vi")).await;
     assert!(page.has("id=\"rubric-locked\""), "{}", page.html);
@@ -326,7 +318,7 @@ async fn participants_and_judges_are_refused_and_change_nothing() {
     setup.entrant("lanhuong").await;
     setup.judge("gk.thu.ha").await;
     for username in ["ts.lanhuong", "gk.thu.ha"] {
-        let browser = signed_in(&setup, username).await;
+        let browser = Browser::signed_in(&setup.app, username).await;
         for path in [
             "/organize/contests/new".to_owned(),
             format!("/organize/contests/{contest}/edit"),

@@ -4,7 +4,6 @@
 
 mod common;
 
-use common::PASSWORD;
 use common::browser::{Browser, Page};
 use common::fixture::{MINUTE, Setup, at, setup};
 use serde_json::{Value, json};
@@ -12,13 +11,6 @@ use serde_json::{Value, json};
 /// 2026-12-07 08:00 and 2026-12-13 17:00 in Hanoi (UTC+7), in UTC ms.
 const MONDAY_8AM: i64 = 1_796_605_200_000;
 const SUNDAY_5PM: i64 = 1_797_156_000_000;
-
-async fn signed_in(setup: &Setup, username: &str) -> Browser {
-    let browser = Browser::new(&setup.app);
-    let signed = browser.sign_in(username, PASSWORD).await;
-    assert_eq!(signed.status, 303, "sign in {username}: {}", signed.html);
-    browser
-}
 
 fn assert_page(page: &Page, lang: &str, what: &str) {
     assert_eq!(page.status, 200, "{what} ({lang}): {}", page.html);
@@ -49,7 +41,7 @@ fn created_id(page: &Page) -> String {
 #[tokio::test]
 async fn an_organizer_creates_an_event_in_local_time_and_sees_its_quizzes_and_contests() {
     let setup = setup().await;
-    let organizer = signed_in(&setup, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(&setup.app, "ban.to.chuc").await;
     for lang in ["vi", "en"] {
         let list = organizer
             .get(&format!("/organize/events?lang={lang}"))
@@ -143,7 +135,7 @@ async fn an_organizer_creates_an_event_in_local_time_and_sees_its_quizzes_and_co
 #[tokio::test]
 async fn refusals_are_shown_by_their_fields_and_change_nothing() {
     let setup = setup().await;
-    let organizer = signed_in(&setup, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(&setup.app, "ban.to.chuc").await;
     let backwards = organizer
         .submit(
             "/organize/events/new",
@@ -239,7 +231,7 @@ async fn participants_judges_and_visitors_are_refused() {
     setup.judge("gk.thu.ha").await;
     let before = event_json(&setup, &id).await;
     for username in ["hs.minh", "gk.thu.ha"] {
-        let browser = signed_in(&setup, username).await;
+        let browser = Browser::signed_in(&setup.app, username).await;
         for path in [
             "/organize/events".to_owned(),
             "/organize/events/new".to_owned(),

@@ -5,7 +5,6 @@
 
 mod common;
 
-use common::PASSWORD;
 use common::browser::{Browser, Page, attribute_after};
 use common::contests::fixture as media_fixture;
 use common::fixture::Setup;
@@ -59,7 +58,7 @@ async fn judged() -> Judged {
     let judge = setup.judge("gk.thu.ha").await;
     let added = setup.add_judge(&contest, &judge).await;
     assert_eq!(added.status, 201, "{}", added.text);
-    let browser = signed_in(&setup.app, "gk.thu.ha").await;
+    let browser = Browser::signed_in(&setup.app, "gk.thu.ha").await;
     Judged {
         setup,
         contest,
@@ -67,13 +66,6 @@ async fn judged() -> Judged {
         judge,
         browser,
     }
-}
-
-async fn signed_in(app: &TestApp, username: &str) -> Browser {
-    let browser = Browser::new(app);
-    let signed = browser.sign_in(username, PASSWORD).await;
-    assert_eq!(signed.status, 303, "sign in {username}: {}", signed.html);
-    browser
 }
 
 fn assert_page(page: &Page, lang: &str, what: &str) {
@@ -203,7 +195,7 @@ async fn outsiders_are_refused() {
     } = judged().await;
     // A judge of no contest: her queue is empty and the entry does not exist for her.
     setup.judge("gk.khac").await;
-    let other = signed_in(&setup.app, "gk.khac").await;
+    let other = Browser::signed_in(&setup.app, "gk.khac").await;
     let queue = other.get("/judging").await;
     assert_page(&queue, "vi", "an empty queue");
     assert!(!queue.has(&entries[0]));
@@ -217,7 +209,7 @@ async fn outsiders_are_refused() {
     assert_eq!(posted.status, 404, "{}", posted.html);
 
     // A participant (the entrant herself): refused as the API refuses her.
-    let entrant = signed_in(&setup.app, "ts.lanhuong").await;
+    let entrant = Browser::signed_in(&setup.app, "ts.lanhuong").await;
     assert_eq!(entrant.get("/judging").await.status, 403);
     let own = entrant.get(&entry_page(&entries[0])).await;
     assert!(matches!(own.status, 403 | 404), "{}", own.status);

@@ -5,9 +5,9 @@
 mod common;
 
 use common::PASSWORD;
+use common::Session;
 use common::browser::{Browser, Page};
 use common::fixture::Setup;
-use common::{Session, TestApp};
 use serde_json::json;
 
 const GUARDIAN: &str = "Nguyễn Văn Bố";
@@ -19,13 +19,6 @@ struct Moderated {
     adult_entry: String,
     minor_entry: String,
     organizer: Browser,
-}
-
-async fn signed_in(app: &TestApp, username: &str) -> Browser {
-    let browser = Browser::new(app);
-    let signed = browser.sign_in(username, PASSWORD).await;
-    assert_eq!(signed.status, 303, "sign in {username}: {}", signed.html);
-    browser
 }
 
 fn this_year(setup: &Setup) -> i64 {
@@ -68,7 +61,7 @@ async fn moderated() -> Moderated {
     assert_eq!(created.status, 201, "{}", created.text);
     let minor_entry = created.body["id"].as_str().expect("id").to_owned();
     submitted(&setup, &minor, &minor_entry).await;
-    let organizer = signed_in(&setup.app, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(&setup.app, "ban.to.chuc").await;
     Moderated {
         setup,
         contest,
@@ -182,8 +175,8 @@ async fn participants_and_judges_are_refused() {
         ..
     } = moderated().await;
     setup.judge("gk.thu.ha").await;
-    let participant = signed_in(&setup.app, "ts.lanhuong").await;
-    let judge = signed_in(&setup.app, "gk.thu.ha").await;
+    let participant = Browser::signed_in(&setup.app, "ts.lanhuong").await;
+    let judge = Browser::signed_in(&setup.app, "gk.thu.ha").await;
     for (who, browser) in [("participant", &participant), ("judge", &judge)] {
         for path in [
             "/organize/contests".to_owned(),
@@ -306,7 +299,7 @@ async fn decisions_through_the_form_are_written_and_a_reject_needs_a_reason() {
         ("rejected".to_owned(), Some(reason.to_owned()))
     );
     // The entrant reads the reason on her own page.
-    let entrant = signed_in(&setup.app, "ts.lanhuong").await;
+    let entrant = Browser::signed_in(&setup.app, "ts.lanhuong").await;
     let mine = entrant.get("/me/entries").await;
     assert!(mine.has(reason), "{}", mine.html);
     let empty = organizer.get(&page).await;

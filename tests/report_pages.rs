@@ -20,13 +20,6 @@ const TREE: &str = "code,name,kind,parent_code\n\
     8A,Lớp 8A,class,THLH\n\
     8B,Lớp 8B,class,THKL\n";
 
-async fn signed_in(setup: &Setup, username: &str) -> Browser {
-    let browser = Browser::new(&setup.app);
-    let signed = browser.sign_in(username, PASSWORD).await;
-    assert_eq!(signed.status, 303, "sign in {username}: {}", signed.html);
-    browser
-}
-
 /// An attempt answering exactly `right` (question ids) correctly and nothing else.
 async fn attempt_answering(setup: &Setup, student: &Session, quiz: &str, right: &[&str]) {
     let view = setup.app.start_attempt(student, quiz).await;
@@ -108,7 +101,7 @@ fn row_heads(page: &Page, id: &str) -> Vec<String> {
 #[tokio::test]
 async fn the_participation_page_matches_its_csv_and_sorts_without_scripts() {
     let Week { setup, event, .. } = week().await;
-    let organizer = signed_in(&setup, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(&setup.app, "ban.to.chuc").await;
     for lang in ["vi", "en"] {
         let index = organizer
             .get(&format!("/organize/reports?lang={lang}"))
@@ -215,7 +208,7 @@ async fn the_participation_page_matches_its_csv_and_sorts_without_scripts() {
 #[tokio::test]
 async fn the_quiz_report_flags_a_question_that_discriminates_poorly() {
     let Week { setup, quiz, .. } = week().await;
-    let organizer = signed_in(&setup, "ban.to.chuc").await;
+    let organizer = Browser::signed_in(&setup.app, "ban.to.chuc").await;
     for lang in ["vi", "en"] {
         let page = organizer
             .get(&format!("/organize/reports/quizzes/{quiz}?lang={lang}"))
@@ -275,7 +268,7 @@ async fn participants_and_judges_are_refused() {
     let Week { setup, event, quiz } = week().await;
     setup.judge("gk.thu.ha").await;
     for username in ["hs.an", "gk.thu.ha"] {
-        let browser = signed_in(&setup, username).await;
+        let browser = Browser::signed_in(&setup.app, username).await;
         for path in [
             "/organize/reports".to_owned(),
             format!("/organize/reports/events/{event}"),

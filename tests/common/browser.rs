@@ -206,6 +206,14 @@ impl Browser {
         )
     }
 
+    /// A browser signed in as `username` (with the suites' password), on `app`.
+    pub async fn signed_in(app: &TestApp, username: &str) -> Self {
+        let browser = Self::new(app);
+        let signed = browser.sign_in(username, super::PASSWORD).await;
+        assert_eq!(signed.status, 303, "sign in {username}: {}", signed.html);
+        browser
+    }
+
     pub async fn sign_in(&self, username: &str, password: &str) -> Page {
         self.submit(
             "/login",
